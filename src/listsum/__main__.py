@@ -1,0 +1,3 @@
+from listsum.cli import main
+
+main()

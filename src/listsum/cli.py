@@ -1,0 +1,78 @@
+"""The command line: thin. Each command module reads options, builds
+Settings, calls the pipeline and hands the result to a renderer.
+
+Errors derived from ListsumError become one line on stderr and an exit code;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from listsum import __version__
+from listsum.errors import ListsumError
+
+app = typer.Typer(
+    help="listsum: read mailing-list mail, thread it, and write a private report of a time window.\n\n"
+    "Examples:\n\n"
+    "  listsum report week.mbox.gz -o report.md\n\n"
+    "  listsum report ~/Mail/kvmarm/ --since 2021-10-04 --until 2021-10-11 --format json -o week.json\n\n"
+    "  listsum report --list kvmarm --days 7\n\n"
+    "  listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"listsum {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """listsum: private mailing-list digests with a local model."""
+
+
+def _register() -> None:
+    # Each command module adds its commands to ``app``; imports stay light.
+    import importlib
+
+    for name in ("report", "models", "fetch"):
+        try:
+            importlib.import_module(f"listsum.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"listsum.commands.{name}":
+                raise
+
+
+def main() -> None:
+    _register()
+    try:
+        app(standalone_mode=False)
+    except ListsumError as exc:
+        if os.environ.get("LISTSUM_RAISE_ERRORS"):
+            raise
+        typer.echo(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"Hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else 1)
+        raise

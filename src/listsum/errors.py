@@ -1,0 +1,37 @@
+"""Domain errors. Each carries a user-facing message and, where useful, a hint.
+
+Only cli.py turns them into output and exit codes.
+"""
+
+from __future__ import annotations
+
+
+class ListsumError(Exception):
+    """Base for errors shown to the user as one line: 'Error: <message>'."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InputError(ListsumError):
+    """An input path cannot be read at all (missing, not mail, not a git repo)."""
+
+
+class NothingUsable(ListsumError):
+    """No message could be read from any input."""
+
+
+class UsageError(ListsumError):
+    exit_code = 2
+
+
+class ModelError(ListsumError):
+    """A GGUF model is missing, corrupt or cannot be loaded."""
+
+
+class FetchError(ListsumError):
+    """A public-inbox server could not give us what we asked for."""
