@@ -1,0 +1,63 @@
+"""Shared fixtures: the real corpus, an isolated user dir, no network.
+
+Every test runs with LISTSUM_USER_PATH in a temp dir (caches, store, config)
+and with sockets to anything but loopback refused, so a test that would
+reach the internet fails loudly instead of passing by luck.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+ARCHIVE = CORPUS / "kvmarm-2019-2021.mbox.gz"
+WEEK = CORPUS / "kvmarm-2021-10-04.week.mbox.gz"
+SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    try:
+        import llama_cpp
+
+        llama = llama_cpp.__version__
+    except Exception as exc:  # noqa: BLE001 - header only
+        llama = f"not importable ({exc.__class__.__name__})"
+    return [f"llama-cpp-python: {llama}", f"corpus: {CORPUS} ({'present' if ARCHIVE.exists() else 'MISSING'})"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path_factory.mktemp("listsum-user")
+    monkeypatch.setenv("LISTSUM_USER_PATH", str(path))
+    return path
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family == socket.AF_UNIX or str(host) in ("127.0.0.1", "::1", "localhost") or str(host).startswith("127."):
+        return _real_connect(self, address)
+    raise ConnectionRefusedError(f"test tried to reach {address!r}: listsum tests stay on loopback")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(scope="session")
+def archive() -> Path:
+    assert ARCHIVE.exists(), f"corpus missing: {ARCHIVE}"
+    return ARCHIVE
+
+
+@pytest.fixture(scope="session")
+def week() -> Path:
+    assert WEEK.exists(), f"corpus missing: {WEEK}"
+    return WEEK
