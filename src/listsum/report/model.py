@@ -137,6 +137,7 @@ class Stats:
     skipped: int = 0
     dates_derived: int = 0
     participants: int = 0
+    messages_context: int = 0  # messages of reported threads outside the window
 
 
 @dataclass
@@ -152,7 +153,10 @@ class Report:
     overview: Summary | None = None
     per_day: list[tuple[str, int]] = field(default_factory=list)  # ("2021-10-04", n) in window
     top_people: list[tuple[str, int]] = field(default_factory=list)
+    top_threads: list[tuple[str, int]] = field(default_factory=list)  # (thread id, messages in window)
     lang: str = "en"
+    tz: str = "UTC"  # zone the renderers show times in (--tz)
+    newest: datetime | None = None  # newest message of the input
 
     def by_kind(self) -> dict[str, list[ThreadReport]]:
         out: dict[str, list[ThreadReport]] = {}

@@ -1,0 +1,193 @@
+"""`listsum report`: read options, call the pipeline, render, write.
+
+Output files are written atomically. Progress goes to stderr and appears
+only for work that takes more than a second; -q silences it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+
+from listsum.cli import app
+from listsum.errors import ListsumError, UsageError
+
+FORMATS = ("terminal", "md", "json")
+ENGINES = ("llama", "extractive", "none")
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    # Same contract as cli.main, here too so that CliRunner (which calls the
+    # command, not main) sees "Error: ..." and the exit code.
+    try:
+        yield
+    except ListsumError as exc:
+        if os.environ.get("LISTSUM_RAISE_ERRORS"):
+            raise
+        typer.echo(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"Hint: {exc.hint}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+class _LazyProgress:
+    """A rich progress bar on stderr that shows up only after a second."""
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.bar = None
+        self.tasks: dict[str, object] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None = None) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.start < self.DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def pick_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown --format {fmt!r}", hint="use one of: " + ", ".join(FORMATS))
+        return fmt
+    suffix = output.suffix.lower() if output else ""
+    return {".md": "md", ".markdown": "md", ".json": "json"}.get(suffix, "terminal")
+
+
+def _check(inputs: list[Path], list_name: str | None, engine: str, lang: str) -> None:
+    if not inputs and not list_name:
+        raise UsageError("give an mbox/Maildir/public-inbox path, or --list NAME")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+    if lang not in ("en", "zh"):
+        raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
+    for p in inputs:
+        if not p.exists():
+            from listsum.errors import InputError
+
+            raise InputError(f"cannot read {p}: no such file or directory")
+
+
+def _render(report: object, fmt: str) -> str:
+    if fmt == "json":
+        from listsum.report.json_out import render_json
+
+        return render_json(report)  # type: ignore[arg-type]
+    if fmt == "md":
+        from listsum.report.markdown import render_markdown
+
+        return render_markdown(report)  # type: ignore[arg-type]
+    from listsum.report.terminal import render_terminal_text
+
+    return render_terminal_text(report, width=120)  # type: ignore[arg-type]
+
+
+def _print_dry_run(plan: list[tuple[str, int]], subjects: dict[str, str]) -> None:
+    if not plan:
+        typer.echo("dry run: no model would run (engine none, or no threads in the window)")
+        return
+    for tid, tokens in plan:
+        typer.echo(f"{tokens:>7}  {subjects.get(tid, tid)}")
+    typer.echo(f"{sum(n for _, n in plan):>7}  total prompt tokens, {len(plan)} threads")
+
+
+@app.command("report")
+def report_cmd(
+    inputs: list[Path] = typer.Argument(None, help="mbox, mbox.gz, Maildir or public-inbox git paths."),
+    since: str | None = typer.Option(None, help="Start: YYYY-MM-DD, ISO datetime, or 36h/7d/2w back."),
+    until: str | None = typer.Option(None, help="End: a bare date includes that whole day; a datetime is exclusive."),
+    days: int | None = typer.Option(None, help="Window length in days (default 7)."),
+    tz: str = typer.Option("UTC", help="Time zone for bare dates and displayed times (e.g. Europe/Berlin)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
+    fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
+    lang: str = typer.Option("en", help="Report language: en or zh."),
+    engine: str = typer.Option("llama", help="llama (local GGUF), extractive, or none (no summaries)."),
+    model: str | None = typer.Option(None, help="GGUF path or model name."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be summarised and the prompt sizes."),
+    list_name: str | None = typer.Option(None, "--list", help="Fetch this lore list's window first."),
+    server: str | None = typer.Option(None, help="public-inbox server for --list (default lore.kernel.org)."),
+    offline: bool = typer.Option(False, help="With --list: use only what was fetched before."),
+    list_url: str | None = typer.Option(None, help="Archive URL used for message links."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
+) -> None:
+    """Write a report of a time window: statistics, threads by kind, summaries.
+
+    Examples:
+
+      listsum report week.mbox.gz
+
+      listsum report archive.mbox.gz --since 2021-10-04 --until 2021-10-10 -o week.md
+
+      listsum report --list kvmarm --days 7 --format json -o week.json
+    """
+    with _errors():
+        _run(inputs or [], since, until, days, tz, output, fmt, lang, engine, model, dry_run,
+             list_name, server, offline, list_url, quiet)
+
+
+def _run(inputs: list[Path], since: str | None, until: str | None, days: int | None, tz: str,
+         output: Path | None, fmt: str | None, lang: str, engine: str, model: str | None, dry_run: bool,
+         list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool) -> None:
+    from listsum import pipeline
+    from listsum.window import WindowSpec, zone
+
+    kind = pick_format(fmt, output)
+    _check(inputs, list_name, engine, lang)
+    zone(tz)  # a bad --tz is a usage error before any reading
+    settings = pipeline.ReportSettings(
+        inputs=[str(p) for p in inputs], window=WindowSpec(since=since, until=until, days=days, tz=tz),
+        list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
+        model=model, lang=lang)
+    progress = None if quiet else _LazyProgress()
+    try:
+        built = pipeline.build(settings, progress)
+        if dry_run:
+            _print_dry_run(pipeline.dry_run(built, settings), {t.id: t.subject for t in built.report.threads})
+            return
+        pipeline.summarise(built, settings, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    _emit(built.report, kind, output)
+
+
+def _emit(report: object, kind: str, output: Path | None) -> None:
+    if output is None:
+        if kind == "terminal":
+            from listsum.report.terminal import render_terminal
+
+            render_terminal(report)  # type: ignore[arg-type]
+        else:
+            sys.stdout.write(_render(report, kind))
+        return
+    from listsum.atomic import write_atomic
+
+    write_atomic(output, _render(report, kind))
+    if kind == "terminal":
+        from listsum.report.terminal import render_terminal
+
+        render_terminal(report)  # type: ignore[arg-type]
+    stats = report.stats  # type: ignore[attr-defined]
+    typer.echo(f"wrote {output} ({kind}): {stats.threads} threads, {stats.messages_in_window} messages in window",
+               err=True)

@@ -1,0 +1,203 @@
+"""The JSON rendering of a Report (``--format json``): the wire contract.
+
+The TypedDicts below *are* the schema (version ``SCHEMA``); the README copies
+them and tests/test_json_schema.py checks real output against them. Rules:
+every datetime is ISO 8601 in UTC ("2021-10-04T09:03:12+00:00") whatever
+--tz says; every message of every reported thread is listed, with
+``in_window`` false for context outside the window; keys are always present
+(null when unknown), so consumers never need ``.get``.
+Bump SCHEMA when a key is removed or changes meaning; adding keys is free.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TypedDict
+
+from listsum.report.model import Report, SeriesFacts, Summary, ThreadReport
+
+SCHEMA = 1
+
+WindowJSON = TypedDict("WindowJSON", {"since": str, "until": str, "anchored_to_input": bool})
+
+
+class StatsJSON(TypedDict):
+    messages_in_window: int
+    messages_total: int  # messages read from the inputs, after dedup
+    messages_context: int  # messages of reported threads outside the window
+    threads: int  # threads with at least one message in the window
+    large_threads: int  # of those, threads with > 20 messages in all
+    duplicates_dropped: int
+    skipped: int  # messages that could not be read (see problems)
+    dates_derived: int
+    participants: int  # distinct senders in the window
+
+
+class KindJSON(TypedDict):
+    threads: int
+    messages_in_window: int
+    messages: int  # in all, context included
+
+
+class ProblemJSON(TypedDict):
+    where: str
+    what: str
+
+
+class SummaryJSON(TypedDict):
+    text: str
+    engine: str  # "none" when no model ran, "extractive", or the model id
+    fallback: bool
+    flags: list[str]
+    cached: bool
+
+
+class RevisionJSON(TypedDict):
+    version: int
+    thread_id: str
+    subject: str
+    date: str
+    resend: bool
+
+
+class TrailerJSON(TypedDict):
+    kind: str
+    person: str
+    patch: str
+    message_id: str
+    date: str | None
+
+
+class AppliedJSON(TypedDict):
+    by: str
+    message_id: str
+    date: str
+    branch: str | None
+    text: str
+
+
+class SeriesJSON(TypedDict):
+    version: int
+    patches: int
+    expected: int
+    has_cover: bool
+    change_id: str | None
+    resend: bool
+    review_state: str  # applied | nak | reviewed | acked | tested | pending
+    lineage: list[RevisionJSON]
+    trailers: list[TrailerJSON]
+    applied: list[AppliedJSON]
+
+
+MessageJSON = TypedDict("MessageJSON", {
+    "message_id": str, "date": str, "from": str, "from_addr": str, "subject": str,
+    "in_window": bool, "depth": int, "url": str | None, "date_flag": str,
+})
+
+
+class ThreadJSON(TypedDict):
+    id: str
+    subject: str
+    kind: str
+    first: str
+    last: str
+    messages_in_window: int
+    messages_total: int
+    participants: list[str]
+    ghost_root: bool
+    series: SeriesJSON | None
+    summary: SummaryJSON | None
+    messages: list[MessageJSON]
+
+
+class DayJSON(TypedDict):
+    date: str
+    messages: int
+
+
+class PersonJSON(TypedDict):
+    who: str
+    messages: int
+
+
+class TopThreadJSON(TypedDict):
+    id: str
+    messages_in_window: int
+
+
+ReportJSON = TypedDict("ReportJSON", {
+    "schema": int, "generated_at": str, "list": str | None, "list_url": str | None,
+    "inputs": list[str], "lang": str, "tz": str, "window": WindowJSON, "stats": StatsJSON,
+    "kinds": dict[str, KindJSON], "per_day": list[DayJSON], "top_people": list[PersonJSON],
+    "top_threads": list[TopThreadJSON], "problems": list[ProblemJSON], "overview": SummaryJSON | None,
+    "threads": list[ThreadJSON],
+})
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None
+
+
+def _summary(s: Summary | None) -> SummaryJSON | None:
+    if s is None:
+        return None
+    return {"text": s.text, "engine": s.engine, "fallback": s.fallback, "flags": list(s.flags), "cached": s.cached}
+
+
+def _series(s: SeriesFacts | None) -> SeriesJSON | None:
+    if s is None:
+        return None
+    return {
+        "version": s.version, "patches": s.patches, "expected": s.expected, "has_cover": s.has_cover,
+        "change_id": s.change_id, "resend": s.resend, "review_state": s.review_state,
+        "lineage": [{"version": r.version, "thread_id": r.thread_id, "subject": r.subject,
+                     "date": r.date.isoformat(), "resend": r.resend} for r in s.lineage],
+        "trailers": [{"kind": t.kind, "person": t.person, "patch": t.patch, "message_id": t.message_id,
+                      "date": _iso(t.date)} for t in s.trailers],
+        "applied": [{"by": a.by, "message_id": a.message_id, "date": a.date.isoformat(), "branch": a.branch,
+                     "text": a.text} for a in s.applied],
+    }
+
+
+def _thread(t: ThreadReport) -> ThreadJSON:
+    return {
+        "id": t.id, "subject": t.subject, "kind": t.kind, "first": t.first.isoformat(),
+        "last": t.last.isoformat(), "messages_in_window": t.in_window, "messages_total": t.total,
+        "participants": list(t.participants), "ghost_root": t.ghost_root, "series": _series(t.series),
+        "summary": _summary(t.summary),
+        "messages": [{"message_id": m.message_id, "date": m.date.isoformat(), "from": m.sender,
+                      "from_addr": m.from_addr, "subject": m.subject, "in_window": m.in_window,
+                      "depth": m.depth, "url": m.url, "date_flag": m.date_flag} for m in t.messages],
+    }
+
+
+def _kinds(report: Report) -> dict[str, KindJSON]:
+    return {kind: {"threads": len(ts), "messages_in_window": sum(t.in_window for t in ts),
+                   "messages": sum(t.total for t in ts)} for kind, ts in report.by_kind().items()}
+
+
+def to_json(report: Report) -> ReportJSON:
+    s = report.stats
+    return {
+        "schema": SCHEMA, "generated_at": report.generated_at.isoformat(), "list": report.list_name,
+        "list_url": report.list_url, "inputs": list(report.inputs), "lang": report.lang, "tz": report.tz,
+        "window": {"since": report.window.since.isoformat(), "until": report.window.until.isoformat(),
+                   "anchored_to_input": report.window.anchored_to_input},
+        "stats": {"messages_in_window": s.messages_in_window, "messages_total": s.messages_total,
+                  "messages_context": s.messages_context, "threads": s.threads, "large_threads": s.large_threads,
+                  "duplicates_dropped": s.duplicates_dropped, "skipped": s.skipped,
+                  "dates_derived": s.dates_derived, "participants": s.participants},
+        "kinds": _kinds(report),
+        "per_day": [{"date": d, "messages": n} for d, n in report.per_day],
+        "top_people": [{"who": w, "messages": n} for w, n in report.top_people],
+        "top_threads": [{"id": i, "messages_in_window": n} for i, n in report.top_threads],
+        "problems": [{"where": p.where, "what": p.what} for p in report.problems],
+        "overview": _summary(report.overview),
+        "threads": [_thread(t) for t in report.threads],
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON text, UTF-8 kept readable, newline at the end."""
+    return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,162 @@
+"""Terminal rendering of a Report with rich.
+
+Headline statistics, a messages-per-day sparkline, busiest threads and
+people, then per kind a table (subject, version, review state, messages in
+window / in all, last activity) and a panel per thread with its summary and
+its messages indented by reply depth. Context messages are dimmed and
+marked. Tests render with ``Console(width=..., no_color=True)``.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from listsum.report.i18n import kind_label, label
+from listsum.report.markdown import kinds_in_order
+from listsum.report.model import Report, ThreadReport
+from listsum.window import zone
+
+_BARS = " ▁▂▃▄▅▆▇█"
+MAX_DEPTH = 8  # deeper replies are drawn at this indent; real threads reach 30
+
+
+def sparkline(values: list[int]) -> str:
+    peak = max(values, default=0) or 1
+    return "".join(_BARS[round(8 * v / peak)] if v else _BARS[0] for v in values)
+
+
+class TerminalRenderer:
+    def __init__(self, report: Report, console: Console) -> None:
+        self.r = report
+        self.c = console
+        self.zone = zone(report.tz)
+
+    def t(self, key: str, **kw: object) -> str:
+        return label(self.r.lang, key, **kw)
+
+    def when(self, d: datetime) -> str:
+        return d.astimezone(self.zone).strftime("%Y-%m-%d %H:%M %Z")
+
+    def render(self) -> None:
+        self.header()
+        self.activity()
+        for kind, threads in kinds_in_order(self.r):
+            self.kind_table(kind, threads)
+        for kind, threads in kinds_in_order(self.r):
+            self.c.rule(kind_label(self.r.lang, kind))
+            for t in threads:
+                self.thread_panel(t)
+
+    def header(self) -> None:
+        r, s = self.r, self.r.stats
+        title = self.t("title", list=r.list_name) if r.list_name else self.t("title_nolist")
+        w = f"{self.when(r.window.since)} .. {self.when(r.window.until - timedelta(seconds=1))}"
+        if r.window.anchored_to_input and r.newest is not None:
+            w += " " + self.t("window_anchored", newest=self.when(r.newest))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        grid.add_row(self.t("generated_at"), self.when(r.generated_at))
+        grid.add_row(self.t("window"), w)
+        for key in ("messages_in_window", "threads", "large_threads", "participants", "messages_context",
+                    "messages_total", "duplicates_dropped", "skipped", "dates_derived"):
+            grid.add_row(self.t(key), str(getattr(s, key)))
+        for kind, threads in kinds_in_order(r):
+            grid.add_row(kind_label(r.lang, kind), self.t("msgs_line", in_window=sum(t.in_window for t in threads),
+                                                          total=sum(t.total for t in threads))
+                         + f" · {self.t('threads_count', n=len(threads))}")
+        self.c.print(Panel(grid, title=title, expand=False))
+        for p in r.problems[:10]:
+            self.c.print(Text(f"{self.t('problems')}: {p.where}: {p.what}", style="yellow"))
+        if len(r.problems) > 10:
+            self.c.print(Text(self.t("more_problems", n=len(r.problems) - 10), style="yellow"))
+
+    def activity(self) -> None:
+        r = self.r
+        if r.per_day:
+            days = [d for d, _ in r.per_day]
+            self.c.print(f"{self.t('per_day')}: {days[0]} {sparkline([n for _, n in r.per_day])} {days[-1]}  "
+                         + " ".join(str(n) for _, n in r.per_day))
+        subjects = {t.id: t.subject for t in r.threads}
+        table = Table(title=self.t("top_threads"), show_edge=False)
+        table.add_column(self.t("subject"), overflow="fold")
+        table.add_column(self.t("in_window"), justify="right")
+        for tid, n in r.top_threads[:5]:
+            table.add_row(subjects.get(tid, tid), str(n))
+        people = Table(title=self.t("top_people"), show_edge=False)
+        people.add_column(self.t("participants"), overflow="fold")
+        people.add_column(self.t("in_window"), justify="right")
+        for who, n in r.top_people[:5]:
+            people.add_row(who, str(n))
+        self.c.print(table)
+        self.c.print(people)
+
+    def kind_table(self, kind: str, threads: list[ThreadReport]) -> None:
+        table = Table(title=f"{kind_label(self.r.lang, kind)} ({len(threads)})", expand=True)
+        table.add_column(self.t("subject"), ratio=1, overflow="fold")
+        table.add_column(self.t("version"))
+        table.add_column(self.t("review"))
+        table.add_column(self.t("in_window"), justify="right")
+        table.add_column(self.t("total"), justify="right")
+        table.add_column(self.t("last"), no_wrap=True)
+        for t in threads:
+            s = t.series
+            table.add_row(t.subject, f"v{s.version}" if s else "", self.t(f"state.{s.review_state}") if s else "",
+                          str(t.in_window), str(t.total), self.when(t.last))
+        self.c.print(table)
+
+    def thread_panel(self, t: ThreadReport) -> None:
+        parts: list[Text | Table] = []
+        meta = (f"{self.t('msgs_line', in_window=t.in_window, total=t.total)} · "
+                f"{self.t('participants')}: {len(t.participants)} · {self.when(t.first)} .. {self.when(t.last)}")
+        parts.append(Text(meta, style="dim"))
+        if t.series is not None:
+            s = t.series
+            revs = " → ".join(f"v{rev.version}" + ("*" if rev.thread_id == t.id else "") for rev in s.lineage)
+            parts.append(Text(f"{self.t('series')}: v{s.version} · {self.t('review_state')}: "
+                              f"{self.t('state.' + s.review_state)}" + (f" · {self.t('lineage')}: {revs}" if revs else "")))
+            for ap in s.applied:
+                parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=ap.by)}"
+                                  + (f", {self.t('branch', branch=ap.branch)}" if ap.branch else "")))
+        if t.ghost_root:
+            parts.append(Text(self.t("ghost_root"), style="italic"))
+        if t.summary is not None:
+            tag = f"{self.t('summary')} ({self.t('engine')}: {t.summary.engine}"
+            tag += f", {self.t('fallback')})" if t.summary.fallback else ")"
+            parts.append(Text(tag, style="bold"))
+            parts.append(Text(t.summary.text.strip()))
+        parts.append(self.message_list(t))
+        self.c.print(Panel(Group(*parts), title=Text(t.subject), title_align="left"))
+
+    def message_list(self, t: ThreadReport) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for m in t.messages:
+            indent = "  " * min(m.depth, MAX_DEPTH)
+            text = Text(f"{indent}{m.sender}: {m.subject}")
+            when = self.when(m.date)
+            if not m.in_window:
+                text.append(f" ({self.t('context')})")
+                text.stylize("dim")
+            grid.add_row(when, text)
+        return grid
+
+
+def render_terminal(report: Report, console: Console | None = None) -> None:
+    """Print ``report`` on ``console`` (stdout by default)."""
+    TerminalRenderer(report, console or Console()).render()
+
+
+def render_terminal_text(report: Report, width: int = 100) -> str:
+    """The terminal rendering as plain text at a fixed width (tests, previews)."""
+    buf = io.StringIO()
+    console = Console(width=width, no_color=True, file=buf, force_terminal=False, color_system=None)
+    render_terminal(report, console)
+    return buf.getvalue()
