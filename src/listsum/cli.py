@@ -57,7 +57,10 @@ def _register() -> None:
 def main() -> None:
     _register()
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        # Without standalone mode a typer.Exit(n) comes back as a return value.
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except ListsumError as exc:
         if os.environ.get("LISTSUM_RAISE_ERRORS"):
             raise
@@ -68,11 +71,14 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
+        try:
+            import click
+        except ModuleNotFoundError:  # typer >= 0.29 vendors click as typer._click
+            from typer import _click as click
 
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, typer.Abort):
             sys.exit(130)
         if isinstance(exc, click.ClickException):
             exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else 1)
+            sys.exit(2 if isinstance(exc, click.exceptions.UsageError) else 1)
         raise
