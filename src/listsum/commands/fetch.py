@@ -1,0 +1,169 @@
+"""`listsum fetch`, `listsum sync`, `listsum thread`: getting the mail.
+
+Thin: options in, one call into sources/ or thread_report, a line or a
+rendering out. Progress lines go to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+
+from listsum.cli import app
+from listsum.errors import ListsumError, UsageError
+
+THREAD_FORMATS = ("terminal", "md", "json")
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    # cli.main does this for the installed command; CliRunner calls the app
+    # directly, so each command turns domain errors into "Error: ..." too.
+    try:
+        yield
+    except ListsumError as exc:
+        if os.environ.get("LISTSUM_RAISE_ERRORS"):
+            raise
+        typer.echo(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            typer.echo(f"Hint: {exc.hint}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _say(quiet: bool):  # -> progress callable or None
+    return None if quiet else (lambda line: typer.echo(line, err=True))
+
+
+def _write_copy(stored: Path, output: Path) -> None:
+    """Copy a stored .mbox.gz to ``output``, gunzipped unless it ends in .gz."""
+    from listsum.sources.store import write_atomic
+
+    data = stored.read_bytes()
+    write_atomic(output, data if output.suffix == ".gz" else gzip.decompress(data))
+
+
+def _count(path: Path) -> int:
+    from listsum.sources.mbox import load_bytes, split_mbox
+
+    return sum(1 for _ in split_mbox(load_bytes(str(path)), str(path)))
+
+
+@app.command("fetch")
+def fetch_cmd(
+    list_name: str = typer.Argument(..., help="List name on the server, e.g. kvmarm."),
+    since: str | None = typer.Option(None, help="Start: YYYY-MM-DD, ISO datetime, or 36h/7d/2w back."),
+    until: str | None = typer.Option(None, help="End: a bare date includes that whole day."),
+    days: int | None = typer.Option(None, help="Window length in days (default 7, ending today)."),
+    tz: str = typer.Option("UTC", help="Time zone for bare dates."),
+    server: str | None = typer.Option(None, help="public-inbox server (default https://lore.kernel.org)."),
+    threads: bool = typer.Option(True, "--threads/--no-threads", help="Whole threads of matching mail (t=1)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Also write the mbox here (.gz: compressed)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
+) -> None:
+    """Fetch a window of a list into the local store (for offline reports).
+
+    Examples:
+
+      listsum fetch kvmarm --days 7
+
+      listsum fetch kvmarm --since 2021-10-04 --until 2021-10-10 -o week.mbox
+    """
+    with _errors():
+        from listsum.sources.lore import window_mbox
+        from listsum.window import WindowSpec, resolve
+
+        window = resolve(WindowSpec(since=since, until=until, days=days, tz=tz), None)
+        path = window_mbox(list_name, window.since, window.until, server=server,
+                           full_threads=threads, progress=_say(quiet))
+        if output is not None:
+            _write_copy(path, output)
+        typer.echo(f"{_count(path)} messages for {window.since:%Y-%m-%d %H:%M}..{window.until:%Y-%m-%d %H:%M}"
+                   f" UTC stored in {path}" + (f", written to {output}" if output else ""), err=True)
+
+
+@app.command("sync")
+def sync_cmd(
+    list_name: str = typer.Argument(..., help="List name on the server, e.g. kvmarm."),
+    server: str | None = typer.Option(None, help="public-inbox server (default https://lore.kernel.org)."),
+    dest: Path | None = typer.Option(None, help="Archive directory (default: the local store)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
+) -> None:
+    """Clone or update a list's public-inbox git archive (every epoch).
+
+    Later reports read it incrementally: `listsum report DEST` or
+    `listsum report --list NAME --offline`.
+
+    Examples:
+
+      listsum sync kvmarm
+
+      listsum sync kvmarm --dest ~/archives/kvmarm
+    """
+    with _errors():
+        from listsum.sources.sync import sync_archive
+
+        result = sync_archive(list_name, server=server, dest=dest, progress=_say(quiet))
+        for ep in result.epochs:
+            what = "cloned" if ep.old_tip is None else "updated"
+            typer.echo(f"epoch {ep.epoch}: {what}, {ep.new_commits} new messages ({ep.path})")
+        typer.echo(f"{list_name}: {result.new_commits} new messages in {len(result.epochs)} epochs, "
+                   f"archive at {result.dest}")
+
+
+@app.command("thread")
+def thread_cmd(
+    ref: str = typer.Argument(..., help="Message-ID, <Message-ID> or a lore URL of any mail in the thread."),
+    mbox: Path | None = typer.Option(None, "--mbox", help="Read the thread from this mbox/Maildir/archive."),
+    list_name: str | None = typer.Option(None, "--list", help="List on the server (default: from the URL, or 'all')."),
+    server: str | None = typer.Option(None, help="public-inbox server (default: from the URL, or lore)."),
+    offline: bool = typer.Option(False, help="Use only the store (or --mbox); no network."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
+    fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
+    engine: str = typer.Option("none", help="Summary: llama (local GGUF), extractive, or none."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
+) -> None:
+    """Deep dive into one thread: timeline, revisions v1..vN, review matrix, open questions.
+
+    Examples:
+
+      listsum thread https://lore.kernel.org/kvmarm/20211004090341.123-1-someone@example.com/
+
+      listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md
+    """
+    with _errors():
+        from listsum.thread_report import deep_dive_from
+
+        kind = _pick_format(fmt, output)
+        dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
+                              engine=engine, progress=_say(quiet))
+        _emit_dive(dive, kind, output)
+
+
+def _pick_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is not None:
+        if fmt not in THREAD_FORMATS:
+            raise UsageError(f"unknown --format {fmt!r}", hint="use one of: " + ", ".join(THREAD_FORMATS))
+        return fmt
+    suffix = output.suffix.lower() if output else ""
+    return {".md": "md", ".markdown": "md", ".json": "json"}.get(suffix, "terminal")
+
+
+def _emit_dive(dive: object, kind: str, output: Path | None) -> None:
+    from listsum.report import deepdive
+
+    text = deepdive.render(dive, kind)  # type: ignore[arg-type]
+    if output is None:
+        if kind == "terminal":
+            deepdive.print_terminal(dive)  # type: ignore[arg-type]
+        else:
+            typer.echo(text, nl=False)
+        return
+    from listsum.sources.store import write_atomic
+
+    write_atomic(output, text.encode())
+    typer.echo(f"wrote {output} ({kind})", err=True)
