@@ -1,40 +1,146 @@
 """mbox, mboxrd and their .gz: split on From_ lines without the mailbox module.
 
 The stdlib mailbox module builds an email.Message per mail; we only need the
-byte ranges, so one regex over the whole buffer does the split.
+byte ranges, so ``bytes.find`` over the whole buffer does the split and the
+header parser reads each range in place (no copy of the message).
 """
 
 from __future__ import annotations
 
-import gzip
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from listsum.mail.message import Origin
 
-# A From_ line: "From " + something + a date-ish tail. Requiring a digit on
-# the line keeps "From the manual..." in an unescaped body from splitting.
-_FROM_LINE = re.compile(rb"^From \S+.*\d.*$", re.M)
+# A From_ line: "From " + sender + a date-ish tail. Requiring a digit keeps
+# "From the manual..." in an unescaped body from splitting, and requiring a
+# header on the next line keeps "From here on, 2 cases:" from splitting too.
+_FROM_LINE = re.compile(rb"From \S+ [^\n]*\d")
+_HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _RD_UNQUOTE = re.compile(rb"^>(>*From )", re.M)
 
 
-def load_bytes(path: str) -> bytes:
+def gunzip(data: bytes) -> tuple[bytes, str | None]:
+    """Decompress every gzip member; on a cut stream keep what was readable.
+
+    Returns the data and a problem text when the stream was truncated or
+    corrupt (the last message may then be incomplete). A single member is
+    decompressed in one call so the result is never copied (148 MB here).
+    """
+    out: list[bytes] = []
+    view = memoryview(data)
+    pos = 0
+    problem = None
+    while pos < len(data):
+        dec = zlib.decompressobj(wbits=31)
+        try:
+            out.append(dec.decompress(view[pos:]))
+            out.append(dec.flush())
+        except zlib.error as exc:
+            out.append(_salvage(view[pos:]))
+            problem = f"gzip data corrupt ({exc}); kept what came before"
+            break
+        if not dec.eof:
+            problem = "gzip stream truncated; the last message may be incomplete"
+            break
+        pos = len(data) - len(dec.unused_data)
+        if data[pos:pos + 2] != b"\x1f\x8b":
+            break  # trailing garbage after the last member: ignore like gzip(1)
+    out = [o for o in out if o]
+    return (out[0] if len(out) == 1 else b"".join(out)), problem
+
+
+def _salvage(view: memoryview) -> bytes:
+    """What decompresses before the damage (slow path, corrupt input only)."""
+    dec = zlib.decompressobj(wbits=31)
+    good: list[bytes] = []
+    for i in range(0, len(view), 1 << 16):
+        try:
+            good.append(dec.decompress(view[i:i + (1 << 16)]))
+        except zlib.error:
+            break
+    return b"".join(good)
+
+
+def read_file(path: str) -> tuple[bytes, str | None]:
     """Whole file, gunzipped when it is gzip (by magic, not by name)."""
     with open(path, "rb") as fh:
         data = fh.read()
+    return from_bytes(data)
+
+
+def from_bytes(data: bytes) -> tuple[bytes, str | None]:
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return data
+        return gunzip(data)
+    return data, None
+
+
+def load_bytes(path: str) -> bytes:
+    """Whole file, gunzipped when needed (truncation is ignored here)."""
+    return read_file(path)[0]
+
+
+def looks_like_mbox(data: bytes) -> bool:
+    return data.startswith(b"From ") and _FROM_LINE.match(data) is not None
+
+
+def _is_from_line(data: bytes, start: int) -> bool:
+    if _FROM_LINE.match(data, start, data.find(b"\n", start)) is None:
+        return False
+    nl = data.find(b"\n", start)
+    return nl >= 0 and _HEADER_LINE.match(data, nl + 1) is not None
+
+
+def find_spans(data: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each message, From_ line excluded, in file order."""
+    starts = [0] if data.startswith(b"From ") and _is_from_line(data, 0) else []
+    find = data.find
+    pos = find(b"\nFrom ")
+    while pos >= 0:
+        if _is_from_line(data, pos + 1):
+            starts.append(pos + 1)
+        pos = find(b"\nFrom ", pos + 1)
+    spans = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(data)
+        nl = find(b"\n", start, end)
+        spans.append((nl + 1 if nl >= 0 else end, end))
+    return spans
+
+
+def unquote(raw: bytes) -> bytes:
+    """mboxrd: '>From ' -> 'From ', '>>From ' -> '>From '."""
+    if b"\n>" in raw or raw.startswith(b">"):
+        return _RD_UNQUOTE.sub(rb"\1", raw)
+    return raw
 
 
 def split_mbox(data: bytes, path: str) -> Iterator[tuple[bytes, Origin]]:
     """Yield each message's bytes (From_ line removed, mboxrd unquoted)."""
-    starts = [m.start() for m in _FROM_LINE.finditer(data)
-              if m.start() == 0 or data[m.start() - 1:m.start()] == b"\n"]
-    for number, start in enumerate(starts, 1):
-        end = starts[number] if number < len(starts) else len(data)
-        nl = data.find(b"\n", start, end)
-        body = data[nl + 1:end] if nl >= 0 else b""
-        if b"\n>" in body or body.startswith(b">"):
-            body = _RD_UNQUOTE.sub(rb"\1", body)
-        yield body, Origin(path, number)
+    for number, (start, end) in enumerate(find_spans(data), 1):
+        yield unquote(data[start:end]), Origin(path, number)
+
+
+class MboxData:
+    """The decompressed bytes of one mbox, loaded on first need.
+
+    Messages hold ``ref(start, end)`` instead of their bytes: on a warm
+    parse cache the archive is only gunzipped when a body is asked for.
+    """
+
+    def __init__(self, path: str, data: bytes | None = None) -> None:
+        self.path = path
+        self._data = data
+
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = read_file(self.path)[0]
+        return self._data
+
+    def raw(self, start: int, end: int) -> bytes:
+        return unquote(self.data()[start:end])
+
+    def ref(self, start: int, end: int) -> Callable[[], bytes]:
+        return partial(self.raw, start, end)

@@ -1,0 +1,124 @@
+"""Bodies: the plain text of a message, decoded on first request.
+
+Only ``text_of`` and ``raw_of`` are public. The reader leaves ``Message.raw``
+unloaded and sets ``raw_ref``; the first read loads the bytes and keeps
+them, the decoded text is memoised on the message (``text_memo``).
+
+What counts as the text: every text/plain part, plus text/x-patch and
+text/x-diff parts even when sent as attachments (git send-email and many
+mailers attach patches that way); other attachments are skipped; a message
+with only HTML gives the HTML's text (via lxml).
+"""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+from email.errors import MessageError
+
+from listsum.mail.message import Message, known_charset
+
+_PATCH_TYPES = {"text/x-patch", "text/x-diff", "text/x-patch-file", "text/diff"}
+
+
+def raw_of(msg: Message) -> bytes:
+    """The message's bytes (without the mbox From_ line), loaded once."""
+    return msg.raw  # a property on Message that loads through raw_ref
+
+
+def text_of(msg: Message) -> str:
+    """The plain-text body: transfer-decoded, charset-decoded, memoised."""
+    if msg.text_memo is None:
+        msg.text_memo = body_text(raw_of(msg))
+    return msg.text_memo
+
+
+def body_text(raw: bytes) -> str:
+    """Plain text of raw mail bytes (headers included in ``raw``)."""
+    try:
+        parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except (MessageError, ValueError, LookupError):
+        return decode_bytes(_after_headers(raw), None)
+    plain: list[str] = []
+    html: list[str] = []
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        if ctype in _PATCH_TYPES or (ctype == "text/plain" and not _is_attachment(part)):
+            plain.append(_part_text(part))
+        elif ctype == "text/html" and not _is_attachment(part):
+            html.append(_part_text(part))
+    if plain:
+        return "\n".join(plain)
+    if html:
+        return "\n".join(html_to_text(h) for h in html)
+    return ""
+
+
+def _after_headers(raw: bytes) -> bytes:
+    for sep in (b"\n\n", b"\r\n\r\n"):
+        i = raw.find(sep)
+        if i >= 0:
+            return raw[i + len(sep):]
+    return b""
+
+
+def _is_attachment(part: email.message.Message) -> bool:
+    disp = str(part.get("Content-Disposition", "")).lower()
+    return disp.startswith("attachment")
+
+
+def _part_text(part: email.message.Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except (ValueError, AssertionError):  # broken base64 padding and the like
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        payload = raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes to text: declared charset, else UTF-8, else latin-1; never fails.
+
+    An unknown or wrong charset (mailers label UTF-8 as us-ascii) falls back
+    to UTF-8; bytes that are mostly UTF-8 with a few bad ones keep UTF-8 with
+    replacement characters, anything else is read as latin-1.
+    """
+    if charset and known_charset(charset):
+        try:
+            return data.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", "replace")
+    high = sum(1 for b in data if b > 127)
+    if text.count("\ufffd") * 10 <= high:  # under ~10% bad sequences: really UTF-8
+        return text
+    return data.decode("latin-1")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body (scripts and styles dropped)."""
+    if not html.strip():
+        return ""
+    import lxml.html  # noqa: PLC0415 - only HTML-only mail pays for the import
+
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    for bad in doc.xpath("//script|//style"):
+        bad.drop_tree()
+    for br in doc.xpath("//br"):
+        br.tail = "\n" + (br.tail or "")
+    for block in doc.xpath("//p|//div|//li|//tr|//h1|//h2|//h3|//pre|//blockquote"):
+        block.tail = "\n" + (block.tail or "")
+    lines = [line.rstrip() for line in doc.text_content().splitlines()]
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,248 @@
+"""read_inputs: every kind of input in, one list of unique Messages out.
+
+Inputs are mbox/mboxrd files (gzip or not, by magic), single-message files,
+Maildir folders, public-inbox git epochs (``N.git``), v2 inbox folders
+(``git/0.git``, ...) and ``-`` for stdin. What cannot be read becomes a
+Problem naming the input (and the message number) and reading goes on;
+only a missing path or having nothing readable at all is an error.
+
+Header records are cached per input (``parsecache``): a second run over an
+unchanged file or git tip does no parsing and no decompression; bodies stay
+lazy (``body.raw_of``) and are fetched from the input when first asked for.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from listsum.errors import InputError, NothingUsable
+from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, parse_message, parse_span
+from listsum.report.model import Problem
+from listsum.sources import maildir, mbox, parsecache, public_inbox
+from listsum.sources.mbox import MboxData
+
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 2000
+
+
+@dataclass
+class ReadResult:
+    messages: list[Message]  # unique by msgid, in input order
+    problems: list[Problem]
+    duplicates: int  # messages dropped because their Message-ID was already read
+    dates_derived: int  # dates fix_dates had to supply
+    inputs: list[str]
+
+
+@dataclass
+class _Batch:
+    """What one input (or one epoch of an inbox) gave."""
+
+    messages: list[Message] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_inputs(paths: list[str], *, use_cache: bool = True,
+                progress: Progress | None = None) -> ReadResult:
+    """Read every input; ``progress(done, total)`` counts messages of the input at hand."""
+    for p in paths:
+        if p != "-" and not os.path.lexists(p):
+            raise InputError(f"no such file or directory: {p}")
+    batches: list[_Batch] = []
+    for p in paths:
+        batches += _read_path(p, use_cache, progress)
+    return _merge(batches, paths)
+
+
+def _merge(batches: list[_Batch], paths: list[str]) -> ReadResult:
+    seen: set[str] = set()
+    out: list[Message] = []
+    problems: list[Problem] = []
+    dups = derived = 0
+    for b in batches:
+        derived += fix_dates(b.messages)
+        problems += b.problems
+        for msg in b.messages:
+            if msg.msgid in seen:
+                dups += 1
+                continue
+            seen.add(msg.msgid)
+            out.append(msg)
+            problems += [Problem(str(msg.origin), what) for what in msg.problems]
+    if not out:
+        raise NothingUsable("no readable mail in " + ", ".join(paths),
+                            hint="inputs must be mbox, mbox.gz, Maildir or public-inbox git")
+    return ReadResult(out, problems, dups, derived, list(paths))
+
+
+def _read_path(path: str, use_cache: bool, progress: Progress | None) -> list[_Batch]:
+    if path == "-":
+        data, trunc = mbox.from_bytes(sys.stdin.buffer.read())
+        return [_read_data("-", data, trunc, progress)]
+    p = Path(path)
+    if p.is_dir():
+        return _read_dir(p, use_cache, progress)
+    try:
+        return [_read_file(path, use_cache, progress)]
+    except OSError as exc:
+        return [_Batch(problems=[Problem(path, f"cannot read: {exc.strerror or exc}")])]
+
+
+def _read_dir(p: Path, use_cache: bool, progress: Progress | None) -> list[_Batch]:
+    if maildir.is_maildir(p):
+        return [_read_maildir(p, progress)]
+    epochs = public_inbox.epochs_of(p)
+    if epochs:
+        return [_read_epoch(e, use_cache, progress) for e in epochs]
+    if public_inbox.is_epoch(p):
+        return [_read_epoch(p, use_cache, progress)]
+    return [_Batch(problems=[Problem(str(p), "not a Maildir, public-inbox inbox or git epoch: skipped")])]
+
+
+def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
+    key = parsecache.file_key(path)
+    if key[1] == 0:
+        return _Batch(problems=[Problem(path, "empty file")])
+    if use_cache:
+        entry = parsecache.load(path)
+        if entry is not None and entry.key == key:
+            handle = MboxData(path)
+            batch = _Batch(problems=[Problem(w, t) for w, t in entry.problems])
+            for rec in entry.records:
+                msg, (start, end) = parsecache.from_record(rec, path)
+                msg.raw_ref = handle.ref(start, end)
+                batch.messages.append(msg)
+            return batch
+    data, trunc = mbox.read_file(path)
+    batch, records, count = _parse_data(path, data, trunc, progress)
+    if use_cache:
+        parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems], count))
+    return batch
+
+
+def _read_data(path: str, data: bytes, trunc: str | None, progress: Progress | None) -> _Batch:
+    return _parse_data(path, data, trunc, progress)[0]
+
+
+def _parse_data(path: str, data: bytes, trunc: str | None,
+                progress: Progress | None) -> tuple[_Batch, list[parsecache.Record], int]:
+    """Split and parse one mbox (or single message) held in memory."""
+    batch = _Batch()
+    if trunc:
+        batch.problems.append(Problem(path, trunc))
+    if not data.strip():
+        batch.problems.append(Problem(path, "no mail in it (empty after decompression)"))
+        return batch, [], 0
+    spans = mbox.find_spans(data)
+    if not spans:
+        # Not an mbox: one message as saved by a mail client (.eml), or junk.
+        if data.startswith(b"From "):
+            batch.problems.append(Problem(path, "mbox without a usable From_ line: not read"))
+            return batch, [], 0
+        spans = [(0, len(data))]
+    elif spans[0][0] > 200 and data[:spans[0][0]].strip():
+        batch.problems.append(Problem(path, "text before the first From_ line: skipped"))
+    handle = MboxData(path, data)
+    records: list[parsecache.Record] = []
+    total = len(spans)
+    for number, (start, end) in enumerate(spans, 1):
+        try:
+            msg = parse_span(data, start, end, Origin(path, number))
+        except MalformedMessage:
+            batch.problems.append(Problem(str(Origin(path, number)), "no mail headers: not read"))
+            continue
+        msg.raw_ref = handle.ref(start, end)
+        batch.messages.append(msg)
+        records.append(parsecache.to_record(msg, (start, end)))
+        if progress and number % _PROGRESS_EVERY == 0:
+            progress(number, total)
+    if not batch.messages:
+        batch.problems.append(Problem(path, "no readable mail in it"))
+    if progress:
+        progress(total, total)
+    return batch, records, total
+
+
+def _read_maildir(p: Path, progress: Progress | None) -> _Batch:
+    batch = _Batch()
+    files = maildir.message_files(p)
+    for number, f in enumerate(files, 1):
+        try:
+            raw = f.read_bytes()
+            msg = parse_message(raw, Origin(str(f), 1))
+        except OSError as exc:
+            batch.problems.append(Problem(str(f), f"cannot read: {exc.strerror or exc}"))
+            continue
+        except MalformedMessage:
+            batch.problems.append(Problem(str(f), "no mail headers: not read"))
+            continue
+        # Keep memory flat on big folders: re-read the file for the body.
+        msg.raw, msg.raw_ref = b"", maildir.loader(f)
+        batch.messages.append(msg)
+        if progress and number % _PROGRESS_EVERY == 0:
+            progress(number, len(files))
+    if not files:
+        batch.problems.append(Problem(str(p), "no mail in this Maildir"))
+    elif not batch.messages:
+        batch.problems.append(Problem(str(p), "no readable mail in this Maildir"))
+    return batch
+
+
+def _read_epoch(git_dir: Path, use_cache: bool, progress: Progress | None) -> _Batch:
+    path = str(git_dir)
+    try:
+        head = public_inbox.tip(git_dir)
+    except public_inbox.GitError as exc:
+        return _Batch(problems=[Problem(path, f"not a readable git epoch: {exc}")])
+    if head is None:
+        return _Batch(problems=[Problem(path, "no mail in this git epoch (no commits)")])
+    key = [os.path.abspath(path), head]
+    entry = parsecache.load(path) if use_cache else None
+    blobs = public_inbox.GitBlobs(git_dir)
+    old: list[parsecache.Record] = []
+    batch = _Batch()
+    since = None
+    count = 0
+    if entry is not None and entry.key[0] == key[0]:
+        if entry.key == key or public_inbox.is_ancestor(git_dir, entry.key[1], head):
+            old, since, count = entry.records, entry.key[1], entry.count
+            batch.problems += [Problem(w, t) for w, t in entry.problems]
+    for rec in old:
+        msg, oid = parsecache.from_record(rec, path)
+        msg.raw_ref = blobs.ref(oid)
+        batch.messages.append(msg)
+    if since == head:
+        return batch
+    new = _read_commits(git_dir, head, since, count, batch, progress)
+    if use_cache:
+        records = old + new[0]
+        parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems], new[1]))
+    if not batch.messages:
+        batch.problems.append(Problem(path, "no readable mail in this git epoch"))
+    return batch
+
+
+def _read_commits(git_dir: Path, head: str, since: str | None, count: int, batch: _Batch,
+                  progress: Progress | None) -> tuple[list[parsecache.Record], int]:
+    """Parse the commits after ``since``; returns their records and the new count."""
+    path = str(git_dir)
+    names = [f"{c}:m" for c in public_inbox.commits(git_dir, head, since)]
+    records: list[parsecache.Record] = []
+    for i, (oid, blob) in enumerate(public_inbox.read_blobs(git_dir, names), 1):
+        number = count + i
+        if blob is None:
+            continue  # a deletion commit ("d" instead of "m"): nothing to read
+        try:
+            msg = parse_message(blob, Origin(path, number))
+        except MalformedMessage:
+            batch.problems.append(Problem(str(Origin(path, number)), "no mail headers: not read"))
+            continue
+        batch.messages.append(msg)
+        records.append(parsecache.to_record(msg, oid))
+        if progress and i % _PROGRESS_EVERY == 0:
+            progress(i, len(names))
+    return records, count + len(names)
