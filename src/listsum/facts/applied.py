@@ -1,0 +1,76 @@
+"""Applied: replies in which a maintainer says the work was taken.
+
+Real forms from the kvmarm archive:
+  "Applied to next, thanks!" + b4's "[1/5] KVM: arm64: ...\n      commit: 71b3ec5f..."
+  "Applied to arm64 (for-next/fixes), thanks!"  (Will Deacon)
+  "Queued, thanks." / "Queued patches 1-5, thanks." / "Queued for 5.7. Thanks." (Paolo Bonzini)
+  "Pushed to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue" (Drew Jones)
+  "The pull request you sent on ...\n\nhas been merged into torvalds/linux.git:" (pr-tracker-bot)
+Not applied: "Applied this series on top of v5.15-rc1 and tested" (a tester),
+"I've pushed out my own version", "queued for v3 already" (lower case: the
+middle of a sentence), "will be applied", "not applied", quoted "> Applied".
+"""
+
+from __future__ import annotations
+
+import re
+
+from listsum.facts import body_text, own_lines
+from listsum.mail.message import Message
+from listsum.mail.threads import Thread
+from listsum.report.model import AppliedFact
+
+# The verb opens the line (a sentence start), capitalised, or after "I've".
+_APPLIED = re.compile(
+    r"^\s*(?:(?:thanks|thank you|ok|now)[,!.]?\s+)?"
+    r"(?:(?:I've|I have|I)\s+(?i:applied|queued|merged|pushed|picked up)|"
+    r"Applied|Queued|Merged|Pushed|Picked up)\b(?P<rest>.*)$")
+# After the verb: "to X", "into X", "in X", a bare "," "." "!" ":", "patches 1-5",
+# "it"/"this"/"them"/"the series", "for 5.7", or nothing at all.
+_GOOD_REST = re.compile(
+    r"^\s*(?:$|[,.!:(]|(?:to|into|in|for|on)\s+\S|(?:patches|patch)\s+\d|\d+-\d+|"
+    r"(?:it|this|them|the series|the whole series|all)\b)", re.I)
+_NEGATIVE = re.compile(
+    r"\bnot\b|n't\b|\bon top\b|\blocally\b|\btested\b|\bown version\b|\bupdated\b|"
+    r"\bwill\b|\bwould\b|\?|\bif\b|\bdecision\b|\bover\b", re.I)
+_BRANCH = re.compile(r"^\s*(?:to|into|in)\s+(?P<b>[^\s,!]+(?:\s+\([^)\s]+\))?)", re.I)
+# pr-tracker-bot: "has been merged into torvalds/linux.git:" opens its own line.
+_PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
+
+
+def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
+    """One AppliedFact per reply of ``thread`` that says the work was taken."""
+    out: list[AppliedFact] = []
+    for msg in thread.messages:
+        if msg.msgid in posting_ids:
+            continue
+        fact = applied_in(msg)
+        if fact is not None:
+            out.append(fact)
+    return out
+
+
+def applied_in(msg: Message) -> AppliedFact | None:
+    """The "applied" notice of ``msg``, if its sender wrote one."""
+    lines = own_lines(body_text(msg))
+    for line in lines:
+        branch = _applied_line(line)
+        if branch is not None:
+            return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
+                               branch=branch or None, text=line.strip())
+    return None
+
+
+def _applied_line(line: str) -> str | None:
+    """None when ``line`` is no applied notice, else the branch ("" if unnamed)."""
+    m = _PR_MERGED.match(line)
+    if m:
+        return m.group("b")
+    m = _APPLIED.match(line)
+    if not m:
+        return None
+    rest = m.group("rest")
+    if not _GOOD_REST.match(rest) or _NEGATIVE.search(rest):
+        return None
+    b = _BRANCH.match(rest)
+    return b.group("b").rstrip(".,:;!") if b else ""

@@ -1,0 +1,216 @@
+"""Series: the patch postings inside a thread, and revisions across threads.
+
+A *posting* is one sending of a series: its cover letter ("0/N") and its
+patches, all non-reply mails of one author with one revision. A thread
+usually holds one posting, but may hold several when v2 was sent in reply
+to v1; ``postings`` splits them by (revision, RESEND, stable target, author).
+
+Revisions are linked across threads (``link_revisions``) by b4's
+``change-id:`` line when the cover letter has one, else by author address +
+normalised title (case, punctuation and whitespace folded) of the cover
+letter (or lone patch), or, when the cover title drifted, by most patch
+titles in common. The same title from two authors is two series. Only headers are
+read, plus a byte search of cover letters for change-id, so linking a
+three-year archive costs a few seconds at most.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from listsum.facts.applied import find_applied
+from listsum.facts.trailers import find_trailers
+from listsum.mail.message import Message
+from listsum.mail.subject import Subject
+from listsum.mail.threads import Thread
+from listsum.report.model import Revision, SeriesFacts
+
+# b4 writes "change-id: 20221005-topic-1234abcdef" at the foot of the cover
+# letter (or of a lone patch). Lower case only: Gerrit's "Change-Id: I4a46..."
+# lines inside patches name one commit, not the series.
+_CHANGE_ID = re.compile(rb"^change-id: *(\S+)\s*$", re.M)
+
+
+@dataclass
+class Posting:
+    subject: Subject  # of the cover letter, else of the first patch
+    author: str
+    cover: Message | None = None
+    patches: list[Message] = field(default_factory=list)  # by counter
+    expected: int = 0
+
+    @property
+    def messages(self) -> list[Message]:
+        return ([self.cover] if self.cover else []) + self.patches
+
+    @property
+    def first(self) -> Message:
+        return min(self.messages, key=lambda m: (m.date, m.msgid))
+
+    @property
+    def date(self) -> datetime:
+        return self.first.date
+
+    @property
+    def revision(self) -> int:
+        return self.subject.revision
+
+    @property
+    def kind(self) -> str:
+        return "pull" if self.subject.is_pull else "patch"
+
+    def change_id(self) -> str | None:
+        """b4's change-id, from the cover letter (or a lone patch)."""
+        head = self.cover or (self.patches[0] if len(self.patches) == 1 else None)
+        if head is None:
+            return None
+        m = _CHANGE_ID.search(head.raw)
+        return m.group(1).decode("ascii", "replace") if m else None
+
+
+def is_posting(subj: Subject) -> bool:
+    """A mail that sends work (patch, RFC, pull request), not a reply to it."""
+    return not subj.reply and (subj.is_patch or subj.is_rfc or subj.is_pull)
+
+
+def postings(thread: Thread) -> list[Posting]:
+    """The postings in ``thread``, oldest revision first."""
+    groups: dict[tuple[object, ...], Posting] = {}
+    for msg in thread.messages:
+        subj = Subject.parse(msg.subject)
+        if not is_posting(subj):
+            continue
+        key = (subj.revision, subj.resend, subj.stable, subj.is_pull, msg.from_addr)
+        post = groups.get(key)
+        if post is None:
+            post = groups[key] = Posting(subject=subj, author=msg.from_addr)
+        if subj.is_cover and post.cover is None:
+            post.cover, post.subject = msg, subj
+        else:
+            post.patches.append(msg)
+        post.expected = max(post.expected, subj.expected)
+    for post in groups.values():
+        post.patches.sort(key=lambda m: (Subject.parse(m.subject).counter, m.date))
+        if post.cover is None and post.patches:
+            post.subject = Subject.parse(post.patches[0].subject)
+    return sorted(groups.values(), key=lambda p: (p.revision, p.date))
+
+
+def _title_key(post: Posting) -> tuple[str, ...]:
+    cid = post.change_id()
+    if cid:
+        return ("change-id", cid)
+    # Stable target in the key: Sasha's AUTOSEL sends one title to 4.14, 4.19, 5.4.
+    return (post.kind, post.author, post.subject.stable or "", post.subject.normalised)
+
+
+def _patch_keys(post: Posting) -> set[tuple[str, ...]]:
+    base = (post.kind, post.author, post.subject.stable or "")
+    return {base + (Subject.parse(m.subject).normalised,) for m in post.patches}
+
+
+def _overlapping(found: list[Posting]) -> list[tuple[int, int]]:
+    """Pairs of postings whose patch titles mostly agree: a renamed cover letter.
+
+    Sharing one patch is not enough: maz's "[PATCH 00/26] KVM: arm64:
+    Preliminary NV patches" and many small series reuse a patch of another.
+    """
+    keys = [_patch_keys(p) for p in found]
+    bucket: dict[tuple[str, ...], list[int]] = {}
+    for i, ks in enumerate(keys):
+        for k in ks:
+            bucket.setdefault(k, []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for ids in bucket.values():
+        for a in ids:
+            for b in ids:
+                if a < b and (a, b) not in pairs:
+                    shared = len(keys[a] & keys[b])
+                    if shared >= 2 and 2 * shared >= min(len(keys[a]), len(keys[b])):
+                        pairs.add((a, b))
+    return sorted(pairs)
+
+
+def _revision(post: Posting, thread_id: str) -> Revision:
+    return Revision(version=post.revision, thread_id=thread_id, subject=post.subject.full,
+                    date=post.date, resend=post.subject.resend)
+
+
+class _Groups:
+    """Union-find over posting indices, joined through shared keys."""
+
+    def __init__(self, n: int) -> None:
+        self.up = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.up[i] != i:
+            self.up[i] = self.up[self.up[i]]
+            i = self.up[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.up[max(ra, rb)] = min(ra, rb)
+
+
+def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
+    """Every thread with a posting -> all known revisions of its series, oldest first.
+
+    Pass ALL input threads, not only the report window's, so that v12 in the
+    window finds v11 from months before.
+    """
+    found: list[tuple[Thread, Posting]] = [(t, p) for t in threads for p in postings(t)]
+    groups = _Groups(len(found))
+    owner: dict[tuple[str, ...], int] = {}
+    for i, (_, post) in enumerate(found):
+        groups.union(owner.setdefault(_title_key(post), i), i)
+    for a, b in _overlapping([p for _, p in found]):
+        if found[a][1].change_id() is None and found[b][1].change_id() is None:
+            groups.union(a, b)
+    members: dict[int, list[Revision]] = {}
+    for i, (thread, post) in enumerate(found):
+        members.setdefault(groups.find(i), []).append(_revision(post, thread.id))
+    out: dict[str, list[Revision]] = {}
+    for i, (thread, _) in enumerate(found):
+        if thread.id not in out:
+            lineage = members[groups.find(i)]
+            lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
+            out[thread.id] = lineage
+    return out
+
+
+def series_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+    """Facts of the newest posting in ``thread``; None when it posts no work.
+
+    A thread whose posting is missing from the input (only "Re: [PATCH v3 2/5]"
+    replies survive) still gets facts from the reply subject, with 0 patches.
+    """
+    posts = postings(thread)
+    if not posts:
+        return _ghost_facts(thread, lineage)
+    post = max(posts, key=lambda p: (p.revision, p.date))
+    patches = {m.msgid: m for p in posts for m in p.messages}
+    return SeriesFacts(
+        version=post.revision,
+        patches=len(post.patches),
+        expected=post.expected,
+        has_cover=post.cover is not None,
+        change_id=post.change_id(),
+        resend=post.subject.resend,
+        lineage=list(lineage),
+        trailers=find_trailers(thread, patches),
+        applied=find_applied(thread, set(patches)),
+    )
+
+
+def _ghost_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+    subj = Subject.parse(thread.subject)
+    if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)):
+        return None
+    return SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
+                       resend=subj.resend, lineage=list(lineage),
+                       trailers=find_trailers(thread, {}),
+                       applied=find_applied(thread, set()))
