@@ -2,18 +2,27 @@
 
 Two messages are in one thread when one names the other, or both name a
 common ancestor, even one that is not in the input (a "ghost"). This is the
-partition notmuch computes; subjects are never used to join threads, so two
-discussions that share a subject stay apart (the seed reports' defect is the
-opposite: one discussion split by subject). Grouping patches into series and
-revisions is a layer above (series.py) and never changes a thread.
+partition notmuch computes (tests/test_notmuch_agreement.py measures it on
+the whole kvmarm archive); subjects are never used to join threads, so two
+discussions that share a subject stay apart. Grouping patches into series
+and revisions is a layer above (series.py) and never changes a thread.
 
-Inside a thread each message gets a parent: the nearest ancestor in its
-References chain that we have (JWZ's rule), else the thread's root. Cycles
-(A references B, B references A) are broken deterministically by date.
+Inside a thread the tree follows JWZ's algorithm: every References chain
+says "each id is the parent of the next"; the first chain (oldest message
+first) to name a link keeps it, and a message's own In-Reply-To (the last id
+of its chain) overrides what others guessed for it. A link that would close
+a loop is refused, so A-refs-B plus B-refs-A leaves the older one as root.
+A message's ``parent`` is its nearest ancestor we have, walking up through
+ghosts. ``Thread.id`` is the top of that tree: the root message when we have
+it, else the oldest ghost ancestor (normally References[0], which RFC 5322
+says to keep), so a thread keeps its id whether a window holds its root or
+only later replies. Everything is decided from sorted data, so the result
+does not depend on input order.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,6 +37,7 @@ class Thread:
     messages: list[Message]
     parent: dict[str, str | None] = field(default_factory=dict)  # msgid -> parent msgid
     ghost_root: bool = False  # the conversation starts at a mail we do not have
+    duplicates: list[Message] = field(default_factory=list)  # other copies of a msgid we have
 
     @property
     def root(self) -> Message:
@@ -81,7 +91,8 @@ class _UnionFind:
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            # Deterministic: the smaller id wins, whatever the input order.
+            # The smaller id wins: a component's key is its smallest id,
+            # whatever the input order.
             if rb < ra:
                 ra, rb = rb, ra
             self.up[rb] = ra
@@ -91,50 +102,118 @@ def _order(m: Message) -> tuple[datetime, str]:
     return (m.date, m.msgid)
 
 
+def _chain(m: Message) -> list[str]:
+    """Ancestry ids, oldest first, without repeats or the message itself.
+
+    Broken clients repeat ids or name the message in its own References;
+    keeping the first occurrence keeps the oldest position of each id.
+    """
+    return [r for r in dict.fromkeys(m.parent_ids) if r != m.msgid]
+
+
+def _unique(messages: list[Message]) -> tuple[list[Message], list[Message]]:
+    """One message per msgid (the oldest copy, then the smallest), and the rest."""
+    best: dict[str, Message] = {}
+    for m in messages:
+        cur = best.get(m.msgid)
+        if cur is None or (m.date, len(m.raw), m.raw) < (cur.date, len(cur.raw), cur.raw):
+            best[m.msgid] = m
+    kept = set(map(id, best.values()))
+    dups = [m for m in messages if id(m) not in kept]
+    dups.sort(key=lambda m: (m.msgid, m.date, len(m.raw), m.raw))
+    return sorted(best.values(), key=_order), dups
+
+
 def build_threads(messages: list[Message]) -> list[Thread]:
-    """Partition ``messages`` (unique msgids) into threads, oldest thread first."""
+    """Partition ``messages`` into threads, oldest thread first.
+
+    A msgid given twice (a resent or duplicated mail) is threaded once; the
+    other copies are listed in that thread's ``duplicates``, and whatever they
+    reference joins the thread as well (notmuch does the same).
+    """
+    msgs, dups = _unique(messages)
+    chains = {m.msgid: _chain(m) for m in msgs}
     uf = _UnionFind()
-    by_id = {m.msgid: m for m in messages}
-    for m in messages:
-        uf.find(m.msgid)
-        for ref in m.parent_ids:
-            uf.union(m.msgid, ref)
-    groups: dict[str, list[Message]] = {}
-    for m in messages:
-        groups.setdefault(uf.find(m.msgid), []).append(m)
-    threads = [_make_thread(msgs, by_id) for msgs in groups.values()]
-    threads.sort(key=lambda t: (t.first, t.id))
-    return threads
-
-
-def _make_thread(msgs: list[Message], by_id: dict[str, Message]) -> Thread:
-    msgs.sort(key=_order)
-    parent: dict[str, str | None] = {}
     for m in msgs:
-        # Nearest ancestor we actually have; In-Reply-To is the last parent id.
-        parent[m.msgid] = next((r for r in reversed(m.parent_ids) if r in by_id and r != m.msgid), None)
-    _break_cycles(parent, by_id)
-    roots = [m for m in msgs if parent[m.msgid] is None]
-    root = roots[0] if roots else msgs[0]
-    ghost = bool(root.parent_ids)
-    tid = root.references[0] if ghost and root.references else (
-        root.in_reply_to if ghost and root.in_reply_to else root.msgid)
-    # Other roots (siblings under a ghost) hang from the thread root for display.
-    for r in roots[1:]:
-        parent[r.msgid] = None
-    return Thread(id=tid, messages=msgs, parent=parent, ghost_root=ghost)
+        uf.find(m.msgid)
+        for ref in chains[m.msgid]:
+            uf.union(m.msgid, ref)
+    for d in dups:  # a copy's References join too, as in notmuch; the tree uses the kept copy
+        for ref in _chain(d):
+            uf.union(d.msgid, ref)
+    up = _links(msgs, chains)
+    groups: dict[str, list[Message]] = {}
+    for m in msgs:  # sorted, so each group is sorted too
+        groups.setdefault(uf.find(m.msgid), []).append(m)
+    present = {m.msgid for m in msgs}
+    threads = {key: _make_thread(group, up, present) for key, group in groups.items()}
+    for d in dups:
+        threads[uf.find(d.msgid)].duplicates.append(d)
+    return sorted(threads.values(), key=lambda t: (t.first, t.id))
 
 
-def _break_cycles(parent: dict[str, str | None], by_id: dict[str, Message]) -> None:
-    for start in list(parent):
-        path: list[str] = []
-        seen: set[str] = set()
-        cur: str | None = start
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            path.append(cur)
-            cur = parent.get(cur)
-        if cur is not None:  # cycle: cut at its oldest member
-            loop = path[path.index(cur):]
-            oldest = min(loop, key=lambda i: _order(by_id[i]))
-            parent[oldest] = None
+def _links(msgs: list[Message], chains: dict[str, list[str]]) -> dict[str, str]:
+    """JWZ parent links over all ids, ghosts included; never a loop."""
+    up: dict[str, str] = {}
+    for m in msgs:  # oldest first: the first chain to name a link keeps it
+        chain = chains[m.msgid]
+        for a, b in zip(chain, chain[1:]):
+            if b not in up and not _reaches(a, b, up):
+                up[b] = a
+    # A message's own last reference is its parent, whatever others guessed.
+    # Newest first, so of two messages naming each other the older is root.
+    for m in reversed(msgs):
+        chain = chains[m.msgid]
+        if not chain:
+            up.pop(m.msgid, None)
+        elif not _reaches(chain[-1], m.msgid, up):
+            up[m.msgid] = chain[-1]
+    return up
+
+
+def _reaches(start: str, target: str, up: dict[str, str]) -> bool:
+    """True when ``target`` is ``start`` or one of its ancestors."""
+    cur: str | None = start
+    while cur is not None:
+        if cur == target:
+            return True
+        cur = up.get(cur)
+    return False
+
+
+def _make_thread(msgs: list[Message], up: dict[str, str], present: set[str]) -> Thread:
+    parent: dict[str, str | None] = {}
+    tops: dict[str, str] = {}
+    for m in msgs:
+        p = up.get(m.msgid)
+        while p is not None and p not in present:  # climb through ghosts
+            p = up.get(p)
+        parent[m.msgid] = p
+        tops[m.msgid] = _top(m.msgid, up, tops)
+    tid = _pick_top(msgs, tops)
+    return Thread(id=tid, messages=msgs, parent=parent, ghost_root=tid not in present)
+
+
+def _top(msgid: str, up: dict[str, str], memo: dict[str, str]) -> str:
+    path = []
+    cur = msgid
+    while cur in up and cur not in memo:
+        path.append(cur)
+        cur = up[cur]
+    top = memo.get(cur, cur)
+    for p in path:
+        memo[p] = top
+    return top
+
+
+def _pick_top(msgs: list[Message], tops: dict[str, str]) -> str:
+    """The top most messages hang from; ties go to the oldest message's top.
+
+    Several tops happen when a client sends only In-Reply-To (its chain starts
+    mid-thread at a ghost nobody else links upward).
+    """
+    counts = Counter(tops[m.msgid] for m in msgs)
+    first_seen: dict[str, int] = {}
+    for i, m in enumerate(msgs):
+        first_seen.setdefault(tops[m.msgid], i)
+    return min(counts, key=lambda t: (-counts[t], first_seen[t]))
