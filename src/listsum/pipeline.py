@@ -6,8 +6,9 @@ of last month) -> series facts + kind per reported thread -> Report ->
 summaries. Each stage lives in its own module; this one calls them and
 does no work itself.
 
-``progress`` is handed through to the stages unchanged: a callable
-``progress(stage, done, total)`` (total None when unknown).
+``progress`` is one callable ``progress(stage, done, total)`` (total None
+when unknown; ``done == -1`` means ``stage`` is a one-line note such as a
+retry); this module adapts it to each stage's own callback.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from listsum.facts.kinds import classify
 from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
-from listsum.report.model import Problem, Report, SeriesFacts, Summary, Window
+from listsum.report.model import Report, SeriesFacts, Summary, Window
+from listsum.series import link_revisions, series_facts
+from listsum.sources.reader import ReadResult, read_inputs
 from listsum.window import WindowSpec, resolve
 
 UTC = timezone.utc
@@ -83,49 +86,35 @@ def fetch(settings: ReportSettings, progress: Progress | None) -> tuple[list[str
     from listsum.sources.lore import window_mbox
 
     window = resolve(settings.window, None)
+    on_note = (lambda text: progress(text, -1, None)) if progress else None
     path = window_mbox(settings.list_name, window.since, window.until, server=settings.server,
-                       offline=settings.offline, progress=progress)
+                       offline=settings.offline, progress=on_note)
     return [*settings.inputs, str(path)], window
 
 
 def read(paths: Sequence[str], settings: ReportSettings, progress: Progress | None) -> tuple[list[Any], Inputs]:
-    reader = _optional("listsum.sources.reader")
-    read_inputs = reader.read_inputs if reader is not None else _fallback_read
-    res = read_inputs(list(paths), use_cache=settings.use_cache, progress=progress)
-    problems = [p if isinstance(p, Problem) else Problem(where=str(getattr(p, "where", "")),
-                                                         what=str(getattr(p, "what", p)))
-                for p in res.problems]
+    on_read = (lambda done, total: progress("reading", done, total)) if progress else None
+    res = read_inputs(list(paths), use_cache=settings.use_cache, progress=on_read)
     msgs = list(res.messages)
-    inputs = Inputs(total=len(msgs), duplicates=_count(res.duplicates), skipped=_skipped(res, problems),
-                    dates_derived=_count(res.dates_derived), problems=problems,
-                    paths=[str(p) for p in getattr(res, "inputs", paths)],
+    inputs = Inputs(total=len(msgs), duplicates=res.duplicates, skipped=_skipped(res, msgs), dates_derived=res.dates_derived,
+                    problems=list(res.problems), paths=list(res.inputs),
                     newest=max((m.date for m in msgs), default=None))
     return msgs, inputs
 
 
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) else len(value)
-
-
-def _skipped(res: Any, problems: list[Problem]) -> int:
-    value = getattr(res, "skipped", None)
-    return _count(value) if value is not None else len(problems)
+def _skipped(res: ReadResult, kept: list[Any]) -> int:
+    # A problem naming a message we did not keep is a skipped message; other
+    # problems are header oddities of kept mail, or about a whole input.
+    origins = {str(m.origin) for m in kept}
+    return len({p.where for p in res.problems if ", message " in p.where and p.where not in origins})
 
 
 def facts(threads: Sequence[Thread], chosen: Sequence[Thread]
           ) -> tuple[dict[str, str], dict[str, SeriesFacts | None]]:
     """Kind and series facts of the reported threads; revisions over all."""
-    series_mod = _optional("listsum.series")
-    kinds_mod = _optional("listsum.facts.kinds")
-    lineage = series_mod.link_revisions(list(threads)) if series_mod else {}
-    series: dict[str, SeriesFacts | None] = {}
-    kinds: dict[str, str] = {}
-    for t in chosen:
-        series[t.id] = series_mod.series_facts(t, lineage.get(t.id, [])) if series_mod else None
-        if kinds_mod:
-            kinds[t.id] = kinds_mod.classify(t, series[t.id])
-        else:
-            kinds[t.id] = _fallback_kind(t)
+    lineage = link_revisions(list(threads))
+    series = {t.id: series_facts(t, lineage.get(t.id, [])) for t in chosen}
+    kinds = {t.id: classify(t, series[t.id]) for t in chosen}
     return kinds, series
 
 
@@ -179,51 +168,6 @@ def run(settings: ReportSettings, progress: Progress | None = None, *, now: date
     built = build(settings, progress, now=now)
     summarise(built, settings, progress)
     return built.report
-
-
-# Stand-ins until sources/reader.py and facts/kinds.py land: plain mbox
-# files only, dedup by Message-ID, kind from the subject prefix.
-
-@dataclass
-class _Read:
-    messages: list[Any]
-    problems: list[Problem]
-    duplicates: int
-    dates_derived: int
-    inputs: list[str]
-
-
-def _fallback_read(paths: list[str], *, use_cache: bool = True, progress: Progress | None = None) -> _Read:
-    from listsum.errors import InputError
-    from listsum.mail.message import MalformedMessage, fix_dates, parse_message
-    from listsum.sources.mbox import load_bytes, split_mbox
-
-    seen: dict[str, Any] = {}
-    problems: list[Problem] = []
-    dups = 0
-    for path in paths:
-        if not Path(path).is_file():
-            raise InputError(f"cannot read {path}: no such file")
-        for raw, origin in split_mbox(load_bytes(path), path):
-            try:
-                msg = parse_message(raw, origin)
-            except MalformedMessage as exc:
-                problems.append(Problem(where=str(origin), what=str(exc)))
-                continue
-            dups += msg.msgid in seen
-            seen.setdefault(msg.msgid, msg)
-    msgs = list(seen.values())
-    return _Read(msgs, problems, dups, fix_dates(msgs), list(paths))
-
-
-def _fallback_kind(thread: Thread) -> str:
-    subj = thread.subject.upper()
-    for tag, kind in (("GIT PULL", "pull"), ("RFC", "rfc"), ("STABLE", "stable"), ("PATCH", "patch")):
-        if tag in subj.split("]")[0]:
-            return kind
-    if "syzbot" in thread.root.from_addr:
-        return "bot"
-    return "question" if thread.subject.rstrip().endswith("?") else "discussion"
 
 
 __all__ = ["Built", "ReportSettings", "build", "dry_run", "run", "summarise"]

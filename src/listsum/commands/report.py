@@ -48,6 +48,9 @@ class _LazyProgress:
         self.tasks: dict[str, object] = {}
 
     def __call__(self, stage: str, done: int, total: int | None = None) -> None:
+        if done < 0:  # a note (a retry, a fetch URL): one line, always shown
+            typer.echo(stage, err=True)
+            return
         if self.bar is None:
             if time.monotonic() - self.start < self.DELAY:
                 return
