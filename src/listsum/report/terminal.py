@@ -108,7 +108,7 @@ class TerminalRenderer:
         for t in threads:
             s = t.series
             table.add_row(t.subject, f"v{s.version}" if s else "", self.t(f"state.{s.review_state}") if s else "",
-                          str(t.in_window), str(t.total), self.when(t.last))
+                          str(t.in_window), str(t.total), t.last.astimezone(self.zone).strftime("%m-%d %H:%M"))
         self.c.print(table)
 
     def thread_panel(self, t: ThreadReport) -> None:
