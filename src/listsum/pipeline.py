@@ -86,7 +86,8 @@ def fetch(settings: ReportSettings, progress: Progress | None) -> tuple[list[str
     from listsum.sources.lore import window_mbox
 
     window = resolve(settings.window, None)
-    on_note = (lambda text: progress(text, -1, None)) if progress else None
+    # lore reports status lines ("fetching URL", retries) as stages: show them as notes.
+    on_note = (lambda text, done=0, total=None: progress(text, -1, None)) if progress else None
     path = window_mbox(settings.list_name, window.since, window.until, server=settings.server,
                        offline=settings.offline, progress=on_note)
     return [*settings.inputs, str(path)], window
