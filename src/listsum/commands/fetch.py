@@ -36,8 +36,7 @@ def _errors() -> Iterator[None]:
 
 
 def _say(quiet: bool):  # -> progress callable or None
-    # Same shape as the pipeline's progress(stage, done, total); we print stages.
-    return None if quiet else (lambda stage, done=0, total=None: typer.echo(stage, err=True))
+    return None if quiet else (lambda line: typer.echo(line, err=True))
 
 
 def _write_copy(stored: Path, output: Path) -> None:

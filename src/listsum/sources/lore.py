@@ -45,8 +45,8 @@ _LORE_URL = re.compile(r"^https?://(?P<host>[^/]+)/(?:(?P<list>[^/@]+)/)?(?P<msg
 log = logging.getLogger(__name__)
 # liblore warns on stderr for each failed origin; our FetchError says it once.
 logging.getLogger("liblore").addHandler(logging.NullHandler())
-# The pipeline's progress(stage, done, total): we report stages only (done 0, total None).
-Progress = Callable[[str, int, "int | None"], None]
+# progress(line): one status line ("fetching URL", "retrying in 3s").
+Progress = Callable[[str], None]
 
 
 def server_url(server: str | None) -> str:
@@ -105,7 +105,7 @@ def _download(url: str, what: str, call: Callable[[object], bytes], progress: Pr
             raise err
         delay = delays.pop(0)
         if progress:
-            progress(f"{err.message}; retrying in {delay:g}s", 0, None)
+            progress(f"{err.message}; retrying in {delay:g}s")
         time.sleep(delay)
 
 
@@ -144,7 +144,7 @@ def fetch_window_bytes(list_name: str, since: datetime, until: datetime, *, serv
     query = window_query(since, until)
     url = f"{base}/{list_name}/?x=m{'&t=1' if full_threads else ''}&q={urllib.parse.quote_plus(query)}"
     if progress:
-        progress(f"fetching {url}", 0, None)
+        progress(f"fetching {url}")
     try:
         data = _download(f"{base}/{list_name}", url,
                          lambda node: node.get_mbox_by_query(query, full_threads=full_threads, nocache=True),
@@ -233,7 +233,7 @@ def thread_mbox(msgid: str, *, list_name: str | None = None, server: str | None 
     inbox = list_name or "all"
     url = f"{base}/{inbox}/{urllib.parse.quote(msgid, safe='@+')}/t.mbox.gz"
     if progress:
-        progress(f"fetching {url}", 0, None)
+        progress(f"fetching {url}")
     try:
         data = _download(f"{base}/{inbox}", url, lambda node: node.get_mbox_by_msgid(msgid, nocache=True),
                          progress)

@@ -143,7 +143,7 @@ def sync_archive(list_name: str, *, server: str | None = None, dest: Path | None
     for epoch in list_epochs(base, list_name, progress):
         url = f"{base}/{list_name}/git/{epoch}.git"
         if progress:
-            progress(f"syncing {url}", 0, None)
+            progress(f"syncing {url}")
         result.epochs.append(sync_epoch(url, dest / "git" / f"{epoch}.git", epoch))
     meta = {"list": list_name, "url": result.url,
             "tips": {str(e.epoch): e.new_tip for e in result.epochs}}
