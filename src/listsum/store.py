@@ -1,0 +1,90 @@
+"""The summary cache: SQLite, keyed by a content hash.
+
+The key is sha256 over a canonical JSON of (thread content, model file
+hash, prompt version, language), prefixed with a scheme tag so a change of
+scheme stays detectable. Store is handed its connection (tests pass
+":memory:"); every put commits, so a kill -9 loses only the thread being
+summarised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from listsum import settings
+from listsum.migrations import migrate
+
+HASH_PREFIX = "s1:"
+
+
+def db_path() -> Path:
+    return settings.cache_dir() / "summaries.db"
+
+
+def open_db(path: Path | None = None) -> sqlite3.Connection:
+    path = path or db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite3.connect(path)
+
+
+def cache_key(content: Any, model_hash: str, prompt_version: str, lang: str) -> str:
+    canonical = json.dumps({"c": content, "m": model_hash, "p": prompt_version, "l": lang},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return HASH_PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Cached:
+    text: str
+    engine: str
+    fallback: bool
+    flags: list[str] = field(default_factory=list)
+
+
+class Store:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        migrate(db)
+
+    def get(self, key: str) -> Cached | None:
+        row = self.db.execute("SELECT text, engine, fallback, flags FROM summaries WHERE key = ?", (key,)).fetchone()
+        return Cached(row[0], row[1], bool(row[2]), json.loads(row[3])) if row else None
+
+    def previous(self, thread_id: str, lang: str, engine: str | None = None) -> Cached | None:
+        """The newest summary of this thread (another week, older content)."""
+        sql = "SELECT text, engine, fallback, flags FROM summaries WHERE thread_id = ? AND lang = ?"
+        args: list[Any] = [thread_id, lang]
+        if engine:
+            sql += " AND engine = ?"
+            args.append(engine)
+        row = self.db.execute(sql + " ORDER BY created DESC LIMIT 1", args).fetchone()
+        return Cached(row[0], row[1], bool(row[2]), json.loads(row[3])) if row else None
+
+    def put(self, key: str, thread_id: str, lang: str, value: Cached, prompt_tokens: int = 0,
+            seconds: float = 0.0) -> None:
+        with self.db:  # commit now: kill -9 keeps everything done so far
+            self.db.execute(
+                "INSERT OR REPLACE INTO summaries (key, thread_id, lang, text, engine, fallback, flags, created,"
+                " prompt_tokens, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, thread_id, lang, value.text, value.engine, int(value.fallback), json.dumps(value.flags),
+                 time.time(), prompt_tokens, seconds))
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM summaries").fetchone()[0]
+
+    def prune(self, older_than_days: float) -> int:
+        with self.db:
+            cur = self.db.execute("DELETE FROM summaries WHERE created < ?",
+                                  (time.time() - older_than_days * 86400,))
+        return cur.rowcount
+
+    def clear(self) -> int:
+        with self.db:
+            cur = self.db.execute("DELETE FROM summaries")
+        return cur.rowcount

@@ -1,0 +1,147 @@
+"""The backend interface: one method to generate, one to count tokens.
+
+A backend (llama.py in-process, echo.py for tests, later a llama.cpp server
+on localhost) implements ``generate`` and ``count_tokens`` only. Prompt
+building, budgeting, checks, caching and loop control live outside it, so a
+new backend never touches the pipeline. Backends arrive through
+``register`` like plugins, the built-in ones included (``default_backends``).
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from listsum.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One request in both forms: chat messages for a model with a chat
+    template, a plain completion text for a base model without one."""
+
+    system: str
+    user: str
+    completion: str  # the whole prompt for a base model, ending where it should write
+
+
+@dataclass
+class Options:
+    """Generation options; unknown keys are an error (``from_dict``)."""
+
+    max_tokens: int = 220
+    temperature: float = 0.2
+    repeat_penalty: float = 1.2
+    top_p: float = 0.9
+    stop: tuple[str, ...] = ("\n\n\n", "<|im_end|>", "<end_of_turn>", "-- \n", "Thread:", "###")
+
+    def __post_init__(self) -> None:
+        if self.max_tokens < 1:
+            raise UsageError(f"max_tokens: must be >= 1, got {self.max_tokens}")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise UsageError(f"temperature: must be within 0..2, got {self.temperature}")
+        if self.repeat_penalty < 1.0:
+            raise UsageError(f"repeat_penalty: must be >= 1.0, got {self.repeat_penalty}")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Options:
+        known = {f.name for f in fields(cls)}
+        extra = sorted(set(values) - known)
+        if extra:
+            raise UsageError(f"{extra[0]}: unknown option (known: {', '.join(sorted(known))})")
+        return cls(**values)
+
+
+@dataclass
+class Completion:
+    """What came back, with the numbers progress and eval report."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    looped: bool = False  # generation was cut because it started repeating
+
+
+class Summariser(ABC):
+    model_id: str = "unknown"
+    model_hash: str = ""  # identifies the weights for the cache key
+    has_chat_template: bool = False
+    n_ctx: int = 2048
+
+    @abstractmethod
+    def generate(self, prompt: Prompt, options: Options) -> Iterator[str]:
+        """Yield text pieces as they are produced."""
+
+    @abstractmethod
+    def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` with this model's tokenizer."""
+
+    def prompt_tokens(self, prompt: Prompt) -> int:
+        text = prompt.system + "\n" + prompt.user if self.has_chat_template else prompt.completion
+        return self.count_tokens(text)
+
+    def complete(self, prompt: Prompt, options: Options) -> Completion:
+        """Run ``generate`` and stop early on a repetition loop: a small
+        model that starts repeating never recovers, so waiting for
+        max_tokens only costs time."""
+        start = time.monotonic()
+        pieces: list[str] = []
+        looped = False
+        for piece in self.generate(prompt, options):
+            pieces.append(piece)
+            if len(pieces) % 8 == 0 and is_looping("".join(pieces)):
+                looped = True
+                break
+        text = "".join(pieces)
+        return Completion(text=text, prompt_tokens=self.prompt_tokens(prompt),
+                          completion_tokens=self.count_tokens(text) if text else 0,
+                          seconds=time.monotonic() - start, looped=looped)
+
+
+def is_looping(text: str, n: int = 5, times: int = 3) -> bool:
+    """True when some n-word sequence occurs ``times`` times or more."""
+    words = text.split()
+    seen: dict[tuple[str, ...], int] = {}
+    for i in range(len(words) - n + 1):
+        gram = tuple(w.lower() for w in words[i:i + n])
+        seen[gram] = seen.get(gram, 0) + 1
+        if seen[gram] >= times:
+            return True
+    return False
+
+
+Factory = Callable[..., Summariser]
+
+
+@dataclass
+class Registry:
+    factories: dict[str, Factory] = field(default_factory=dict)
+
+    def register(self, name: str, factory: Factory) -> None:
+        self.factories[name] = factory
+
+    def unregister(self, name: str) -> None:
+        self.factories.pop(name, None)
+
+    def create(self, name: str, **kwargs: Any) -> Summariser:
+        if not self.factories:
+            default_backends(self.register)
+        if name not in self.factories:
+            raise UsageError(f"unknown engine {name!r} (known: {', '.join(sorted(self.factories))})")
+        return self.factories[name](**kwargs)
+
+
+def default_backends(register: Callable[[str, Factory], None]) -> None:
+    """The built-in backends, registered the way a plugin would."""
+    from listsum.summarise.echo import EchoSummariser
+    from listsum.summarise.llama import LlamaSummariser
+
+    register("llama", LlamaSummariser)
+    register("echo", EchoSummariser)
+
+
+REGISTRY = Registry()

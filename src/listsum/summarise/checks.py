@@ -1,0 +1,104 @@
+"""Checks on every model output, against the thread it claims to summarise.
+
+A small model invents people, copies its input, loops, or signs off like a
+mail. Each check returns flags (short strings that go into Summary.flags);
+``fatal`` decides which flags replace the output by the extractive summary.
+Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from listsum.summarise.base import is_looping
+
+# Two or three capitalised words: "Marc Zyngier", "Oliver Upton".
+_NAME = re.compile(r"\b([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?(?: [A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?){1,2})\b")
+# Words that start capitalised phrases which are not people.
+_NOT_PEOPLE = {
+    "The", "This", "That", "These", "Those", "It", "In", "On", "At", "For", "And", "But", "So", "If", "As",
+    "A", "An", "He", "She", "They", "We", "Patch", "Patches", "Series", "Thread", "Kernel", "Linux", "Arm",
+    "Summary", "Background", "Status", "Reviewed", "Acked", "Tested", "Applied", "Version", "Subject",
+    "Git", "Pull", "Request", "Bug", "Report", "Question", "Fix", "Fixes", "Add", "Remove", "Support",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "October", "September",
+    "November", "December", "January", "February", "March", "April", "May", "June", "July", "August",
+    "Where", "What", "Who", "When", "After", "Before", "Since", "There", "Here", "His", "Her", "Their",
+}
+# Identifiers: snake_case, CONFIG_FOO, CamelCase, foo() calls.
+_IDENT = re.compile(r"\b(?:CONFIG_[A-Z0-9_]+|[a-z][a-z0-9]*_[a-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\(\)|"
+                    r"[a-z]+[A-Z][A-Za-z0-9]*)\b(?:\(\))?")
+_SIGNOFF = re.compile(r"(^|\n)-- ?\n|_{10,}|mailing list|lists\.cs\.columbia\.edu|Signed-off-by:|"
+                      r"(^|\n)\s*(Thanks|Cheers|Regards|Best regards),?\s*(\n|$)", re.I)
+ECHO_WORDS = 20  # a verbatim run this long is a copy, not a summary
+FATAL = ("empty", "echo", "loop", "ungrounded-name", "signature")
+
+
+def names_in(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _NAME.finditer(text):
+        words = m.group(1).split()
+        while words and words[0] in _NOT_PEOPLE:
+            words.pop(0)
+        if len(words) >= 2 and not any(w in _NOT_PEOPLE for w in words):
+            out.append(" ".join(words))
+    return list(dict.fromkeys(out))
+
+
+def grounded(name: str, thread_text: str, people: list[str]) -> bool:
+    low = thread_text.lower()
+    if name.lower() in low:
+        return True
+    parts = name.lower().split()
+    # "Marc Z." style or a surname alone is fine when the full person is a participant.
+    return any(all(p in person.lower() for p in parts) for person in people)
+
+
+def identifiers_in(text: str) -> list[str]:
+    return list(dict.fromkeys(m.group(0).rstrip("()") for m in _IDENT.finditer(text)))
+
+
+def echo_run(output: str, source: str) -> int:
+    """Longest run of words in ``output`` copied verbatim from ``source``
+    (in steps of ECHO_WORDS-grams, which is all the check needs)."""
+    words = output.split()
+    src = " ".join(source.split())
+    best = run = 0
+    n = 8
+    for i in range(0, max(0, len(words) - n + 1)):
+        if " ".join(words[i:i + n]) in src:
+            run = run + 1 if run else n
+            best = max(best, run)
+        else:
+            run = 0
+    return best
+
+
+def check(output: str, thread_text: str, people: list[str], prompt_text: str = "") -> list[str]:
+    """Flags for one output. thread_text: the thread's own text (bodies and
+    headers); people: participants' names; prompt_text: what the model saw."""
+    text = output.strip()
+    if len(text.split()) < 3:
+        return ["empty"]
+    flags: list[str] = []
+    for name in names_in(text):
+        if not grounded(name, thread_text, people):
+            flags.append(f"ungrounded-name: {name}")
+    for ident in identifiers_in(text):
+        if ident not in thread_text:
+            flags.append(f"unknown-identifier: {ident}")
+    if echo_run(text, prompt_text or thread_text) >= ECHO_WORDS:
+        flags.append("echo")
+    if is_looping(text, n=4, times=3) or _repeated_lines(text):
+        flags.append("loop")
+    if _SIGNOFF.search(text):
+        flags.append("signature")
+    return flags
+
+
+def _repeated_lines(text: str) -> bool:
+    lines = [ln.strip().lower() for ln in text.splitlines() if len(ln.strip()) > 15]
+    return len(lines) != len(set(lines))
+
+
+def fatal(flags: list[str]) -> bool:
+    return any(f.split(":")[0] in FATAL for f in flags)

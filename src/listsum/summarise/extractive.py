@@ -1,0 +1,33 @@
+"""The extractive summary: built only from the thread's own sentences and
+facts, so it can be wrong only by omission. Used for --engine extractive
+and to replace a model output that failed a check."""
+
+from __future__ import annotations
+
+from listsum.summarise.digest import Digest, sentences
+
+MAX_VOICES = 4
+
+
+def summarise(d: Digest, lang: str = "en") -> str:
+    parts: list[str] = []
+    root = next((e for e in d.entries if e.root), d.entries[0] if d.entries else None)
+    if root is not None:
+        ask = sentences(root.text, 2) or root.subject
+        parts.append(f"{root.who}: {ask}" if lang == "en" else f"{root.who}：{ask}")
+    if d.background:
+        parts.append(("Before: " if lang == "en" else "此前：") + sentences(d.background, 1))
+    voices = [e for e in d.entries if e.in_window and e is not root and sentences(e.text, 1)]
+    for e in voices[:MAX_VOICES]:
+        parts.append(f"{e.who}: {sentences(e.text, 1)}")
+    if len(voices) > MAX_VOICES:
+        more = len(voices) - MAX_VOICES
+        parts.append(f"(+{more} more replies)" if lang == "en" else f"（另有 {more} 条回复）")
+    if d.facts:
+        parts.append(("State: " if lang == "en" else "状态：") + "; ".join(d.facts[:6]))
+    return "\n".join(_clip(p) for p in parts)
+
+
+def _clip(text: str, words: int = 60) -> str:
+    w = text.split()
+    return " ".join(w[:words]) + (" …" if len(w) > words else "")

@@ -1,0 +1,57 @@
+"""Prompt text. PROMPT_VERSION is part of the cache key: edit a prompt,
+bump it, and stale summaries are re-made with no other code."""
+
+from __future__ import annotations
+
+from listsum.summarise.base import Prompt
+from listsum.summarise.digest import Digest
+
+PROMPT_VERSION = "3"
+
+SYSTEM = {
+    "en": ("You summarise Linux kernel mailing-list threads for a weekly report. Write 3 to 5 plain "
+           "sentences: what is proposed or asked, what happened before this week if known, who said what "
+           "this week (name the people), and where it stands. Use only names and facts from the thread. "
+           "No lists, no greetings, no signatures."),
+    "zh": ("你为每周报告总结 Linux 内核邮件列表的讨论。用中文写 3 到 5 句话：提出了什么或问了什么，"
+           "本周之前发生了什么（如已知），本周谁说了什么（写出人名），目前状态如何。只使用讨论中出现的人名和事实。"
+           "不要列表，不要问候语，不要签名。"),
+}
+ASK = {"en": "Summarise this thread.", "zh": "请用中文总结这个讨论。"}
+LEAD = {"en": "Summary:", "zh": "总结："}
+OVERVIEW = {
+    "en": "Write a short overview (2 to 4 sentences) of this week on the list, from these threads.",
+    "zh": "根据这些讨论，用中文写 2 到 4 句话概述本周邮件列表的情况。",
+}
+
+
+def render_digest(d: Digest) -> str:
+    parts = ["\n".join(d.header)]
+    if d.facts:
+        parts.append("Facts:\n" + "\n".join(f"- {f}" for f in d.facts))
+    if d.background:
+        parts.append("Earlier summary (before this week):\n" + d.background)
+    for e in d.entries:
+        when = "this week" if e.in_window else "before this week"
+        parts.append(f"[{e.who}, {e.date}, {when}] {e.subject}\n{e.text}".rstrip())
+    return "\n\n".join(parts)
+
+
+def thread_prompt(d: Digest, lang: str) -> Prompt:
+    doc = render_digest(d)
+    return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{ASK[lang]}",
+                  completion=f"{SYSTEM[lang]}\n\nThread:\n{doc}\n\n{LEAD[lang]}")
+
+
+def merge_prompt(d: Digest, partials: list[str], lang: str) -> Prompt:
+    """Reduce step: the part summaries of one long thread into one."""
+    doc = "\n".join(d.header) + "\n\nFacts:\n" + "\n".join(f"- {f}" for f in d.facts)
+    doc += "\n\n" + "\n\n".join(f"Part {i}: {p}" for i, p in enumerate(partials, 1))
+    return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{ASK[lang]}",
+                  completion=f"{SYSTEM[lang]}\n\nThread:\n{doc}\n\n{LEAD[lang]}")
+
+
+def overview_prompt(lines: list[str], lang: str) -> Prompt:
+    doc = "\n".join(f"- {ln}" for ln in lines)
+    return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{OVERVIEW[lang]}",
+                  completion=f"{OVERVIEW[lang]}\n\n{doc}\n\n{'Overview:' if lang == 'en' else '概述：'}")

@@ -1,0 +1,216 @@
+"""The summarise stage: what the pipeline calls.
+
+For each reported thread: build the digest (compressed, facts lifted),
+look in the cache, else prompt the model (map-reduce when over budget),
+check the output, and fall back to the extractive summary when a check
+fails. Then an overview of the week. The model is loaded only on the first
+cache miss, so a re-run of a cached week never loads it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from listsum.mail.threads import Thread
+from listsum.report.model import Report, Summary, ThreadReport
+from listsum.summarise import checks, extractive
+from listsum.summarise.base import REGISTRY, Options, Prompt, Summariser
+from listsum.summarise.budget import budget_for, split
+from listsum.summarise.digest import Digest, build
+from listsum.summarise.prompts import PROMPT_VERSION, merge_prompt, overview_prompt, render_digest, thread_prompt
+from listsum.store import Cached, Store, cache_key, open_db
+
+Progress = Callable[[str, int, int], None]
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.S)
+OVERVIEW_ID = "__overview__"
+
+
+@dataclass
+class SummariseSettings:
+    engine: str = "llama"  # "llama" | "extractive" | "none"
+    model: str | None = None  # PATH or NAME
+    n_ctx: int | None = None
+    n_threads: int | None = None
+    n_gpu_layers: int = 0
+    lang: str = "en"
+    use_cache: bool = True
+
+
+@dataclass
+class Usage:
+    """Running totals for progress and eval."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    calls: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def rate(self) -> float:
+        return (self.prompt_tokens + self.completion_tokens) / self.seconds if self.seconds else 0.0
+
+
+def make_backend(settings: SummariseSettings, vocab_only: bool = False) -> Summariser:
+    kwargs: dict[str, object] = dict(model=settings.model, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
+                                     n_gpu_layers=settings.n_gpu_layers)
+    if vocab_only:
+        kwargs["vocab_only"] = True
+    return REGISTRY.create(settings.engine, **kwargs)
+
+
+class Run:
+    """One summarising run: backend (lazy), cache, options, usage."""
+
+    def __init__(self, settings: SummariseSettings, backend: Summariser | None = None,
+                 store: Store | None = None) -> None:
+        if settings.lang not in ("en", "zh"):
+            from listsum.errors import UsageError
+
+            raise UsageError(f"--lang: unknown language {settings.lang!r} (en or zh)")
+        self.settings = settings
+        self._backend = backend
+        self.extractive = settings.engine == "extractive"
+        self.store = store if store is not None else (Store(open_db()) if settings.use_cache else None)
+        self.options = Options()
+        self.usage = Usage()
+        self.cache_hits = 0
+
+    @property
+    def backend(self) -> Summariser:
+        if self._backend is None:
+            self._backend = make_backend(self.settings)
+        return self._backend
+
+    def model_tag(self) -> str:
+        return "extractive" if self.extractive else f"{self.backend.model_id}:{self.backend.model_hash}"
+
+    def thread(self, tr: ThreadReport, thread: Thread) -> Summary:
+        digest = build(tr, thread)
+        key = cache_key(render_digest(digest), self.model_tag(), PROMPT_VERSION, self.settings.lang)
+        hit = self.store.get(key) if self.store else None
+        if hit is not None:
+            self.cache_hits += 1
+            return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
+        prev = self.store.previous(tr.id, self.settings.lang) if self.store else None
+        if prev is not None and not prev.fallback:
+            digest = build(tr, thread, previous=prev.text)
+        before = self.usage.prompt_tokens
+        summary = self._summarise(digest)
+        if self.store:
+            self.store.put(key, tr.id, self.settings.lang, Cached(summary.text, summary.engine, summary.fallback,
+                                                                   summary.flags),
+                           prompt_tokens=self.usage.prompt_tokens - before)
+        return summary
+
+    def _summarise(self, d: Digest) -> Summary:
+        if self.extractive:
+            return Summary(extractive.summarise(d, self.settings.lang), "extractive")
+        be = self.backend
+        parts = split(d, be.count_tokens, budget_for(be.n_ctx, self.options.max_tokens))
+        if len(parts) == 1:
+            prompt = thread_prompt(d, self.settings.lang)
+        else:  # map, then reduce: nothing of the thread is left out
+            partials = [self._generate(thread_prompt(p, self.settings.lang))[0] for p in parts]
+            prompt = merge_prompt(d, partials, self.settings.lang)
+        text, looped = self._generate(prompt)
+        flags = checks.check(text, d.source_text, d.people, prompt.user)
+        if looped and "loop" not in flags:
+            flags.append("loop")
+        if len(parts) > 1:
+            flags.append(f"map-reduce: {len(parts)} parts")
+        if checks.fatal(flags):
+            return Summary(extractive.summarise(d, self.settings.lang), "extractive", fallback=True, flags=flags)
+        return Summary(text, be.model_id, flags=flags)
+
+    def _generate(self, prompt: Prompt) -> tuple[str, bool]:
+        out = self.backend.complete(prompt, self.options)
+        u = self.usage
+        u.prompt_tokens += out.prompt_tokens
+        u.completion_tokens += out.completion_tokens
+        u.seconds += out.seconds
+        u.calls += 1
+        return clean(out.text), out.looped
+
+    def overview(self, report: Report) -> Summary:
+        lines = [f"{t.subject} [{t.kind}, {t.in_window} messages"
+                 + (f", {t.series.review_state}" if t.series else "") + "]" for t in report.threads[:25]]
+        fallback = _fact_overview(report, self.settings.lang)
+        if self.extractive or not report.threads:
+            return Summary(fallback, "extractive")
+        key = cache_key(lines, self.model_tag(), PROMPT_VERSION, self.settings.lang)
+        hit = self.store.get(key) if self.store else None
+        if hit is not None:
+            return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
+        prompt = overview_prompt(lines, self.settings.lang)
+        text, looped = self._generate(prompt)
+        people = sorted({p for t in report.threads for p in t.participants})
+        flags = checks.check(text, "\n".join(lines + people), people, prompt.user) + (["loop"] if looped else [])
+        summary = (Summary(fallback, "extractive", True, flags) if checks.fatal(flags)
+                   else Summary(text, self.backend.model_id, flags=flags))
+        if self.store:
+            self.store.put(key, OVERVIEW_ID, self.settings.lang, Cached(summary.text, summary.engine,
+                                                                         summary.fallback, summary.flags))
+        return summary
+
+
+def clean(text: str) -> str:
+    """Strip reasoning blocks and stray template markers."""
+    text = _THINK.sub("", text)
+    for marker in ("<|im_end|>", "<end_of_turn>", "<|endoftext|>"):
+        text = text.replace(marker, "")
+    return text.strip()
+
+
+def _fact_overview(report: Report, lang: str) -> str:
+    by_kind = report.by_kind()
+    kinds = ", ".join(f"{len(v)} {k}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
+    busiest = sorted(report.threads, key=lambda t: -t.in_window)[:3]
+    names = "; ".join(f"{t.subject} ({t.in_window})" for t in busiest)
+    if lang == "zh":
+        return f"本周 {len(report.threads)} 个讨论（{kinds}）。最活跃：{names}。"
+    return f"{len(report.threads)} threads this week ({kinds}). Most active: {names}."
+
+
+def summarise_report(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
+                     progress: Progress | None = None, backend: Summariser | None = None) -> Run | None:
+    """Fill ThreadReport.summary for every reported thread and report.overview."""
+    if settings.engine == "none":
+        return None
+    run = Run(settings, backend)
+    todo = [t for t in report.threads if t.id in threads]
+    for i, tr in enumerate(todo, 1):
+        tr.summary = run.thread(tr, threads[tr.id])
+        if progress:
+            progress(_stage(run, i, len(todo)), i, len(todo))
+    report.overview = run.overview(report)
+    return run
+
+
+def _stage(run: Run, done: int, total: int) -> str:
+    spent = time.monotonic() - run.usage.started
+    eta = spent / done * (total - done)
+    rate = f", {run.usage.rate():.0f} tok/s" if run.usage.seconds else ""
+    return f"summaries (ETA {int(eta) // 60}m{int(eta) % 60:02d}s{rate})"
+
+
+def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
+            backend: Summariser | None = None) -> list[tuple[str, int]]:
+    """(thread id, prompt tokens) per thread, counted with the model's
+    tokenizer (vocab only: nothing is evaluated)."""
+    if settings.engine == "none":
+        return []
+    if backend is None:
+        vocab = SummariseSettings(**{**settings.__dict__, "engine": "llama"})
+        backend = make_backend(vocab, vocab_only=True)
+    out: list[tuple[str, int]] = []
+    options = Options()
+    for tr in report.threads:
+        if tr.id not in threads:
+            continue
+        d = build(tr, threads[tr.id])
+        parts = split(d, backend.count_tokens, budget_for(backend.n_ctx, options.max_tokens))
+        out.append((tr.id, sum(backend.prompt_tokens(thread_prompt(p, settings.lang)) for p in parts)))
+    return out
