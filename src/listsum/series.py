@@ -40,6 +40,7 @@ class Posting:
     cover: Message | None = None
     patches: list[Message] = field(default_factory=list)  # by counter
     expected: int = 0
+    _change_id: str | None = field(default=None, repr=False)  # "" once read and absent
 
     @property
     def messages(self) -> list[Message]:
@@ -62,12 +63,12 @@ class Posting:
         return "pull" if self.subject.is_pull else "patch"
 
     def change_id(self) -> str | None:
-        """b4's change-id, from the cover letter (or a lone patch)."""
-        head = self.cover or (self.patches[0] if len(self.patches) == 1 else None)
-        if head is None:
-            return None
-        m = _CHANGE_ID.search(head.raw)
-        return m.group(1).decode("ascii", "replace") if m else None
+        """b4's change-id, from the cover letter (or a lone patch); read once."""
+        if self._change_id is None:
+            head = self.cover or (self.patches[0] if len(self.patches) == 1 else None)
+            m = _CHANGE_ID.search(head.raw) if head is not None else None
+            self._change_id = m.group(1).decode("ascii", "replace") if m else ""
+        return self._change_id or None
 
 
 def is_posting(subj: Subject) -> bool:

@@ -8,30 +8,16 @@ through ``body_text`` so the decoding lives in one place (mail/body.py).
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
 
+from listsum.mail.body import text_of
 from listsum.mail.message import Message
-
-try:  # mail/body.py owns body decoding; fall back until it exists.
-    from listsum.mail.body import text_of as _text_of
-except ImportError:  # pragma: no cover - transitional
-    _text_of = None
 
 _QUOTED = re.compile(r"^\s*>")
 
 
 def body_text(msg: Message) -> str:
-    """The decoded text/plain body of ``msg`` ("" when there is none)."""
-    if _text_of is not None:
-        return _text_of(msg)
-    parsed = message_from_bytes(msg.raw, policy=policy.default)
-    part = parsed.get_body(preferencelist=("plain",))
-    if part is None:
-        return ""
-    try:
-        return str(part.get_content())
-    except (LookupError, UnicodeError, AttributeError):
-        return ""
+    """The decoded plain-text body of ``msg`` (memoised by mail/body.py)."""
+    return text_of(msg)
 
 
 def own_lines(text: str) -> list[str]:

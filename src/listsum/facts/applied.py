@@ -54,14 +54,14 @@ def applied_in(msg: Message) -> AppliedFact | None:
     """The "applied" notice of ``msg``, if its sender wrote one."""
     lines = own_lines(body_text(msg))
     for line in lines:
-        branch = _applied_line(line)
+        branch = applied_branch(line)
         if branch is not None:
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
                                branch=branch or None, text=line.strip())
     return None
 
 
-def _applied_line(line: str) -> str | None:
+def applied_branch(line: str) -> str | None:
     """None when ``line`` is no applied notice, else the branch ("" if unnamed)."""
     m = _PR_MERGED.match(line)
     if m:

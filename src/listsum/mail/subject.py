@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # "Re:", "RE:", "AW:" (German Outlook), "Fwd:", "FW:", "SV:", "Antw:", with an
 # optional "[2]" counter some clients add ("Re[2]:").
@@ -75,11 +76,17 @@ class Subject:
 
     @classmethod
     def parse(cls, s: str) -> Subject:
-        full = " ".join(s.split())
-        rest, reply, tags = _strip(full)
-        words = _words(tags)
-        fields = _read_words(words)
-        return cls(full=full, title=rest, reply=reply, prefixes=tuple(tags), **fields)
+        return _parse(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse(s: str) -> Subject:
+    """Cached: a thread's subjects repeat ("Re: [PATCH v2 3/5] ...") and series
+    linking parses each posting's subjects several times."""
+    full = " ".join(s.split())
+    rest, reply, tags = _strip(full)
+    fields = _read_words(_words(tags))
+    return Subject(full=full, title=rest, reply=reply, prefixes=tuple(tags), **fields)  # type: ignore[arg-type]
 
 
 def normalise(title: str) -> str:
