@@ -54,7 +54,14 @@ def body_text(raw: bytes) -> str:
         return "\n".join(plain)
     if html:
         return "\n".join(html_to_text(h) for h in html)
+    if parsed.get_content_maintype() == "multipart" and not _has_parts(parsed):
+        # Broken MIME (boundary missing or never used): the body is the text.
+        return decode_bytes(_after_headers(raw), parsed.get_content_charset())
     return ""
+
+
+def _has_parts(parsed: email.message.Message) -> bool:
+    return parsed.is_multipart() and bool(parsed.get_payload())
 
 
 def _after_headers(raw: bytes) -> bytes:
@@ -86,7 +93,8 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
     An unknown or wrong charset (mailers label UTF-8 as us-ascii) falls back
     to UTF-8; bytes that are mostly UTF-8 with a few bad ones keep UTF-8 with
-    replacement characters, anything else is read as latin-1.
+    replacement characters, anything else is read as latin-1 (where nearly
+    every 8-bit byte would be a UTF-8 error).
     """
     if charset and known_charset(charset):
         try:
@@ -98,8 +106,9 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", "replace")
-    high = sum(1 for b in data if b > 127)
-    if text.count("\ufffd") * 10 <= high:  # under ~10% bad sequences: really UTF-8
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ch > "\x7f") - bad
+    if good > bad:  # mostly valid multi-byte sequences: UTF-8 with a few bad bytes
         return text
     return data.decode("latin-1")
 

@@ -82,10 +82,6 @@ def load_bytes(path: str) -> bytes:
     return read_file(path)[0]
 
 
-def looks_like_mbox(data: bytes) -> bool:
-    return data.startswith(b"From ") and _FROM_LINE.match(data) is not None
-
-
 def _is_from_line(data: bytes, start: int) -> bool:
     if _FROM_LINE.match(data, start, data.find(b"\n", start)) is None:
         return False
@@ -95,7 +91,9 @@ def _is_from_line(data: bytes, start: int) -> bool:
 
 def find_spans(data: bytes) -> list[tuple[int, int]]:
     """(start, end) of each message, From_ line excluded, in file order."""
-    starts = [0] if data.startswith(b"From ") and _is_from_line(data, 0) else []
+    # The file's first line is a From_ line whatever follows it (a message
+    # without headers there is reported by the parser, not glued to nothing).
+    starts = [0] if _FROM_LINE.match(data) else []
     find = data.find
     pos = find(b"\nFrom ")
     while pos >= 0:

@@ -144,7 +144,7 @@ def _parse_data(path: str, data: bytes, trunc: str | None,
             batch.problems.append(Problem(path, "mbox without a usable From_ line: not read"))
             return batch, [], 0
         spans = [(0, len(data))]
-    elif spans[0][0] > 200 and data[:spans[0][0]].strip():
+    elif data[:spans[0][0]].strip() and not data.startswith(b"From "):
         batch.problems.append(Problem(path, "text before the first From_ line: skipped"))
     handle = MboxData(path, data)
     records: list[parsecache.Record] = []

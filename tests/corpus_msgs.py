@@ -1,0 +1,32 @@
+"""One read of each corpus file per test session (used by several test files).
+
+Read with the parse cache off: each test has its own empty user dir, so
+caching would only cost a write.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from conftest import ARCHIVE, WEEK
+
+from listsum.mail.message import Message
+from listsum.sources.reader import ReadResult, read_inputs
+
+
+@lru_cache(maxsize=None)
+def archive_read() -> ReadResult:
+    return read_inputs([str(ARCHIVE)], use_cache=False)
+
+
+@lru_cache(maxsize=None)
+def week_read() -> ReadResult:
+    return read_inputs([str(WEEK)], use_cache=False)
+
+
+def by_number(result: ReadResult) -> dict[int, Message]:
+    return {m.origin.number: m for m in result.messages}
+
+
+def by_id(result: ReadResult) -> dict[str, Message]:
+    return {m.msgid: m for m in result.messages}
