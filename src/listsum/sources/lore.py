@@ -262,3 +262,18 @@ def get_bytes(url: str, *, progress: Progress | None = None) -> bytes | None:
         return _download(base, url, call, progress)
     except _NotFound:
         return None
+
+
+def search_mbox(list_name: str, query: str, *, server: str | None = None, full_threads: bool = True,
+                progress: Progress | None = None) -> bytes:
+    """Plain mbox of a public-inbox search (b"" when nothing matches). Not stored."""
+    base = server_url(server)
+    url = f"{base}/{list_name}/?x=m{'&t=1' if full_threads else ''}&q={urllib.parse.quote_plus(query)}"
+    if progress:
+        progress(f"searching {url}")
+    try:
+        return _download(f"{base}/{list_name}", url,
+                         lambda node: node.get_mbox_by_query(query, full_threads=full_threads, nocache=True),
+                         progress)
+    except _NotFound:
+        return b""
