@@ -33,7 +33,9 @@ _GOOD_REST = re.compile(
 _NEGATIVE = re.compile(
     r"\bnot\b|n't\b|\bon top\b|\blocally\b|\btested\b|\bown version\b|\bupdated\b|"
     r"\bwill\b|\bwould\b|\?|\bif\b|\bdecision\b|\bover\b", re.I)
-_BRANCH = re.compile(r"^\s*(?:to|into|in)\s+(?P<b>[^\s,!]+(?:\s+\([^)\s]+\))?)", re.I)
+# "to next", "this to -next", "patch 1 to target-arm.next", "to arm64 (for-next/fixes)".
+_BRANCH = re.compile(r"^\s*(?:(?:it|this|them|the series|patch(?:es)? [\d-]+)\s+)?(?:to|into|in)\s+"
+                     r"(?P<b>[^\s,!]+(?:\s+\([^)\s]+\))?)", re.I)
 # pr-tracker-bot: "has been merged into torvalds/linux.git:" opens its own line.
 _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
 
