@@ -200,7 +200,7 @@ def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = N
 
 
 def deep_dive_from(ref: str, *, mbox: Path | None = None, list_name: str | None = None,
-                   server: str | None = None, offline: bool = False, engine: str = "none",
+                   server: str | None = None, offline: bool = False,
                    progress=None) -> DeepDive:
     """Get the mail (``mbox``, the store, or the server) and build the deep dive."""
     from listsum.sources import lore

@@ -124,7 +124,6 @@ def thread_cmd(
     offline: bool = typer.Option(False, help="Use only the store (or --mbox); no network."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
     fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
-    engine: str = typer.Option("none", help="Summary: llama (local GGUF), extractive, or none."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
 ) -> None:
     """Deep dive into one thread: timeline, revisions v1..vN, review matrix, open questions.
@@ -140,7 +139,7 @@ def thread_cmd(
 
         kind = _pick_format(fmt, output)
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
-                              engine=engine, progress=_say(quiet))
+                              progress=_say(quiet))
         _emit_dive(dive, kind, output)
 
 
