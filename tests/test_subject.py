@@ -55,6 +55,8 @@ CASES = [
     # Dan Carpenter forwards robot reports with the list tag first.
     ("[kbuild] Re: [PATCH 1/7] vfio: iommu_type1: Clear added dirty bit when unwind pin",
      dict(reply=True, is_patch=True, counter=1, expected=7, extra=("kbuild",))),
+    ("PATCH v4 00/11] KVM: x86/xen: Add in-kernel Xen event channel delivery",
+     dict(is_patch=True, revision=4, expected=11, title="KVM: x86/xen: Add in-kernel Xen event channel delivery")),
     ("[Question] Hardware management of stage2 page dirty state", dict(extra=("Question",))),
     ("KVM userspace GICv2 IRQ controller on platform with GICv3",
      dict(title="KVM userspace GICv2 IRQ controller on platform with GICv3", prefixes=())),

@@ -53,7 +53,9 @@ def classify(thread: Thread, series: SeriesFacts | None) -> str:
     if subj.is_rfc:
         # "[RFC PATCH 0/3] kvm/arm: New VMID allocator based on asid", "[RFC v16 0/9] SMMUv3 ...".
         return "rfc"
-    if subj.is_patch or series is not None:
+    if subj.is_patch or (series is not None and subj.reply):
+        # A fix posted inside a bug report's thread does not make the report a patch;
+        # a thread whose posting is missing ("Re: [PATCH ...]" only) still is one.
         return "patch"
     return _non_patch(subj, root)
 

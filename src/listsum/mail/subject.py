@@ -22,6 +22,7 @@ from functools import lru_cache
 # optional "[2]" counter some clients add ("Re[2]:").
 _REPLY = re.compile(r"^\s*(?:re|fwd?|aw|sv|antw|wg)\s*(?:\[\d+\])?\s*:\s*", re.I)
 _TAG = re.compile(r"^\s*\[([^\[\]]*)\]\s*")
+_OPEN_LOST = re.compile(r"^\s*((?:RFC |RESEND )?PATCH[^\[\]]{0,30})\]\s*")
 _COUNTER = re.compile(r"^(\d{1,4})/(\d{1,4})$")
 _REVISION = re.compile(r"^v(\d{1,3})(?:\.\d+)?$", re.I)  # "v2", "V5", "v5.5" (seanjc's v5.5)
 # A kernel version as in "[PATCH 5.10 1/2]" or "[PATCH stable 4.19.y]".
@@ -106,7 +107,8 @@ def _strip(full: str) -> tuple[str, bool, list[str]]:
         if m:
             reply, rest = True, rest[m.end():]
             continue
-        m = _TAG.match(rest)
+        # dwmw2's "PATCH v4 00/11] KVM: x86/xen: ...": the opening bracket got lost.
+        m = _TAG.match(rest) or (None if tags else _OPEN_LOST.match(rest))
         if m:
             tags.append(m.group(1).strip())
             rest = rest[m.end():]
