@@ -12,13 +12,19 @@ with only HTML gives the HTML's text (via lxml).
 
 from __future__ import annotations
 
+import binascii
 import email
 import email.message
 import email.policy
+import re
 from email.errors import MessageError
 
-from listsum.mail.message import Message, known_charset
+from listsum.mail.message import Message, header_end, known_charset
 
+# A header value, folded onto continuation lines or not.
+_VALUE = re.compile(rb"[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)")
+_PLAIN = re.compile(rb"\s*text/plain\s*(?:;|$)", re.I)
+_CHARSET = re.compile(rb'charset\s*=\s*"?([^";\s]+)', re.I)
 _PATCH_TYPES = {"text/x-patch", "text/x-diff", "text/x-patch-file", "text/diff"}
 
 
@@ -30,12 +36,16 @@ def raw_of(msg: Message) -> bytes:
 def text_of(msg: Message) -> str:
     """The plain-text body: transfer-decoded, charset-decoded, memoised."""
     if msg.text_memo is None:
-        msg.text_memo = body_text(raw_of(msg))
+        text = body_text(raw_of(msg))
+        msg.text_memo = text.replace("\r\n", "\n") if "\r" in text else text
     return msg.text_memo
 
 
 def body_text(raw: bytes) -> str:
     """Plain text of raw mail bytes (headers included in ``raw``)."""
+    fast = _single_part_text(raw)
+    if fast is not None:
+        return fast
     try:
         parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
     except (MessageError, ValueError, LookupError):
@@ -62,6 +72,49 @@ def body_text(raw: bytes) -> str:
 
 def _has_parts(parsed: email.message.Message) -> bool:
     return parsed.is_multipart() and bool(parsed.get_payload())
+
+
+def _single_part_text(raw: bytes) -> str | None:
+    """Fast path for the ~97% of list mail that is one text/plain part.
+
+    The email package's feed parser costs ~1 ms a message; here it is a
+    header search, one binascii call and one decode. None: use the parser.
+    """
+    hend = header_end(raw, 0, len(raw))
+    head = b"\n" + raw[:hend]
+    low = head.lower()  # same offsets as head; find() on it beats a re.I scan
+    ctype = _header(head, low, b"\ncontent-type:")
+    if ctype is not None and not _PLAIN.match(ctype):
+        return None
+    cte = _header(head, low, b"\ncontent-transfer-encoding:")
+    enc = cte.split(b";")[0].strip().lower() if cte else b"7bit"
+    body = raw[hend + 1:]  # after the newline ending the last header
+    body = body[2:] if body.startswith(b"\r\n") else body[1:]  # the blank line
+    if enc in (b"7bit", b"8bit", b"binary", b""):
+        pass
+    elif enc == b"quoted-printable":
+        body = binascii.a2b_qp(body)
+    elif enc == b"base64":
+        try:
+            body = binascii.a2b_base64(body)
+        except binascii.Error:
+            return None  # broken padding: the parser is more forgiving
+    else:
+        return None
+    charset = None
+    if ctype is not None:
+        m = _CHARSET.search(ctype)
+        charset = m.group(1).decode("ascii", "replace") if m else None
+    return decode_bytes(body, charset)
+
+
+def _header(head: bytes, low: bytes, name: bytes) -> bytes | None:
+    """First value of header ``name`` (b"\\nname:"), unfolded."""
+    i = low.find(name)
+    if i < 0:
+        return None
+    m = _VALUE.match(head, i + len(name))
+    return m.group(1) if m else b""
 
 
 def _after_headers(raw: bytes) -> bytes:

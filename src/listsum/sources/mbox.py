@@ -110,7 +110,8 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
 
 def unquote(raw: bytes) -> bytes:
     """mboxrd: '>From ' -> 'From ', '>>From ' -> '>From '."""
-    if b"\n>" in raw or raw.startswith(b">"):
+    # Replies quote with ">" on most lines; only ">From " needs the regex.
+    if b">From " in raw:
         return _RD_UNQUOTE.sub(rb"\1", raw)
     return raw
 

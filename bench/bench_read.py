@@ -1,0 +1,97 @@
+"""Read speed: cold and warm parse cache, plus thread + classify, on the archive.
+
+    .venv/bin/python bench/bench_read.py [MBOX]
+
+Each figure runs in a fresh process (so peak RSS is its own) with the cache
+in a temp dir: "cold" starts with an empty parse cache (gunzip, split,
+parse, write cache), "warm" runs again over the unchanged file. For
+reference the same run times the stdlib ``mailbox.mbox`` over the same
+(decompressed) data, parsing every message as the mailbox module does.
+One line per figure. Takes ~1 minute on the 2-core dev box.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "corpus" / "kvmarm-2019-2021.mbox.gz"
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_listsum(path: str) -> dict[str, float]:
+    """read_inputs, then build_threads, then classify every thread."""
+    from listsum.mail.threads import build_threads
+    from listsum.pipeline import facts
+    from listsum.sources.reader import read_inputs
+
+    t0 = time.perf_counter()
+    res = read_inputs([path])
+    t1 = time.perf_counter()
+    threads = build_threads(res.messages)
+    t2 = time.perf_counter()
+    kinds, _ = facts(threads, threads)
+    t3 = time.perf_counter()
+    return {"messages": len(res.messages), "threads": len(threads), "kinds": len(kinds),
+            "read": t1 - t0, "thread": t2 - t1, "classify": t3 - t2, "total": t3 - t0, "rss": _peak_mb()}
+
+
+def child_mailbox(path: str) -> dict[str, float]:
+    """stdlib reference: gunzip to a temp file, then mailbox.mbox over it."""
+    import gzip
+    import mailbox
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "a.mbox"
+        with open(path, "rb") as fh:
+            data = fh.read()
+        plain.write_bytes(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
+        del data
+        n = 0
+        for msg in mailbox.mbox(str(plain)):
+            n += bool(msg["message-id"])
+        total = time.perf_counter() - t0
+    return {"messages": n, "total": total, "rss": _peak_mb()}
+
+
+def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, path], env=env, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(path: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="listsum-bench-") as user:
+        env = {**os.environ, "LISTSUM_USER_PATH": user}
+        cold = run_child("listsum", path, env)
+        warm = run_child("listsum", path, env)
+    ref = run_child("mailbox", path, env)
+    n = cold["messages"]
+    for name, r in (("cold", cold), ("warm", warm)):
+        print(f"{name}: {n:.0f} msgs, {r['threads']:.0f} threads: read {r['read']:.2f} s "
+              f"({n / r['read']:,.0f} msgs/s), thread {r['thread']:.2f} s, classify {r['classify']:.2f} s, "
+              f"total {r['total']:.2f} s ({n / r['total']:,.0f} msgs/s), peak RSS {r['rss']:.0f} MB")
+    print(f"stdlib mailbox.mbox: {ref['messages']:.0f} msgs in {ref['total']:.2f} s "
+          f"({ref['messages'] / ref['total']:,.0f} msgs/s), peak RSS {ref['rss']:.0f} MB")
+    print(f"ratio mailbox / listsum read: cold {ref['total'] / cold['read']:.1f}x, "
+          f"warm {ref['total'] / warm['read']:.1f}x")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        fn = child_listsum if sys.argv[2] == "listsum" else child_mailbox
+        print(json.dumps(fn(sys.argv[3])))
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else str(DEFAULT))
