@@ -74,7 +74,8 @@ class TestParseCache:
         assert calls[-1] == 248
         from listsum.settings import cache_dir
 
-        assert len(list((cache_dir() / "parse").iterdir())) == 1
+        files = sorted(p.suffix for p in (cache_dir() / "parse").iterdir())
+        assert files == [".marshal", ".mbox"]  # header records + the gunzipped copy
 
         def boom(*a: object, **k: object) -> None:
             raise AssertionError("parsed or decompressed again")
@@ -84,10 +85,19 @@ class TestParseCache:
         warm = read_inputs([str(path)])
         assert _fields(warm.messages) == _fields(cold.messages)
         assert [m.origin for m in warm.messages] == [m.origin for m in cold.messages]
-        monkeypatch.undo()
-        # Bodies stay lazy: the archive is read again only now, and gives the same text.
+        # Bodies stay lazy and come from the mapped copy: no gunzip even now.
         assert warm.messages[0].raw_ref is not None
-        assert text_of(warm.messages[17]) == text_of(cold.messages[17])
+        assert [text_of(m) for m in warm.messages] == [text_of(m) for m in cold.messages]
+
+    def test_lost_plain_copy_falls_back_to_the_input(self, tmp_path: Path) -> None:
+        from listsum.sources import parsecache
+
+        path = tmp_path / "week.mbox.gz"
+        path.write_bytes(WEEK.read_bytes())
+        cold = read_inputs([str(path)])
+        parsecache.plain_copy(str(path)).unlink()
+        warm = read_inputs([str(path)])
+        assert text_of(warm.messages[40]) == text_of(cold.messages[40])
 
     def test_changed_file_is_parsed_again(self, tmp_path: Path) -> None:
         path = tmp_path / "week.mbox"

@@ -7,6 +7,8 @@ header parser reads each range in place (no copy of the message).
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterator
@@ -129,14 +131,28 @@ class MboxData:
     parse cache the archive is only gunzipped when a body is asked for.
     """
 
-    def __init__(self, path: str, data: bytes | None = None) -> None:
+    def __init__(self, path: str, data: bytes | None = None, *, plain: str | None = None,
+                 plain_size: int = 0) -> None:
         self.path = path
-        self._data = data
+        self._data: bytes | mmap.mmap | None = data
+        self._plain = plain  # an uncompressed copy of the same bytes, mapped instead of gunzipping
+        self._plain_size = plain_size
 
-    def data(self) -> bytes:
+    def data(self) -> bytes | mmap.mmap:
         if self._data is None:
-            self._data = read_file(self.path)[0]
+            self._data = self._map() or read_file(self.path)[0]
         return self._data
+
+    def _map(self) -> mmap.mmap | None:
+        if not self._plain:
+            return None
+        try:
+            with open(self._plain, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size != self._plain_size or not self._plain_size:
+                    return None
+                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return None
 
     def raw(self, start: int, end: int) -> bytes:
         return unquote(self.data()[start:end])

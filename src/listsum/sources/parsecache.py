@@ -5,7 +5,9 @@ the input's absolute path, holding a marshal'd dict (marshal: builtin types
 only, and ~10x faster to load than pickle for 15k tuples). The key is
 (path, size, mtime_ns) for files and the tip commit for public-inbox git
 epochs. Bodies are never stored: a record keeps where the bytes live (byte
-offsets into the decompressed mbox, or the git blob id).
+offsets into the decompressed mbox, or the git blob id). For a gzip input
+the decompressed bytes are kept beside the entry (``<hash>.mbox``, same size
+as the data) and mapped with mmap, so a warm run never gunzips.
 
 Written atomically (temp file + os.replace) so a crash or a concurrent run
 never leaves a half file; an unreadable or old-format file is a miss.
@@ -40,6 +42,7 @@ class Entry:
     records: list[Record] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
     count: int = 0  # messages seen in the input, readable or not
+    plain: int = 0  # size of the decompressed copy beside the entry (gzip inputs), 0: none
 
 
 def file_key(path: str) -> list[Any]:
@@ -61,22 +64,41 @@ def load(path: str) -> Entry | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
-    return Entry(key=data["key"], records=data["records"], problems=data["problems"], count=data["count"])
+    return Entry(key=data["key"], records=data["records"], problems=data["problems"], count=data["count"],
+                 plain=data.get("plain", 0))
 
 
 def save(path: str, entry: Entry) -> None:
     """Write atomically; a cache that cannot be written is not an error."""
     target = _file_for(path)
     data = {"format": FORMAT, "key": entry.key, "records": entry.records,
-            "problems": entry.problems, "count": entry.count}
+            "problems": entry.problems, "count": entry.count, "plain": entry.plain}
+    _write(target, marshal.dumps(data))
+
+
+def plain_copy(path: str) -> Path:
+    """Where the decompressed copy of a gzip input lives (read by mmap)."""
+    return _file_for(path).with_suffix(".mbox")
+
+
+def save_plain(path: str, data: bytes) -> bool:
+    """Keep the gunzipped bytes so a warm run's bodies need no gunzip (~0.7 s here)."""
+    return _write(plain_copy(path), data)
+
+
+def _write(target: Path, blob: bytes) -> bool:
+    tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
-            marshal.dump(data, fh)
+            fh.write(blob)
         os.replace(tmp, target)
     except OSError:
-        return
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+        return False
+    return True
 
 
 def to_record(msg: Message, where: Any) -> Record:

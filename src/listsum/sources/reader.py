@@ -110,7 +110,8 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
     if use_cache:
         entry = parsecache.load(path)
         if entry is not None and entry.key == key:
-            handle = MboxData(path)
+            plain = str(parsecache.plain_copy(path)) if entry.plain else path
+            handle = MboxData(path, plain=plain, plain_size=entry.plain or key[1])
             batch = _Batch(problems=[Problem(w, t) for w, t in entry.problems])
             for rec in entry.records:
                 msg, (start, end) = parsecache.from_record(rec, path)
@@ -120,7 +121,10 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
     data, trunc = mbox.read_file(path)
     batch, records, count = _parse_data(path, data, trunc, progress)
     if use_cache:
-        parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems], count))
+        gzipped = len(data) != key[1] or trunc is not None
+        plain = len(data) if gzipped and records and parsecache.save_plain(path, data) else 0
+        parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems],
+                                               count, plain))
     return batch
 
 
