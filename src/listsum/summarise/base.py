@@ -9,6 +9,7 @@ new backend never touches the pipeline. Backends arrive through
 
 from __future__ import annotations
 
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -32,7 +33,7 @@ class Prompt:
 class Options:
     """Generation options; unknown keys are an error (``from_dict``)."""
 
-    max_tokens: int = 220
+    max_tokens: int = 160
     temperature: float = 0.2
     repeat_penalty: float = 1.2
     top_p: float = 0.9
@@ -93,13 +94,29 @@ class Summariser(ABC):
         looped = False
         for piece in self.generate(prompt, options):
             pieces.append(piece)
-            if len(pieces) % 8 == 0 and is_looping("".join(pieces)):
+            if len(pieces) % 8 == 0 and loop_start("".join(pieces)) is not None:
                 looped = True
                 break
         text = "".join(pieces)
+        cut = loop_start(text)
+        if cut is not None:  # keep the gist, drop the repetition
+            text, looped = text[:cut].rstrip(), True
         return Completion(text=text, prompt_tokens=self.prompt_tokens(prompt),
                           completion_tokens=self.count_tokens(text) if text else 0,
                           seconds=time.monotonic() - start, looped=looped)
+
+
+def loop_start(text: str, n: int = 8) -> int | None:
+    """Character offset where the text starts repeating itself (the second
+    occurrence of some n-word sequence), or None."""
+    spans = [(m.start(), m.group(0).lower()) for m in re.finditer(r"\S+", text)]
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(spans) - n + 1):
+        gram = tuple(w for _, w in spans[i:i + n])
+        if gram in seen:
+            return spans[i][0]
+        seen.add(gram)
+    return None
 
 
 def is_looping(text: str, n: int = 5, times: int = 3) -> bool:

@@ -47,7 +47,7 @@ class Compressed:
 def compress(body: str, sender: str = "") -> Compressed:
     lines = _cut_tail(body.replace("\r\n", "\n").split("\n"))
     out = Compressed(text="")
-    kept = _drop_diffs(_fold_quotes(lines), out)
+    kept = _older_changelogs(_drop_diffs(_fold_quotes(lines), out))
     text_lines: list[str] = []
     for ln in kept:
         m = TRAILER.match(ln)
@@ -92,6 +92,9 @@ def _fold_quotes(lines: list[str]) -> list[str]:
     while i < n:
         if not _is_quote(lines[i]):
             if _ATTRIBUTION.search(lines[i]) and _next_is_quote(lines, i):
+                # "On Mon, 04 Oct 2021 10:03:13 +0100,\nName <addr> wrote:" spans two lines.
+                if out and out[-1].startswith("On ") and not lines[i].startswith("On "):
+                    out.pop()
                 i += 1
                 continue
             out.append(lines[i])
@@ -132,10 +135,35 @@ def _next_is_quote(lines: list[str], i: int) -> bool:
     return bool(rest) and _is_quote(rest[0])
 
 
+_CHANGELOG = re.compile(r"^\s*(\*\s*)?(changes\s+)?(v\d+\s*(->|-->|→|to|vs\.?)\s*v\d+|(since|from|in|for)\s+v\d+|"
+                        r"v\d+\s*:|changes in v\d+)", re.I)
+
+
+def _older_changelogs(lines: list[str]) -> list[str]:
+    """A cover letter's changelog: the newest entry says what changed in
+    this posting; the older ones are history the lineage already gives."""
+    heads = [k for k, ln in enumerate(lines) if _CHANGELOG.match(ln) and len(ln.split()) <= 8]
+    if len(heads) < 2:
+        return lines
+    return lines[:heads[1]] + ["[older changelog entries omitted]"]
+
+
+_SHORTLOG = re.compile(r"^\S.*\(\d+\):\s*$")
+
+
 def _drop_diffs(lines: list[str], out: Compressed) -> list[str]:
+    """Diffs go, the diffstat is kept aside; so does a cover letter's
+    shortlog ("Name (3):" + indented subjects): each patch is its own entry."""
     kept: list[str] = []
-    in_diff = False
+    in_diff = in_log = False
     for ln in lines:
+        if _SHORTLOG.match(ln):
+            in_log = True
+            continue
+        if in_log:
+            if ln.startswith("  ") or not ln.strip():
+                continue
+            in_log = False
         if _DIFF_START.match(ln):
             in_diff = True
             continue

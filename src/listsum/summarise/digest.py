@@ -22,6 +22,9 @@ from listsum.summarise.compress import compress
 _COUNTER = re.compile(r"\[[^\]]*?\b(\d+/\d+)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 BACKGROUND_SENTENCES = 2  # per message before the window, when no earlier summary exists
+# A patch of a series with a cover letter: the cover says what the series
+# is for; of each patch's commit message the first sentences are enough.
+PATCH_SENTENCES = 1
 
 
 def body_text(msg: Message) -> str:
@@ -66,7 +69,8 @@ def label(subject: str) -> str:
 
 
 def sentences(text: str, limit: int) -> str:
-    prose = " ".join(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith(">"))
+    prose = " ".join(ln.strip() for ln in text.splitlines()
+                     if sum(c.isalpha() for c in ln) > 3 and not ln.lstrip().startswith(">"))
     return " ".join(_SENTENCE.split(prose)[:limit])
 
 
@@ -76,6 +80,7 @@ def build(tr: ThreadReport, thread: Thread, previous: str = "") -> Digest:
     lifted: dict[tuple[str, str], list[str]] = {}
     decisions: list[str] = []
     source: list[str] = [tr.subject]
+    has_cover = _is_patch(thread.messages[0].subject) and label(thread.messages[0].subject).split("/")[0].strip("0") == ""
     for msg in thread.messages:
         body = body_text(msg)
         source.append(f"{msg.sender} {msg.from_addr}\n{msg.subject}\n{body}")
@@ -88,14 +93,49 @@ def build(tr: ThreadReport, thread: Thread, previous: str = "") -> Digest:
         text = c.text
         if c.diffstat and root:
             text += "\nFiles: " + ", ".join(d.split("|")[0].strip() for d in c.diffstat if "|" in d)[:300]
+        if _is_bot(msg):
+            text = bot_digest(text)
         if not win and not root:
             text = sentences(text, BACKGROUND_SENTENCES)
-        entries.append(Entry(msg.sender, msg.date.strftime("%Y-%m-%d"), msg.subject, text, win, root))
+        elif not root and has_cover and _is_patch(msg.subject):
+            short = sentences(text, PATCH_SENTENCES)
+            text = short + " [commit message shortened]" if len(short) < len(text) else text
+        entries.append(Entry(msg.sender, msg.date.strftime("%Y-%m-%d"), _short_subject(msg.subject), text, win, root))
     facts = _series_facts(tr) + _trailer_facts(tr, lifted) + [f"Decision: {d}" for d in dict.fromkeys(decisions)]
     header = [f"Subject: {tr.subject}", f"Kind: {tr.kind}",
               f"Messages: {tr.total} ({tr.in_window} this week)",
               "Participants: " + ", ".join(tr.participants[:12])]
     return Digest(tr.id, header, facts, entries, previous, list(tr.participants), "\n".join(source))
+
+
+_BOTS = ("lkp@intel.com", "syzbot", "noreply", "bot@")
+_BOT_LINE = re.compile(r"\b(error|warning|BUG|WARNING|KASAN|Oops)\b:?")
+
+
+def _is_bot(msg: Message) -> bool:
+    return any(b in msg.from_addr for b in _BOTS)
+
+
+def bot_digest(text: str, lines: int = 5) -> str:
+    """A build/test robot's report: its opening and its distinct error lines;
+    the build log around them says nothing to a summary."""
+    hits = list(dict.fromkeys(ln.strip() for ln in text.splitlines() if _BOT_LINE.search(ln)))
+    out = sentences(text, 2)
+    if hits:
+        out += "\n" + "\n".join(hits[:lines]) + (f"\n[{len(hits) - lines} more error lines]" if len(hits) > lines else "")
+    return out
+
+
+def _short_subject(subject: str) -> str:
+    """A reply needs no repeat of the whole subject: "Re: 3/5" says which patch."""
+    if subject.lower().startswith("re:"):
+        lab = label(subject)
+        return f"Re: {lab}" if "/" in lab else "Re:"
+    return subject
+
+
+def _is_patch(subject: str) -> bool:
+    return bool(re.match(r"\s*\[[^\]]*PATCH", subject, re.I))
 
 
 def _name(person: str) -> str:
@@ -120,4 +160,21 @@ def _trailer_facts(tr: ThreadReport, lifted: dict[tuple[str, str], list[str]]) -
     merged: dict[tuple[str, str], list[str]] = {k: list(v) for k, v in lifted.items()}
     for t in tr.series.trailers if tr.series else []:
         merged.setdefault((t.kind, _name(t.person)), []).append(label(t.patch))
-    return [f"{kind}: {who} on {', '.join(dict.fromkeys(on))}" for (kind, who), on in merged.items()]
+    return [f"{kind}: {who} on {patches(on)}" for (kind, who), on in merged.items()]
+
+
+def patches(labels: list[str]) -> str:
+    """["01/15", ..., "15/15"] -> "all 15 patches"; ["1/5", "3/5"] -> "patches 1, 3 of 5"."""
+    labels = list(dict.fromkeys(labels))
+    nums: set[int] = set()
+    total = 0
+    for lab in labels:
+        m = re.fullmatch(r"(\d+)/(\d+)", lab)
+        if not m:
+            return ", ".join(labels)
+        nums.add(int(m.group(1)))
+        total = max(total, int(m.group(2)))
+    if nums >= set(range(1, total + 1)):
+        return f"all {total} patches" + (" and the cover letter" if 0 in nums else "")
+    named = ", ".join("cover letter" if n == 0 else str(n) for n in sorted(nums))
+    return f"patch {named} of {total}" if len(nums) == 1 else f"patches {named} of {total}"

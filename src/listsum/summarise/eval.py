@@ -1,0 +1,94 @@
+"""`listsum eval`: score a model on an mbox, so users can pick one.
+
+Runs the real summarise stage (no cache) over the reported threads and
+counts what the checks found: grounded-name rate (names in the outputs
+that occur in their thread), flagged identifiers, echo rate, fallback
+rate, tokens and time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from listsum.summarise import checks
+from listsum.summarise.base import Summariser
+from listsum.summarise.run import Progress, Run, SummariseSettings
+
+
+@dataclass
+class EvalResult:
+    model: str
+    threads: int = 0
+    names: int = 0
+    grounded: int = 0
+    identifiers_flagged: int = 0
+    echoes: int = 0
+    loops_trimmed: int = 0
+    fallbacks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0  # time in the model
+    wall: float = 0.0
+    fallback_reasons: dict[str, int] = field(default_factory=dict)
+
+    def rate(self, part: int) -> float:
+        return part / self.threads if self.threads else 0.0
+
+    @property
+    def grounded_rate(self) -> float:
+        return self.grounded / self.names if self.names else 1.0
+
+    def rows(self) -> list[tuple[str, str]]:
+        tps = (self.prompt_tokens + self.completion_tokens) / self.seconds if self.seconds else 0.0
+        return [("model", self.model), ("threads", str(self.threads)),
+                ("grounded-name rate", f"{self.grounded_rate:.0%} ({self.grounded}/{self.names})"),
+                ("flagged identifiers", str(self.identifiers_flagged)),
+                ("echo rate", f"{self.rate(self.echoes):.0%}"),
+                ("loops trimmed", str(self.loops_trimmed)),
+                ("fallback rate", f"{self.rate(self.fallbacks):.0%} ({self.fallbacks})"),
+                ("fallback reasons", ", ".join(f"{k} {v}" for k, v in sorted(self.fallback_reasons.items())) or "-"),
+                ("prompt tokens", str(self.prompt_tokens)), ("completion tokens", str(self.completion_tokens)),
+                ("model time", f"{self.seconds:.0f} s ({tps:.0f} tok/s)"), ("wall time", f"{self.wall:.0f} s")]
+
+
+def evaluate(mbox: str, settings: SummariseSettings, since: str | None = None, until: str | None = None,
+             limit: int | None = None, progress: Progress | None = None,
+             backend: Summariser | None = None) -> EvalResult:
+    from listsum import pipeline
+    from listsum.window import WindowSpec
+
+    start = time.monotonic()
+    built = pipeline.build(pipeline.ReportSettings(inputs=[mbox], window=WindowSpec(since=since, until=until)))
+    run = Run(SummariseSettings(**{**settings.__dict__, "use_cache": False}), backend)
+    res = EvalResult(model=run.backend.model_id)
+    todo = [t for t in built.report.threads if t.id in built.threads][:limit]
+    for i, tr in enumerate(todo, 1):
+        summary = run.thread(tr, built.threads[tr.id])
+        _score(res, summary.flags, summary.fallback, summary.text if not summary.fallback else "",
+               built.threads[tr.id], tr.participants)
+        if progress:
+            progress(f"eval {tr.subject[:50]}", i, len(todo))
+    u = run.usage
+    res.prompt_tokens, res.completion_tokens, res.seconds = u.prompt_tokens, u.completion_tokens, u.seconds
+    res.wall = time.monotonic() - start
+    return res
+
+
+def _score(res: EvalResult, flags: list[str], fallback: bool, model_text: str, thread: object,
+           people: list[str]) -> None:
+    res.threads += 1
+    kinds = [f.split(":")[0] for f in flags]
+    res.identifiers_flagged += kinds.count("unknown-identifier")
+    res.echoes += "echo" in kinds
+    res.loops_trimmed += "loop-trimmed" in kinds
+    bad_names = kinds.count("ungrounded-name")
+    if fallback:
+        res.fallbacks += 1
+        for k in set(kinds) & set(checks.FATAL):
+            res.fallback_reasons[k] = res.fallback_reasons.get(k, 0) + 1
+        res.names += bad_names  # the names the model made up count against it
+        return
+    found = len(checks.names_in(model_text))
+    res.names += found
+    res.grounded += found - bad_names
