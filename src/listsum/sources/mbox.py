@@ -84,6 +84,10 @@ def load_bytes(path: str) -> bytes:
     return read_file(path)[0]
 
 
+def starts_with_from_line(data: bytes) -> bool:
+    return _FROM_LINE.match(data) is not None
+
+
 def _is_from_line(data: bytes, start: int) -> bool:
     if _FROM_LINE.match(data, start, data.find(b"\n", start)) is None:
         return False
@@ -137,6 +141,12 @@ class MboxData:
         self._data: bytes | mmap.mmap | None = data
         self._plain = plain  # an uncompressed copy of the same bytes, mapped instead of gunzipping
         self._plain_size = plain_size
+
+    def use_plain(self, plain: str, size: int) -> None:
+        self._plain, self._plain_size = plain, size
+
+    def set_data(self, data: bytes | mmap.mmap) -> None:
+        self._data = data
 
     def data(self) -> bytes | mmap.mmap:
         if self._data is None:

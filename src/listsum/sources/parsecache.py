@@ -86,6 +86,49 @@ def save_plain(path: str, data: bytes) -> bool:
     return _write(plain_copy(path), data)
 
 
+class PlainWriter:
+    """Writes the gunzipped copy chunk by chunk while the input is parsed."""
+
+    def __init__(self, path: str) -> None:
+        self.target = plain_copy(path)
+        self.size = 0
+        self._fh = None
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(dir=self.target.parent, prefix=".tmp-")
+            self._fh = os.fdopen(fd, "wb")
+        except OSError:
+            self._fh = None
+
+    def write(self, chunk: bytes) -> None:
+        if self._fh is None:
+            return
+        try:
+            self._fh.write(chunk)
+            self.size += len(chunk)
+        except OSError:
+            self.abort()
+
+    def commit(self) -> int:
+        """Size of the copy now in place (0 when it could not be written)."""
+        if self._fh is None:
+            return 0
+        try:
+            self._fh.close()
+            os.replace(self._tmp, self.target)
+        except OSError:
+            self.abort()
+            return 0
+        return self.size
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+            if os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
 def _write(target: Path, blob: bytes) -> bool:
     tmp = None
     try:

@@ -13,8 +13,10 @@ lazy (``body.raw_of``) and are fetched from the input when first asked for.
 
 from __future__ import annotations
 
+import mmap
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from listsum.errors import InputError, NothingUsable
 from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, parse_message, parse_span
 from listsum.report.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
+from listsum.sources.gzstream import GzipStream, NotMbox
 from listsum.sources.mbox import MboxData
 
 Progress = Callable[[int, int], None]
@@ -110,65 +113,133 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
     if use_cache:
         entry = parsecache.load(path)
         if entry is not None and entry.key == key:
-            plain = str(parsecache.plain_copy(path)) if entry.plain else path
-            handle = MboxData(path, plain=plain, plain_size=entry.plain or key[1])
-            batch = _Batch(problems=[Problem(w, t) for w, t in entry.problems])
-            for rec in entry.records:
-                msg, (start, end) = parsecache.from_record(rec, path)
-                msg.raw_ref = handle.ref(start, end)
-                batch.messages.append(msg)
-            return batch
-    data, trunc = mbox.read_file(path)
-    batch, records, count = _parse_data(path, data, trunc, progress)
+            return _from_cache(path, entry, key)
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    parsed = None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            parsed = _parse_gzip(path, raw, use_cache, progress)
+        except NotMbox:
+            pass  # a gzipped single message: the whole-buffer path below
+    if parsed is None:
+        data, trunc = mbox.from_bytes(raw)
+        gzipped = data is not raw
+        del raw
+        parsed = _parse_data(path, data, trunc, progress)
+        if use_cache and gzipped and parsed.records and parsecache.save_plain(path, data):
+            parsed.plain = len(data)
     if use_cache:
-        gzipped = len(data) != key[1] or trunc is not None
-        plain = len(data) if gzipped and records and parsecache.save_plain(path, data) else 0
-        parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems],
-                                               count, plain))
+        parsecache.save(path, parsecache.Entry(key, parsed.records, [(p.where, p.what) for p in parsed.batch.problems],
+                                               parsed.count, parsed.plain))
+    return parsed.batch
+
+
+def _from_cache(path: str, entry: parsecache.Entry, key: list[object]) -> _Batch:
+    plain = str(parsecache.plain_copy(path)) if entry.plain else path
+    handle = MboxData(path, plain=plain, plain_size=entry.plain or int(key[1]))  # type: ignore[call-overload]
+    batch = _Batch(problems=[Problem(w, t) for w, t in entry.problems])
+    for rec in entry.records:
+        msg, (start, end) = parsecache.from_record(rec, path)
+        msg.raw_ref = handle.ref(start, end)
+        batch.messages.append(msg)
     return batch
 
 
+@dataclass
+class _Parsed:
+    batch: _Batch = field(default_factory=_Batch)
+    records: list[parsecache.Record] = field(default_factory=list)
+    count: int = 0  # messages in the input, readable or not
+    plain: int = 0  # size of the gunzipped copy written for the cache
+
+    def add(self, data: bytes, start: int, end: int, base: int, handle: MboxData, path: str) -> None:
+        """Parse data[start:end], which sits at ``base + start`` in the whole input."""
+        self.count += 1
+        origin = Origin(path, self.count)
+        try:
+            msg = parse_span(data, start, end, origin)
+        except MalformedMessage:
+            self.batch.problems.append(Problem(str(origin), "no mail headers: not read"))
+            return
+        msg.raw_ref = handle.ref(base + start, base + end)
+        self.batch.messages.append(msg)
+        self.records.append(parsecache.to_record(msg, (base + start, base + end)))
+
+
+def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | None) -> _Parsed:
+    """A gzipped mbox, parsed while a thread inflates it (see gzstream)."""
+    stream = GzipStream(raw)
+    writer = parsecache.PlainWriter(path) if use_cache else None
+    # Without a cache the bytes go to an unlinked temp file, mapped below:
+    # joining the chunks in memory would double the peak RSS (~420 MB here).
+    spool = tempfile.TemporaryFile(prefix="listsum-") if writer is None else None
+    handle = MboxData(path)
+    out = _Parsed()
+    try:
+        for buf, start, end, base in stream.messages(writer.write if writer else spool.write):  # type: ignore[union-attr]
+            out.add(buf, start, end, base, handle, path)
+            if progress and out.count % _PROGRESS_EVERY == 0:
+                progress(out.count, max(out.count, out.count * len(raw) // max(stream.fed, 1)))
+    except BaseException:
+        if writer:
+            writer.abort()
+        if spool:
+            spool.close()
+        raise
+    if writer:
+        out.plain = writer.commit()
+        handle.use_plain(str(parsecache.plain_copy(path)), out.plain)
+    if spool is not None:
+        spool.flush()
+        if stream.size:
+            handle.set_data(mmap.mmap(spool.fileno(), 0, access=mmap.ACCESS_READ))
+        spool.close()  # the mapping keeps the unlinked file alive
+    elif not out.plain:
+        handle.set_data(mbox.read_file(path)[0])
+    if stream.problem:
+        out.batch.problems.insert(0, Problem(path, stream.problem))
+    if not stream.size:
+        out.batch.problems.append(Problem(path, "no mail in it (empty after decompression)"))
+    elif not out.batch.messages:
+        out.batch.problems.append(Problem(path, "no readable mail in it"))
+    if progress:
+        progress(out.count, out.count)
+    return out
+
+
 def _read_data(path: str, data: bytes, trunc: str | None, progress: Progress | None) -> _Batch:
-    return _parse_data(path, data, trunc, progress)[0]
+    return _parse_data(path, data, trunc, progress).batch
 
 
-def _parse_data(path: str, data: bytes, trunc: str | None,
-                progress: Progress | None) -> tuple[_Batch, list[parsecache.Record], int]:
+def _parse_data(path: str, data: bytes, trunc: str | None, progress: Progress | None) -> _Parsed:
     """Split and parse one mbox (or single message) held in memory."""
-    batch = _Batch()
+    out = _Parsed()
+    batch = out.batch
     if trunc:
         batch.problems.append(Problem(path, trunc))
     if not data.strip():
         batch.problems.append(Problem(path, "no mail in it (empty after decompression)"))
-        return batch, [], 0
+        return out
     spans = mbox.find_spans(data)
     if not spans:
         # Not an mbox: one message as saved by a mail client (.eml), or junk.
         if data.startswith(b"From "):
             batch.problems.append(Problem(path, "mbox without a usable From_ line: not read"))
-            return batch, [], 0
+            return out
         spans = [(0, len(data))]
     elif data[:spans[0][0]].strip() and not data.startswith(b"From "):
         batch.problems.append(Problem(path, "text before the first From_ line: skipped"))
     handle = MboxData(path, data)
-    records: list[parsecache.Record] = []
-    total = len(spans)
-    for number, (start, end) in enumerate(spans, 1):
-        try:
-            msg = parse_span(data, start, end, Origin(path, number))
-        except MalformedMessage:
-            batch.problems.append(Problem(str(Origin(path, number)), "no mail headers: not read"))
-            continue
-        msg.raw_ref = handle.ref(start, end)
-        batch.messages.append(msg)
-        records.append(parsecache.to_record(msg, (start, end)))
-        if progress and number % _PROGRESS_EVERY == 0:
-            progress(number, total)
+    for start, end in spans:
+        out.add(data, start, end, 0, handle, path)
+        if progress and out.count % _PROGRESS_EVERY == 0:
+            progress(out.count, len(spans))
     if not batch.messages:
         batch.problems.append(Problem(path, "no readable mail in it"))
     if progress:
-        progress(total, total)
-    return batch, records, total
+        progress(len(spans), len(spans))
+    return out
 
 
 def _read_maildir(p: Path, progress: Progress | None) -> _Batch:
