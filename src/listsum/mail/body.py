@@ -41,7 +41,10 @@ def raw_of(msg: Message) -> bytes:
 def text_of(msg: Message) -> str:
     """The plain-text body: transfer-decoded, charset-decoded, memoised."""
     if msg.text_memo is None:
-        text = body_text(raw_of(msg))
+        # Decode without pinning the bytes on the message: after trailers and
+        # kinds ran over an archive, every body would stay in memory twice.
+        raw = msg.raw_ref() if msg.raw_ref is not None else msg.raw
+        text = body_text(raw)
         msg.text_memo = text.replace("\r\n", "\n") if "\r" in text else text
     return msg.text_memo
 

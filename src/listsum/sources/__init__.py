@@ -1,5 +1,9 @@
-"""Sources: raw mail in. Each source yields (raw bytes, Origin) pairs.
+"""Sources: raw mail in.
 
-Nothing here parses headers; ``read_inputs`` in ``sources.reader`` turns the
-blobs into Messages and records what could not be read.
+``reader.read_inputs`` is the entry point: it recognises each input (mbox
+and mboxrd, gzip by magic, Maildir, public-inbox epochs and v2 inboxes,
+stdin), parses headers into Messages (mail/message.py), reports what could
+not be read as Problems and caches header records (``parsecache``).
+``mbox``, ``gzstream``, ``maildir`` and ``public_inbox`` only find bytes;
+``lore``, ``sync`` and ``store`` fetch and keep mail from servers.
 """

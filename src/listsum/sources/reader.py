@@ -292,7 +292,7 @@ def _read_epoch(git_dir: Path, use_cache: bool, progress: Progress | None) -> _B
         batch.messages.append(msg)
     if since == head:
         return batch
-    new = _read_commits(git_dir, head, since, count, batch, progress)
+    new = _read_commits(git_dir, head, since, count, batch, blobs, progress)
     if use_cache:
         records = old + new[0]
         parsecache.save(path, parsecache.Entry(key, records, [(p.where, p.what) for p in batch.problems], new[1]))
@@ -302,7 +302,7 @@ def _read_epoch(git_dir: Path, use_cache: bool, progress: Progress | None) -> _B
 
 
 def _read_commits(git_dir: Path, head: str, since: str | None, count: int, batch: _Batch,
-                  progress: Progress | None) -> tuple[list[parsecache.Record], int]:
+                  blobs: public_inbox.GitBlobs, progress: Progress | None) -> tuple[list[parsecache.Record], int]:
     """Parse the commits after ``since``; returns their records and the new count."""
     path = str(git_dir)
     names = [f"{c}:m" for c in public_inbox.commits(git_dir, head, since)]
@@ -316,6 +316,8 @@ def _read_commits(git_dir: Path, head: str, since: str | None, count: int, batch
         except MalformedMessage:
             batch.problems.append(Problem(str(Origin(path, number)), "no mail headers: not read"))
             continue
+        # Like the mbox path: bytes on demand (one cat-file process), memory stays flat.
+        msg.raw, msg.raw_ref = b"", blobs.ref(oid)
         batch.messages.append(msg)
         records.append(parsecache.to_record(msg, oid))
         if progress and i % _PROGRESS_EVERY == 0:
