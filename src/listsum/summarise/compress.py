@@ -91,7 +91,9 @@ def _fold_quotes(lines: list[str]) -> list[str]:
     i, n = 0, len(lines)
     while i < n:
         if not _is_quote(lines[i]):
-            if _ATTRIBUTION.search(lines[i]) and _next_is_quote(lines, i):
+            # Not only right before a quote: Marc's replies to non-subscribers
+            # put a remark between the attribution and the quote.
+            if _ATTRIBUTION.search(lines[i]) and (_next_is_quote(lines, i) or len(lines[i]) < 120):
                 # "On Mon, 04 Oct 2021 10:03:13 +0100,\nName <addr> wrote:" spans two lines.
                 if out and out[-1].startswith("On ") and not lines[i].startswith("On "):
                     out.pop()

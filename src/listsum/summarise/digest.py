@@ -104,7 +104,7 @@ def build(tr: ThreadReport, thread: Thread, previous: str = "") -> Digest:
     facts = _series_facts(tr) + _trailer_facts(tr, lifted) + [f"Decision: {d}" for d in dict.fromkeys(decisions)]
     header = [f"Subject: {tr.subject}", f"Kind: {tr.kind}",
               f"Messages: {tr.total} ({tr.in_window} this week)",
-              "Participants: " + ", ".join(tr.participants[:12])]
+              "Participants: " + ", ".join(_name(p) for p in tr.participants[:12])]
     return Digest(tr.id, header, facts, entries, previous, list(tr.participants), "\n".join(source))
 
 
@@ -176,5 +176,7 @@ def patches(labels: list[str]) -> str:
         total = max(total, int(m.group(2)))
     if nums >= set(range(1, total + 1)):
         return f"all {total} patches" + (" and the cover letter" if 0 in nums else "")
+    if nums == {0}:
+        return "the cover letter"
     named = ", ".join("cover letter" if n == 0 else str(n) for n in sorted(nums))
     return f"patch {named} of {total}" if len(nums) == 1 else f"patches {named} of {total}"

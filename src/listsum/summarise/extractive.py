@@ -11,9 +11,12 @@ MAX_VOICES = 4
 
 def summarise(d: Digest, lang: str = "en") -> str:
     parts: list[str] = []
-    root = next((e for e in d.entries if e.root), d.entries[0] if d.entries else None)
+    # The opening: the root's first sentences, or (when the root says
+    # nothing but a trailer) the first message that says something.
+    root = next((e for e in d.entries if e.root and sentences(e.text, 1)), None) or next(
+        (e for e in d.entries if sentences(e.text, 1)), None)
     if root is not None:
-        ask = sentences(root.text, 2) or root.subject
+        ask = sentences(root.text, 2)
         parts.append(f"{root.who}: {ask}" if lang == "en" else f"{root.who}：{ask}")
     if d.background:
         parts.append(("Before: " if lang == "en" else "此前：") + sentences(d.background, 1))
