@@ -1,13 +1,16 @@
 """Read speed: cold and warm parse cache, plus thread + classify, on the archive.
 
-    .venv/bin/python bench/bench_read.py [MBOX]
+    .venv/bin/python bench/bench_read.py [MBOX] [--epoch]
 
-Each figure runs in a fresh process (so peak RSS is its own) with the cache
+Each figure runs in a fresh process started from a small parent (so peak
+RSS is its own: a child inherits its parent's high-water mark) with the cache
 in a temp dir: "cold" starts with an empty parse cache (gunzip, split,
 parse, write cache), "warm" runs again over the unchanged file. For
 reference the same run times the stdlib ``mailbox.mbox`` over the same
 (decompressed) data, parsing every message as the mailbox module does.
-One line per figure. Takes ~1 minute on the 2-core dev box.
+One line per figure. Takes ~15-30 s on the 2-core dev box. With --epoch it
+also builds a public-inbox epoch of the same mail (one commit per message,
+~5 s) and times reading it cold and warm.
 """
 
 from __future__ import annotations
@@ -66,6 +69,36 @@ def child_mailbox(path: str) -> dict[str, float]:
     return {"messages": n, "total": total, "rss": _peak_mb()}
 
 
+def child_epoch(path: str) -> dict[str, float]:
+    from listsum.sources.reader import read_inputs
+
+    t0 = time.perf_counter()
+    res = read_inputs([path])
+    return {"messages": len(res.messages), "read": time.perf_counter() - t0, "rss": _peak_mb()}
+
+
+def build_epoch(mbox_path: str, git_dir: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_sources import make_epoch
+
+    from listsum.sources import mbox
+
+    data, _ = mbox.read_file(mbox_path)
+    make_epoch(git_dir, [mbox.unquote(data[s:e]) for s, e in mbox.find_spans(data)])
+
+
+def bench_epoch(path: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="listsum-bench-") as tmp:
+        git_dir = Path(tmp) / "0.git"
+        # In a child: a forked process inherits the parent's RSS high-water mark.
+        subprocess.run([sys.executable, __file__, "--build-epoch", path, str(git_dir)], check=True)
+        env = {**os.environ, "LISTSUM_USER_PATH": str(Path(tmp) / "user")}
+        for name in ("cold", "warm"):
+            r = run_child("epoch", str(git_dir), env)
+            print(f"public-inbox epoch {name}: {r['messages']:.0f} msgs, read {r['read']:.2f} s "
+                  f"({r['messages'] / r['read']:,.0f} msgs/s), peak RSS {r['rss']:.0f} MB")
+
+
 def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", kind, path], env=env, check=True,
                          capture_output=True, text=True)
@@ -90,8 +123,14 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--child":
-        fn = child_listsum if sys.argv[2] == "listsum" else child_mailbox
+    if len(sys.argv) > 3 and sys.argv[1] == "--build-epoch":
+        build_epoch(sys.argv[2], Path(sys.argv[3]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "--child":
+        fn = {"listsum": child_listsum, "mailbox": child_mailbox, "epoch": child_epoch}[sys.argv[2]]
         print(json.dumps(fn(sys.argv[3])))
     else:
-        main(sys.argv[1] if len(sys.argv) > 1 else str(DEFAULT))
+        args = [a for a in sys.argv[1:] if a != "--epoch"]
+        target = args[0] if args else str(DEFAULT)
+        main(target)
+        if "--epoch" in sys.argv:
+            bench_epoch(target)
