@@ -129,5 +129,7 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
 def test_nothing_usable(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mbox"
     empty.write_bytes(b"")
-    with pytest.raises(NothingUsable):
+    with pytest.raises(NothingUsable) as err:
         _read(empty, tmp_path)
+    assert err.value.message == f"no readable mail in {empty}, {tmp_path}"
+    assert err.value.hint is not None and err.value.hint.startswith(f"{empty}: empty file; ")

@@ -77,8 +77,9 @@ def _merge(batches: list[_Batch], paths: list[str]) -> ReadResult:
             out.append(msg)
             problems += [Problem(str(msg.origin), what) for what in msg.problems]
     if not out:
+        first = f"{problems[0].where}: {problems[0].what}; " if problems else ""
         raise NothingUsable("no readable mail in " + ", ".join(paths),
-                            hint="inputs must be mbox, mbox.gz, Maildir or public-inbox git")
+                            hint=first + "inputs must be mbox, mbox.gz, Maildir or public-inbox git")
     return ReadResult(out, problems, dups, derived, list(paths))
 
 
