@@ -99,6 +99,19 @@ class TestParseCache:
         warm = read_inputs([str(path)])
         assert text_of(warm.messages[40]) == text_of(cold.messages[40])
 
+    def test_gzip_without_plain_copy_gunzips_for_bodies(self, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        from listsum.sources import parsecache
+
+        path = tmp_path / "week.mbox.gz"
+        path.write_bytes(WEEK.read_bytes())
+        monkeypatch.setattr(parsecache.PlainWriter, "write", lambda self, chunk: None)  # disk full
+        monkeypatch.setattr(parsecache.PlainWriter, "commit", lambda self: 0)
+        cold = read_inputs([str(path)])
+        warm = read_inputs([str(path)])
+        assert warm.messages[40].raw_ref is not None
+        assert text_of(warm.messages[40]) == text_of(cold.messages[40])
+
     def test_changed_file_is_parsed_again(self, tmp_path: Path) -> None:
         path = tmp_path / "week.mbox"
         raws = _week_raws(6)

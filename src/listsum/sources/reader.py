@@ -137,14 +137,23 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
 
 
 def _from_cache(path: str, entry: parsecache.Entry, key: list[object]) -> _Batch:
-    plain = str(parsecache.plain_copy(path)) if entry.plain else path
-    handle = MboxData(path, plain=plain, plain_size=entry.plain or int(key[1]))  # type: ignore[call-overload]
+    if entry.plain:
+        handle = MboxData(path, plain=str(parsecache.plain_copy(path)), plain_size=entry.plain)
+    elif _is_gzip(path):  # the copy could not be written: gunzip when a body is asked for
+        handle = MboxData(path)
+    else:  # a plain mbox is its own copy
+        handle = MboxData(path, plain=path, plain_size=int(key[1]))  # type: ignore[call-overload]
     batch = _Batch(problems=[Problem(w, t) for w, t in entry.problems])
     for rec in entry.records:
         msg, (start, end) = parsecache.from_record(rec, path)
         msg.raw_ref = handle.ref(start, end)
         batch.messages.append(msg)
     return batch
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
 
 
 @dataclass
