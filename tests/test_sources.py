@@ -192,6 +192,13 @@ class TestPublicInbox:
         parsed.clear()
         assert [m.msgid for m in read_inputs([str(epoch)]).messages] == want[:35] and parsed == []
 
+    def test_epoch_whose_head_points_nowhere_reads_master(self, tmp_path: Path) -> None:
+        epoch = tmp_path / "0.git"
+        make_epoch(epoch, _week_raws(3))
+        subprocess.run(["git", f"--git-dir={epoch}", "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
+        r = read_inputs([str(epoch)], use_cache=False)
+        assert [m.msgid for m in r.messages] == [m.msgid for m in week_read().messages[:3]]
+
     def test_v2_inbox_reads_all_epochs_in_number_order(self, tmp_path: Path) -> None:
         raws = _week_raws(30)
         inbox = tmp_path / "kvmarm"

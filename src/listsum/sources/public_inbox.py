@@ -54,14 +54,22 @@ def _git(git_dir: Path, *args: str) -> str:
 
 
 def tip(git_dir: Path) -> str | None:
-    """The commit HEAD points to, or None for an epoch with no commits yet."""
+    """The newest commit: HEAD's, else master's, else the only branch's.
+
+    public-inbox writes refs/heads/master; a copy made with a git whose
+    default branch is "main" may have a HEAD that points nowhere.
+    """
     proc = subprocess.run([*_GIT, f"--git-dir={git_dir}", "rev-parse", "-q", "--verify", "HEAD^{commit}"],
                           capture_output=True, check=False)
-    if proc.returncode != 0:
-        if b"not a git repository" in proc.stderr:
-            raise GitError(proc.stderr.decode("utf-8", "replace").strip())
-        return None
-    return proc.stdout.decode("ascii").strip()
+    if proc.returncode == 0:
+        return proc.stdout.decode("ascii").strip()
+    if b"not a git repository" in proc.stderr:
+        raise GitError(proc.stderr.decode("utf-8", "replace").strip())
+    heads = dict(line.split()[::-1] for line in
+                 _git(git_dir, "for-each-ref", "--format=%(objectname) %(refname)", "refs/heads").splitlines())
+    if "refs/heads/master" in heads:
+        return heads["refs/heads/master"]
+    return next(iter(heads.values())) if len(heads) == 1 else None
 
 
 def is_ancestor(git_dir: Path, old: str, new: str) -> bool:
