@@ -32,6 +32,7 @@ class GzipStream:
         self.size = 0  # decompressed bytes seen
         self.fed = 0  # compressed bytes inflated so far (for a progress estimate)
         self._q: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._stop = threading.Event()  # the consumer gave up: stop inflating
 
     def _inflate(self) -> None:
         view, pos = memoryview(self.data), 0
@@ -40,6 +41,8 @@ class GzipStream:
                 dec = zlib.decompressobj(wbits=31)
                 fed = pos
                 for i in range(pos, len(view), _IN_CHUNK):
+                    if self._stop.is_set():
+                        return
                     fed = min(i + _IN_CHUNK, len(view))
                     self._q.put(dec.decompress(view[i:fed]))
                     self.fed = fed
@@ -65,7 +68,8 @@ class GzipStream:
                     self.size += len(chunk)
                     yield chunk
         finally:
-            while worker.is_alive():  # the consumer stopped early: let the thread finish
+            self._stop.set()
+            while worker.is_alive():  # the consumer stopped early: unblock the thread's put()
                 try:
                     self._q.get(timeout=0.1)
                 except queue.Empty:
