@@ -39,6 +39,7 @@ class TestCorpusCounts:
         r = archive_read()
         # 15,435 mails: one Message-ID is sent twice (messages 4973 and 4974)
         assert len(r.messages) == 15_434 and r.duplicates == 1
+        assert max(m.origin.number for m in r.messages) == 15_435  # every mail was numbered
         numbers = by_number(r)
         assert 4973 in numbers and 4974 not in numbers
         assert numbers[4973].msgid == "63cf223058e7963891dcfb8cf0c5ccfe31548712.1589784221.git.ananos@nubificus.co.uk"
