@@ -11,6 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from listsum.cli import _register, app
+from listsum.facts import body_text, own_lines
+from listsum.facts.review import change_request
+from listsum.sources.reader import read_inputs
 from listsum.thread_report import changelog
 from pi_server import PiServer, pi_server  # noqa: F401
 
@@ -24,20 +27,24 @@ _register()
 @pytest.mark.server
 def test_thread_from_server_finds_both_revisions_and_reviews(pi_server: PiServer, tmp_path: Path) -> None:
     out = tmp_path / "dive.json"
-    res = CliRunner().invoke(app, ["thread", f"{pi_server.url}/kvmarm/{V2}/", "-o", str(out), "-q"])
+    res = CliRunner().invoke(app, ["thread", f"{pi_server.url}/kvmarm/{V2}/", "-o", str(out), "-q",
+                                   "--engine", "extractive"])
     assert res.exit_code == 0, res.output
     d = json.loads(out.read_text())
     assert d["thread_id"] == V2 and d["messages"] == 9
     assert [(r["version"], r["patches"], r["in_thread"]) for r in d["revisions"]] == [(2, 5, True), (3, 6, False)]
     assert d["revisions"][1]["changes"] == ["Included proposed cleanup (using an enum) from Marc", "Rebased onto -rc4"]
     cells = {(c["patch"][:13], c["person"]): c["kinds"] for c in d["matrix"]}
-    assert cells[("[PATCH v2 5/5", "Marc Zyngier <maz@kernel.org>")] == ["commented"]
+    assert cells[("[PATCH v2 5/5", "Marc Zyngier <maz@kernel.org>")] == ["changes requested"]
+    assert cells[("[PATCH v2 2/5", "Quentin Perret <qperret@google.com>")] == ["Reviewed-by (carried)"]
+    assert d["summary"]["engine"] == "extractive" and d["summary"]["fallback"] is False
+    assert d["summary"]["text"].startswith("Will Deacon: This is version two of the patches")
     assert [e["message_id"] for e in d["timeline"]][0] == V2
 
 
 def test_thread_from_local_mbox_markdown(tmp_path: Path) -> None:
     out = tmp_path / "dive.md"
-    res = CliRunner().invoke(app, ["thread", f"<{V3}>", "--mbox", str(WEEK), "-o", str(out)])
+    res = CliRunner().invoke(app, ["thread", f"<{V3}>", "--mbox", str(WEEK), "-o", str(out), "--engine", "none"])
     assert res.exit_code == 0, res.output
     md = out.read_text()
     assert md.startswith("# [PATCH v3 0/6] KVM: arm64: Restrict host hypercalls when pKVM is enabled\n")
@@ -46,7 +53,11 @@ def test_thread_from_local_mbox_markdown(tmp_path: Path) -> None:
     assert "  - Fixed ordering of hypercalls in 'host_hcall' array" in md
     # The week file ends on the 10th: Marc's reply of the 11th is not in it, so nobody reviewed yet.
     assert "7 messages, 1 participants, 2021-10-08 13:58 .. 2021-10-08 13:58 UTC" in md
-    assert "| Patch | Person | Given |\n|---|---|---|\n\n## Open questions" in md
+    # ... only the Acked-by Will carried into patch 1 (Marc's enum cleanup, which he posts).
+    assert ("| Patch | Person | Given | Why |\n|---|---|---|---|\n| [PATCH v3 1/6] KVM: arm64: Turn "
+            "__KVM_HOST_SMCCC_FUNC_* into an enum (mostly) | Will Deacon <will@kernel.org> | Acked-by (carried) | "
+            "<20211008135839.1193-2-will@kernel.org> |\n\n## Open questions") in md
+    assert "## Summary (engine: none)\n\nNo model ran: summary not generated\n" in md
 
 
 @pytest.mark.server
@@ -58,7 +69,7 @@ def test_unknown_message_on_server(pi_server: PiServer) -> None:
 
 
 def test_offline_thread_not_stored() -> None:
-    res = CliRunner().invoke(app, ["thread", V3, "--offline"])
+    res = CliRunner().invoke(app, ["thread", V3, "--offline", "--engine", "none"])
     assert res.exit_code == 1
     assert f"thread <{V3}> is not in the store (offline)" in res.output
 
@@ -67,3 +78,61 @@ def test_changelog_block() -> None:
     text = "Hi,\n\nChanges since v2 include:\n\n  - Add a comment\n  - Fixed ordering\n\nPatches based on -rc2.\n"
     assert changelog(text) == ["Add a comment", "Fixed ordering"]
     assert changelog("No changelog here.\n") == []
+
+
+def test_local_mbox_extractive_summary_and_change_requests(tmp_path: Path) -> None:
+    out = tmp_path / "dive.json"
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "-o", str(out), "--engine", "extractive", "-q"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert d["kind"] == "patch" and d["summary"]["engine"] == "extractive"
+    assert "Fixed ordering of hypercalls in 'host_hcall' array" in d["summary"]["text"]
+    marc = next(c for c in d["matrix"] if c["person"] == "Marc Zyngier <maz@kernel.org>")
+    assert marc["patch"].startswith("[PATCH v2 5/5]") and marc["kinds"] == ["changes requested"]
+    asked = [(e["message_id"], e["rule"]) for e in marc["evidence"] if e["kind"] == "changes requested"]
+    assert asked == [("877depq9gw.wl-maz@kernel.org", "please")]
+    md = tmp_path / "dive.md"
+    assert CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "-o", str(md), "--engine", "extractive"]
+                              ).exit_code == 0
+    # The second run reads the summary back from the cache the first one filled.
+    assert "## Summary (engine: extractive, cached)\n\nWill Deacon: This is version two" in md.read_text()
+
+
+def test_bad_engine_is_a_usage_error() -> None:
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "--engine", "gpt"])
+    assert res.exit_code == 2 and "unknown --engine 'gpt'" in res.output
+
+
+# (message id prefix, a fragment of the line, rule or None): real replies of the week.
+ASKS = [
+    ("875yudrr1v.wl-maz@kernel.org", "Can you please provide some traces", "please"),
+    ("877depq9gw.wl-maz@kernel.org", "can we *please* try to get rid", "please"),
+    ("87zgrordsq.wl-maz@kernel.org", "Please consider subscribing", "please"),  # a process request is one too
+    ("dbe883ca-880e-7f2b-1de7-4b2d3361545d@redhat.com", "So to me we should keep vms->highmem", "should"),
+    ("20211008062855.3g34sxevl6w3gn6h@gator.home", "^ should be 1", "should"),
+    ("YVxtvx3IJ5g1SG+x@google.com", "The address should also be checked", "should"),
+    ("20211006110211.y6kzmjlzgardmwif@gator.home", "Why are the lock asserts getting dropped?", "question"),
+    ("CA+EHjTxH4MhqrO1G_YmYSEwLceG6xxMe4SSRbSHVtmXSSSpy4A@mail.gmail.com", "What do you think?", "question"),
+    ("20211005085249.hywbc7wqggxdgw5u@gator.home", '"should never happen" situations.', None),
+    ("20211005085249.hywbc7wqggxdgw5u@gator.home", "should / should not expose, but I like", None),
+    ("874k9xrl2p.wl-maz@kernel.org", "// KVM_CAP_SYNC_MMU?", None),
+]
+
+
+@pytest.fixture(scope="module")
+def week_by_id() -> dict:
+    return {m.msgid: m for m in read_inputs([str(WEEK)]).messages}
+
+
+@pytest.mark.parametrize(("msgid", "fragment", "rule"), ASKS)
+def test_change_request_rules_on_real_lines(week_by_id: dict, msgid: str, fragment: str, rule: str | None) -> None:
+    line = next(ln for ln in own_lines(body_text(week_by_id[msgid])) if fragment in ln)
+    assert change_request(line) == rule
+
+
+def test_change_request_rules_nak_and_questions_between_reviewers() -> None:
+    assert change_request("NAK, this breaks nVHE.") == "nak"
+    assert change_request("Nacked-by: Marc Zyngier <maz@kernel.org>") == "nak"
+    assert change_request("I'd rather keep the enum.") == "prefer"
+    # A question answering another reviewer asks the author nothing.
+    assert change_request("Why are the lock asserts getting dropped?", to_author=False) is None

@@ -9,10 +9,11 @@ Heuristics, each named by the mail that needs it:
 - "what changed" is the cover letter's changelog block: the lines after
   "Changes since v2 include:" / "Changelog:" / "v2 -> v3:" up to the next
   blank line after the list (Will Deacon's pKVM hypercall covers, Oct 2021).
-- a reply from someone other than the author that gives no trailer is
-  "commented": on kvmarm such replies are nearly always change requests
-  or questions; the matrix says "commented", not "asked for changes", so it
-  claims no more than it knows.
+- a reply from someone other than the author is "changes requested" when
+  one of its own lines matches a rule of facts/review.py ("please ...",
+  "can you ...", "this should ...", "I'd rather ...", NAK, a question to
+  the author); otherwise, without a trailer, it is "commented". Each cell
+  keeps the mail (and line) behind every state it shows.
 - an open question is a line of the sender's own text ending in "?" in a
   mail that nobody else answered in the thread.
 """
@@ -21,12 +22,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread, build_threads
-from listsum.report.model import SeriesFacts, Summary
+from listsum.report.model import SeriesFacts, Summary, Window
+
+if TYPE_CHECKING:  # the summariser is imported only when a summary is asked for
+    from listsum.summarise.run import SummariseSettings
 
 _CHANGES = re.compile(r"^\s*(?:changes|changelog|change log)\b|^\s*v\d+\s*(?:->|to|\.\.)\s*v\d+\s*:?|"
                       r"^\s*(?:since|from)\s+v\d+\s*:", re.I)
@@ -54,12 +59,27 @@ class RevisionInfo:
     in_thread: bool = False  # the revision asked about
 
 
+CHANGES = "changes requested"
+COMMENTED = "commented"
+
+
+@dataclass
+class Evidence:
+    """Why a cell shows a state: the mail, and for a change request the line."""
+
+    kind: str
+    message_id: str
+    rule: str = ""  # facts/review.py rule name, for "changes requested"
+    line: str = ""
+
+
 @dataclass
 class ReviewCell:
     patch: str  # patch (or cover letter) subject
     person: str
-    kinds: list[str]  # "Reviewed-by", "Acked-by", "Tested-by", "NAK", "commented"
+    kinds: list[str]  # trailers ("Reviewed-by", "Acked-by (carried)", "NAK", ...), then CHANGES or COMMENTED
     message_ids: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +105,7 @@ class DeepDive:
     series: SeriesFacts | None = None
     summary: Summary | None = None
     sources: list[str] = field(default_factory=list)
+    kind: str = ""  # facts/kinds.py kind of the thread
 
 
 def find_thread(threads: list[Thread], msgid: str) -> Thread | None:
@@ -133,29 +154,83 @@ def revisions(thread: Thread, threads: list[Thread]) -> tuple[list[RevisionInfo]
 
 
 def review_matrix(thread: Thread, facts: SeriesFacts | None) -> list[ReviewCell]:
-    """Who gave what to which patch; plus "commented" for trailer-less replies by others."""
+    """Per (patch, person): trailers given, then "changes requested" or
+    "commented" for the replies of people other than the author."""
     cells: dict[tuple[str, str], ReviewCell] = {}
 
-    def add(patch: str, person: str, kind: str, mid: str) -> None:
+    def add(patch: str, person: str, ev: Evidence) -> None:
         cell = cells.setdefault((patch, person), ReviewCell(patch, person, [], []))
-        if kind not in cell.kinds:
-            cell.kinds.append(kind)
-        if mid not in cell.message_ids:
-            cell.message_ids.append(mid)
+        if ev.kind not in cell.kinds:
+            cell.kinds.append(ev.kind)
+        if ev.message_id not in cell.message_ids:
+            cell.message_ids.append(ev.message_id)
+        cell.evidence.append(ev)
 
     given = set()
     for tr in facts.trailers if facts else []:
-        add(tr.patch, tr.person, tr.kind, tr.message_id)
+        add(tr.patch, tr.person, Evidence(tr.kind, tr.message_id))
         given.add(tr.message_id)
-    root = thread.root
-    by_id = {m.msgid: m for m in thread.messages}
     for msg in thread.messages:
-        if msg.msgid in given or msg.from_addr == root.from_addr or not _REPLY.match(msg.subject):
+        if not _REPLY.match(msg.subject):
+            for kind, who in _carried(msg):
+                add(msg.subject, who, Evidence(f"{kind} (carried)", msg.msgid))
             continue
-        parent = by_id.get(thread.parent.get(msg.msgid) or "")
-        patch = _REPLY.sub("", parent.subject if parent else msg.subject)
-        add(patch, f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr, "commented", msg.msgid)
+        if msg.from_addr == thread.root.from_addr:
+            continue
+        asks = _asks(thread, msg)
+        who, patch = _person(msg), _patch_of(thread, msg)
+        for rule, line in asks[:3]:  # three lines say enough; the mail id leads to the rest
+            add(patch, who, Evidence(CHANGES, msg.msgid, rule, line[:200]))
+        if not asks and msg.msgid not in given:
+            add(patch, who, Evidence(COMMENTED, msg.msgid))
+    for cell in cells.values():  # one state per cell: a change request outranks a comment
+        if CHANGES in cell.kinds and COMMENTED in cell.kinds:
+            cell.kinds.remove(COMMENTED)
     return sorted(cells.values(), key=lambda c: (c.patch, c.person))
+
+
+_CARRIED = re.compile(r"^(Reviewed-by|Acked-by|Tested-by):\s*(\S.*?)\s*$")
+
+
+def _carried(posting: Message) -> list[tuple[str, str]]:
+    """Trailers the author carried into a posting from earlier rounds (above
+    its "---"): reviews of v(N-1) that still stand, e.g. Quentin Perret's
+    Reviewed-by on patches 2 and 4 of Will Deacon's pKVM v2."""
+    out = []
+    for line in _body(posting).splitlines():
+        if line.startswith("---"):
+            break
+        m = _CARRIED.match(line)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+def _person(msg: Message) -> str:
+    return f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr
+
+
+def _asks(thread: Thread, msg: Message) -> list[tuple[str, str]]:
+    from listsum.facts import own_lines
+    from listsum.facts.review import change_requests
+
+    parent = next((m for m in thread.messages if m.msgid == thread.parent.get(msg.msgid)), None)
+    to_author = parent is not None and parent.from_addr == thread.root.from_addr
+    return change_requests(own_lines(_body(msg)), to_author)
+
+
+def _patch_of(thread: Thread, msg: Message) -> str:
+    """Subject of the nearest posting (a mail that is not a reply) above
+    ``msg``, as trailers.py attributes trailers; else its own, unprefixed."""
+    by_id = {m.msgid: m for m in thread.messages}
+    cur, seen = thread.parent.get(msg.msgid), set()
+    while cur is not None and cur not in seen:
+        seen.add(cur)
+        up = by_id.get(cur)
+        if up is not None and not _REPLY.match(up.subject):
+            return up.subject
+        cur = thread.parent.get(cur)
+    return _REPLY.sub("", msg.subject)
 
 
 def open_questions(thread: Thread, limit: int = 12) -> list[Question]:
@@ -183,25 +258,53 @@ def timeline(thread: Thread, facts: SeriesFacts | None) -> list[TimelineEntry]:
             for m in thread.messages]
 
 
-def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = None) -> DeepDive:
+def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = None,
+              summarise: SummariseSettings | None = None) -> DeepDive:
     """The deep dive of the thread holding ``msgid``; ``messages`` may hold
-    other threads too (other revisions of the series, unrelated mail)."""
+    other threads too (other revisions of the series, unrelated mail).
+    With ``summarise``, the summary of the thread too (see thread_summary)."""
     from listsum.errors import InputError
+    from listsum.facts.kinds import classify
 
     threads = build_threads(messages)
     thread = find_thread(threads, msgid)
     if thread is None:
         raise InputError(f"message <{msgid}> is not in {', '.join(sources or ['the input'])}")
     revs, facts = revisions(thread, threads)
-    return DeepDive(thread_id=thread.id, subject=thread.subject, messages=len(thread.messages),
+    dive = DeepDive(thread_id=thread.id, subject=thread.subject, messages=len(thread.messages),
                     participants=thread.participants(), first=thread.first, last=thread.last,
                     timeline=timeline(thread, facts), revisions=revs, matrix=review_matrix(thread, facts),
-                    questions=open_questions(thread), series=facts, sources=list(sources or []))
+                    questions=open_questions(thread), series=facts, sources=list(sources or []),
+                    kind=classify(thread, facts))
+    if summarise is not None:
+        dive.summary = thread_summary(thread, dive.kind, facts, dive.sources, summarise, len(messages))
+    return dive
+
+
+def thread_summary(thread: Thread, kind: str, facts: SeriesFacts | None, sources: list[str],
+                   settings: SummariseSettings, total: int) -> Summary:
+    """The summary `listsum report` would write for this thread: the same
+    one-thread Report (report/build.py, every mail in the window) through
+    the same summariser run, cache included."""
+    from listsum.report.build import Inputs, build_report
+    from listsum.report.i18n import label
+    from listsum.summarise.run import Run
+
+    if settings.engine == "none":
+        return Summary(text=label(settings.lang, "no_model"), engine="none")
+    window = Window(thread.first, thread.last + timedelta(microseconds=1))
+    report = build_report([thread], window, {thread.id: kind}, {thread.id: facts},
+                          Inputs(total=total, paths=list(sources)), generated_at=datetime.now(timezone.utc),
+                          lang=settings.lang)
+    # Run.thread is the per-thread step of summarise_report; summarise_report
+    # would also write a week overview, a second model call that for one
+    # thread says the same again.
+    return Run(settings).thread(report.threads[0], thread)
 
 
 def deep_dive_from(ref: str, *, mbox: Path | None = None, list_name: str | None = None,
                    server: str | None = None, offline: bool = False,
-                   progress=None) -> DeepDive:
+                   summarise: SummariseSettings | None = None, progress=None) -> DeepDive:
     """Get the mail (``mbox``, the store, or the server) and build the deep dive."""
     from listsum.sources import lore
     from listsum.sources.reader import read_inputs
@@ -214,7 +317,9 @@ def deep_dive_from(ref: str, *, mbox: Path | None = None, list_name: str | None 
     if mbox is None and not offline:
         paths += _related(msgs, msgid, list_name or "all", server, progress)
         msgs = read_inputs(paths).messages
-    return deep_dive(msgs, msgid, paths)
+    if progress is not None and summarise is not None and summarise.engine != "none":
+        progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
+    return deep_dive(msgs, msgid, paths, summarise)
 
 
 def _related(msgs: list[Message], msgid: str, list_name: str, server: str | None, progress) -> list[str]:

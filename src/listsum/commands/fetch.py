@@ -124,21 +124,31 @@ def thread_cmd(
     offline: bool = typer.Option(False, help="Use only the store (or --mbox); no network."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
     fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
+    engine: str = typer.Option("llama", help="llama (local GGUF), extractive, or none (no summary)."),
+    model: str | None = typer.Option(None, help="GGUF path or model name."),
+    lang: str = typer.Option("en", help="Summary language: en or zh."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
 ) -> None:
-    """Deep dive into one thread: timeline, revisions v1..vN, review matrix, open questions.
+    """Deep dive into one thread: summary, timeline, revisions v1..vN, review matrix, open questions.
 
     Examples:
 
       listsum thread https://lore.kernel.org/kvmarm/20211004090341.123-1-someone@example.com/
 
-      listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md
+      listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md --engine extractive
     """
     with _errors():
+        from listsum.commands.report import ENGINES
+        from listsum.summarise.run import SummariseSettings
         from listsum.thread_report import deep_dive_from
 
         kind = _pick_format(fmt, output)
+        if engine not in ENGINES:
+            raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+        if lang not in ("en", "zh"):
+            raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
+                              summarise=SummariseSettings(engine=engine, model=model, lang=lang),
                               progress=_say(quiet))
         _emit_dive(dive, kind, output)
 
@@ -162,7 +172,7 @@ def _emit_dive(dive: object, kind: str, output: Path | None) -> None:
         else:
             typer.echo(text, nl=False)
         return
-    from listsum.sources.store import write_atomic
+    from listsum.atomic import write_atomic
 
-    write_atomic(output, text.encode())
+    write_atomic(output, text)
     typer.echo(f"wrote {output} ({kind})", err=True)

@@ -10,7 +10,7 @@ import dataclasses
 import json
 from datetime import datetime
 
-from listsum.thread_report import DeepDive
+from listsum.thread_report import CHANGES, DeepDive, ReviewCell
 
 
 def _t(when: datetime) -> str:
@@ -21,9 +21,28 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _summary(d: DeepDive) -> list[str]:
+    s = d.summary
+    if s is None:
+        return []
+    tags = [f"engine: {s.engine}"] + (["cached"] if s.cached else [])
+    out = [f"## Summary ({', '.join(tags)})", ""]
+    if s.fallback:  # the reader must know this is not the model's text
+        out += ["> ⚠ fallback: the model's output failed a check and was replaced"
+                + (f": {', '.join(s.flags)}" if s.flags else ""), ""]
+    return out + [s.text.strip(), ""]
+
+
+def _why(c: ReviewCell) -> str:
+    """The first change-request line, then the mail ids behind the cell."""
+    line = next((f'"{e.line}" ' for e in c.evidence if e.kind == CHANGES), "")
+    return _cell(line + " ".join(f"<{m}>" for m in c.message_ids))
+
+
 def render_markdown(d: DeepDive) -> str:
     out = [f"# {_cell(d.subject)}", "",
            f"{d.messages} messages, {len(d.participants)} participants, {_t(d.first)} .. {_t(d.last)} UTC", ""]
+    out += _summary(d)
     out += ["## Revisions", ""]
     for r in d.revisions or []:
         mark = " (this thread)" if r.in_thread else ""
@@ -31,12 +50,10 @@ def render_markdown(d: DeepDive) -> str:
         out += [f"  - {_cell(c)}" for c in r.changes]
     if not d.revisions:
         out.append("- not a patch series")
-    out += ["", "## Review matrix", "", "| Patch | Person | Given |", "|---|---|---|"]
-    out += [f"| {_cell(c.patch)} | {_cell(c.person)} | {', '.join(c.kinds)} |" for c in d.matrix]
+    out += ["", "## Review matrix", "", "| Patch | Person | Given | Why |", "|---|---|---|---|"]
+    out += [f"| {_cell(c.patch)} | {_cell(c.person)} | {', '.join(c.kinds)} | {_why(c)} |" for c in d.matrix]
     out += ["", "## Open questions", ""]
     out += [f"- {_cell(q.sender)} ({_t(q.date)}): {_cell(q.text)}" for q in d.questions] or ["- none found"]
-    if d.summary is not None:
-        out += ["", f"## Summary ({d.summary.engine})", "", d.summary.text]
     out += ["", "## Timeline", ""]
     for e in d.timeline:
         note = f" **{e.note}**" if e.note else ""

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from listsum import settings
+from listsum import atomic, settings
 
 UTC = timezone.utc
 _SAFE = re.compile(r"[^A-Za-z0-9._+-]")
@@ -56,23 +54,9 @@ def archive_dir(list_name: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Replace ``path`` with ``data`` via a temp file in the same directory."""
+    """listsum.atomic.write_atomic, making the store's directories first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return atomic.write_atomic(path, data)
 
 
 def window_path(list_name: str, since: datetime, until: datetime, full_threads: bool) -> Path:

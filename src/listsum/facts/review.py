@@ -1,0 +1,54 @@
+"""Did a reviewer's reply ask for changes? Line rules, nothing learnt.
+
+``change_requests`` reads the lines the sender wrote (quotes and signature
+already dropped by ``facts.own_lines``) and returns each line that asks the
+author to change something, with the rule that matched, so the deep dive can
+show why it said "changes requested". Rules, each from kvmarm mail of the
+week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
+
+- nak: "NAK" / "Nacked-by:"
+- please: "Can you please provide some traces", "can we *please* try to get rid"
+- can-you: "can you", "could you", "would you mind", "can we ... ?"
+- should: "we should keep vms->highmem here", "^ should be 1", "The address
+  should also be checked" -- "should" after a subject or before be/also/...,
+  not a quoted "should never happen"
+- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not"
+- question: a line of three words or more ending in "?" (so "// KVM_CAP_SYNC_MMU?",
+  code, is not one), only in a reply to the author's own mail (a question
+  between reviewers asks the author nothing)
+"""
+
+from __future__ import annotations
+
+import re
+
+_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("nak", re.compile(r"^\s*(?:NAK\b|Nacked-by:)|\bNAK\b")),
+    ("please", re.compile(r"\bplease\b(?!\s+(?:find|ignore|disregard)\b)", re.I)),
+    ("can-you", re.compile(r"\b(?:can|could|would)\s+(?:you|we)\b(?!\s+(?:tell|see)\b)|\bwould you mind\b", re.I)),
+    ("should", re.compile(r"\b(?:this|that|it|you|we|which|these|there|they)\s+should\b(?!\s+never\b)"
+                          r"|\bshould\s+(?:be|also|probably|just|rather|use|really)\b", re.I)),
+    ("prefer", re.compile(r"\bI(?:'d| would)\s+(?:rather|prefer|suggest)\b|\bI suggest\b|^\s*nit:|\bwhy not\b",
+                          re.I)),
+)
+
+
+def change_request(line: str, to_author: bool = True) -> str | None:
+    """The rule a line matches (see module docstring), or None."""
+    for name, rule in _RULES:
+        if rule.search(line):
+            return name
+    text = line.strip()
+    if to_author and text.endswith("?") and len(text.split()) >= 3:
+        return "question"
+    return None
+
+
+def change_requests(lines: list[str], to_author: bool = True) -> list[tuple[str, str]]:
+    """(rule, line) for every line of ``lines`` that asks for a change."""
+    out = []
+    for line in lines:
+        rule = change_request(line, to_author)
+        if rule is not None:
+            out.append((rule, line.strip()))
+    return out
