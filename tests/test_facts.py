@@ -158,3 +158,32 @@ def test_applied_across_the_week(week_threads: list[Thread]) -> None:
         ("Rob Herring", "", "Applied, thanks!"),
         ("Rob Herring", "", "Applied, thanks!"),
     ]
+
+
+def test_mentions_is_a_safe_prefilter(archive_threads: list[Thread]) -> None:
+    """mentions() never says no where the line regexes would match: re's
+    IGNORECASE folds "ı" and "ſ" to ASCII, str.lower() does not. On every
+    archive reply with an own line that reads as a trailer, mentions() agrees."""
+    from listsum.facts import body_text, mentions, own_lines
+    from listsum.facts.trailers import _NAK, _TRAILER, _WORDS
+
+    assert mentions("I've applıed it, thanks", ("applied",))
+    assert mentions("Teſted-by: A <a@b.c>", ("tested",))
+    assert mentions("REVIEWED-BY: A <a@b.c>", ("reviewed",))
+    assert not mentions("Looks good to me.\n> Applied\n", ("reviewed", "nak"))
+    hits = 0
+    for thread in archive_threads[:300]:
+        for msg in thread.messages:
+            text = body_text(msg)
+            if any(_TRAILER.match(x) or _NAK.match(x) for x in own_lines(text)):
+                hits += 1
+                assert mentions(text, _WORDS), msg.msgid
+    assert hits > 100
+
+
+def test_own_lines_drops_quotes_and_signature() -> None:
+    from listsum.facts import own_lines
+
+    text = "Hi,\n> quoted\n \u00a0> quoted too\nReviewed-by: A <a@b.c>\n--\nsig\n-- \nmore"
+    assert own_lines(text) == ["Hi,", "Reviewed-by: A <a@b.c>"]
+    assert own_lines("a\r\nb\x0c> c") == ["a", "b"]

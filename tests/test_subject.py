@@ -105,3 +105,17 @@ def test_whole_archive_revisions_agree_with_the_tag() -> None:
         if not subj.prefixes:
             assert subj.revision_inferred and not subj.is_patch, msg.subject
     assert checked > 7000
+
+
+def test_starts_as_reply_implies_a_parsed_reply() -> None:
+    """series.postings skips mail whose subject starts as a reply without
+    parsing it: that shortcut must agree with Subject.parse on the archive."""
+    from listsum.mail.subject import starts_as_reply
+
+    shortcut = 0
+    for msg in archive_read().messages:
+        if starts_as_reply(msg.subject):
+            assert Subject.parse(msg.subject).reply, msg.subject
+            shortcut += 1
+    assert shortcut > 8000
+    assert starts_as_reply(" re :  [PATCH] x") and not starts_as_reply("[kbuild] Re: [PATCH 1/7] x")

@@ -23,7 +23,7 @@ from datetime import datetime
 from listsum.facts.applied import find_applied
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
-from listsum.mail.subject import Subject
+from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
 from listsum.report.model import Revision, SeriesFacts
 
@@ -66,7 +66,10 @@ class Posting:
         """b4's change-id, from the cover letter (or a lone patch); read once."""
         if self._change_id is None:
             head = self.cover or (self.patches[0] if len(self.patches) == 1 else None)
-            m = _CHANGE_ID.search(head.raw) if head is not None else None
+            # Bytes without pinning them on the message (postings are not kept), and
+            # the regex only where the plain substring is: most covers have none.
+            raw = (head.raw_ref() if head.raw_ref is not None else head.raw) if head else b""
+            m = _CHANGE_ID.search(raw) if b"change-id:" in raw else None
             self._change_id = m.group(1).decode("ascii", "replace") if m else ""
         return self._change_id or None
 
@@ -80,6 +83,8 @@ def postings(thread: Thread) -> list[Posting]:
     """The postings in ``thread``, oldest revision first."""
     groups: dict[tuple[object, ...], Posting] = {}
     for msg in thread.messages:
+        if starts_as_reply(msg.subject):  # not a posting; spares parsing its subject
+            continue
         subj = Subject.parse(msg.subject)
         if not is_posting(subj):
             continue

@@ -7,12 +7,14 @@ through ``body_text`` so the decoding lives in one place (mail/body.py).
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 
 from listsum.mail.body import text_of
 from listsum.mail.message import Message
 
-_QUOTED = re.compile(r"^\s*>")
+# re's IGNORECASE matches these to ASCII "i"/"s" although str.lower() keeps
+# them apart (the Kelvin sign "K" does lower to "k").
+_ODD_CASE = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def body_text(msg: Message) -> str:
@@ -26,10 +28,37 @@ def own_lines(text: str) -> list[str]:
     "-- " is the signature marker; everything below it is the sender's
     footer, never a trailer or an "applied" notice.
     """
-    out: list[str] = []
-    for line in text.splitlines():
-        if line in ("-- ", "--"):  # some clients strip the trailing space
-            break
-        if not _QUOTED.match(line):
-            out.append(line)
-    return out
+    lines = text.splitlines()
+    # list.index and str.lstrip instead of a loop with a regex per line: this
+    # runs over every reply of an archive. lstrip strips exactly what re's \s
+    # matches, so "  > x" is quoted as with r"^\s*>".
+    cut = min(_index(lines, "-- "), _index(lines, "--"))  # some clients strip the trailing space
+    return [line for line in lines[:cut] if not line.lstrip().startswith(">")]
+
+
+def _index(lines: list[str], item: str) -> int:
+    try:
+        return lines.index(item)
+    except ValueError:
+        return len(lines)
+
+
+def mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``words`` (lower-case ASCII) in any case.
+
+    A necessary condition for a line regex built on ``(?i:word|...)`` to
+    match, tested with a few substring searches over the whole body: far
+    cheaper than splitting every reply into lines, and most replies mention
+    none of the words. Letters re folds but str.lower() does not are
+    mapped first, so the test never misses a line the regex would match.
+    """
+    low = _folded(text)
+    return any(w in low for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _folded(text: str) -> str:
+    """Cached: trailers, then applied, test the same replies of one thread."""
+    if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text):
+        text = text.translate(_ODD_CASE)
+    return text.lower()

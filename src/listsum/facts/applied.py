@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from listsum.facts import body_text, own_lines
+from listsum.facts import body_text, mentions, own_lines
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.model import AppliedFact
@@ -38,6 +38,8 @@ _BRANCH = re.compile(r"^\s*(?:(?:it|this|them|the series|patch(?:es)? [\d-]+)\s+
                      r"(?P<b>[^\s,!]+(?:\s+\([^)\s]+\))?)", re.I)
 # pr-tracker-bot: "has been merged into torvalds/linux.git:" opens its own line.
 _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
+# Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
+_VERBS = ("applied", "queued", "merged", "pushed", "picked up")
 
 
 def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
@@ -54,8 +56,10 @@ def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
 
 def applied_in(msg: Message) -> AppliedFact | None:
     """The "applied" notice of ``msg``, if its sender wrote one."""
-    lines = own_lines(body_text(msg))
-    for line in lines:
+    text = body_text(msg)
+    if not mentions(text, _VERBS):  # most replies: skip splitting them into lines
+        return None
+    for line in own_lines(text):
         branch = applied_branch(line)
         if branch is not None:
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,

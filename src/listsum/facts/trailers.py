@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from listsum.facts import body_text, own_lines
+from listsum.facts import body_text, mentions, own_lines
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.model import TrailerFact
@@ -35,6 +35,8 @@ _PERSON = re.compile(r"\S+@\S+")
 _NAK = re.compile(r"^\s*(?:(?:NAK|NACK)\b(?!-)|(?i:nak|nack|nacked)[.!]?\s*$)")
 # "-- >8 --" / "8<------": below a scissors line is a patch, not the reply.
 _SCISSORS = re.compile(r"^\s*-*\s*(?:8<|>8)|^diff --git ")
+# Every line _TRAILER or _NAK matches holds one of these words in some case.
+_WORDS = ("reviewed", "acked", "tested", "reported", "suggested", "co-developed", "nak", "nack")
 
 
 def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFact]:
@@ -57,7 +59,10 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
 
 def reply_trailers(msg: Message) -> list[tuple[str, str]]:
     """(kind, person) pairs the sender of ``msg`` gives in its own lines."""
-    lines = own_lines(body_text(msg))
+    text = body_text(msg)
+    if not mentions(text, _WORDS):  # most replies: skip splitting them into lines
+        return []
+    lines = own_lines(text)
     cut = next((i for i, line in enumerate(lines) if _SCISSORS.match(line)), len(lines))
     lines = lines[:cut]
     skip = _inline_patch_blocks(lines)

@@ -90,6 +90,13 @@ def _parse(s: str) -> Subject:
     return Subject(full=full, title=rest, reply=reply, prefixes=tuple(tags), **fields)  # type: ignore[arg-type]
 
 
+def starts_as_reply(s: str) -> bool:
+    """True when ``s`` opens with a reply marker ("Re: ..."), so that
+    ``Subject.parse(s).reply`` is True: a check without the full parse, for
+    callers that skip replies (most of an archive)."""
+    return _REPLY.match(s) is not None
+
+
 def normalise(title: str) -> str:
     """Case, punctuation and whitespace folded: the revision-linking key."""
     return _NONWORD.sub(" ", title.lower()).strip()
