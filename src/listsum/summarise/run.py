@@ -54,8 +54,13 @@ class Usage:
 
 
 def make_backend(settings: SummariseSettings, vocab_only: bool = False) -> Summariser:
-    kwargs: dict[str, object] = dict(model=settings.model, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                                     n_gpu_layers=settings.n_gpu_layers)
+    """The backend for ``settings.engine``; unset sizes come from the config file."""
+    from listsum.settings import load_config
+
+    cfg = load_config()
+    kwargs: dict[str, object] = dict(model=settings.model, n_ctx=settings.n_ctx or cfg.get("n_ctx"),
+                                     n_threads=settings.n_threads or cfg.get("n_threads"),
+                                     n_gpu_layers=settings.n_gpu_layers or int(cfg.get("n_gpu_layers", 0)))
     if vocab_only:
         kwargs["vocab_only"] = True
     return REGISTRY.create(settings.engine, **kwargs)
