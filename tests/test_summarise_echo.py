@@ -164,3 +164,14 @@ def test_full_report_with_every_socket_blocked(monkeypatch: pytest.MonkeyPatch) 
     built = build_week()
     echo, _ = _run(built)
     assert len(echo.history) == 31
+
+
+def test_echo_engine_through_the_registry() -> None:
+    from listsum.summarise.base import REGISTRY
+
+    built = build_week()
+    run = summarise_report(built.report, built.threads, SummariseSettings(engine="echo", use_cache=False))
+    assert isinstance(run.backend, EchoSummariser) and len(run.backend.history) == 31
+    assert sorted(REGISTRY.factories) == ["echo", "llama"]
+    with pytest.raises(Exception, match="unknown engine 'nope'"):
+        REGISTRY.create("nope")

@@ -137,6 +137,7 @@ Factory = Callable[..., Summariser]
 @dataclass
 class Registry:
     factories: dict[str, Factory] = field(default_factory=dict)
+    loaded: bool = False
 
     def register(self, name: str, factory: Factory) -> None:
         self.factories[name] = factory
@@ -145,8 +146,11 @@ class Registry:
         self.factories.pop(name, None)
 
     def create(self, name: str, **kwargs: Any) -> Summariser:
-        if not self.factories:
+        if not self.loaded:  # built-ins first, so a test's fake can still override one
+            self.loaded = True
+            registered, self.factories = self.factories, {}
             default_backends(self.register)
+            self.factories.update(registered)
         if name not in self.factories:
             raise UsageError(f"unknown engine {name!r} (known: {', '.join(sorted(self.factories))})")
         return self.factories[name](**kwargs)

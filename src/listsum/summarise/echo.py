@@ -14,8 +14,8 @@ class EchoSummariser(Summariser):
     model_hash = "echo-1"
     has_chat_template = True
 
-    def __init__(self, n_ctx: int = 4096, **_: object) -> None:
-        self.n_ctx = n_ctx
+    def __init__(self, n_ctx: int | None = None, **_: object) -> None:
+        self.n_ctx = n_ctx or 4096
         self.history: list[Prompt] = []
         self.replies: list[str] = []
 
