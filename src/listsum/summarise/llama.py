@@ -34,6 +34,21 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def default_threads() -> int:
+    """Threads for llama.cpp: the cores that are idle now, 1 to 4.
+
+    llama.cpp's OpenMP workers spin at every barrier. When they share cores
+    with other work, two threads ran 10-50x slower than one here (see
+    bench/RESULTS.md, "threads under load"), so busy cores are not counted.
+    """
+    cpus = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:  # not on every platform
+        busy = 0.0
+    return max(1, min(4, int(cpus - busy + 0.5)))
+
+
 class LlamaSummariser(Summariser):
     def __init__(self, model: str | None = None, n_ctx: int | None = None, n_threads: int | None = None,
                  n_gpu_layers: int = 0, vocab_only: bool = False) -> None:
@@ -43,7 +58,7 @@ class LlamaSummariser(Summariser):
         self.model_hash = file_hash(self.path)
         self.has_chat_template = meta.chat_template
         self.n_ctx = min(n_ctx or meta.context_length or 2048, MAX_CTX)
-        self.n_threads = n_threads or min(os.cpu_count() or 2, 4)
+        self.n_threads = n_threads or default_threads()
         self.n_gpu_layers = n_gpu_layers
         self.vocab_only = vocab_only
         self._llm: Any = None
@@ -59,7 +74,7 @@ class LlamaSummariser(Summariser):
             import llama_cpp
         except ImportError as exc:
             raise ModelError("llama-cpp-python is not installed",
-                             hint="run `make install` (it builds llama-cpp-python with flags that run here)") from exc
+                             hint="run `make setup` (it builds llama-cpp-python with flags that run here)") from exc
         try:
             return llama_cpp.Llama(model_path=str(self.path), n_ctx=self.n_ctx, n_threads=self.n_threads,
                                    n_gpu_layers=self.n_gpu_layers, vocab_only=self.vocab_only, verbose=False)
