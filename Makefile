@@ -7,9 +7,9 @@ BIN     := $(VENV)/bin
 LLAMA_VERSION := 0.3.36
 
 # llama-cpp-python's default native build (-march=native) segfaults in
-# llama_decode on this project's AVX-512/AMX CPUs. We build portable code and
-# switch on the x86 extensions the CPU really has; AVX-512 stays off (see
-# bench/RESULTS.md for the tokens/s of each build).
+# llama_decode on this project's CPUs. We build with GGML_NATIVE=OFF and switch
+# on, one by one, the x86 extensions /proc/cpuinfo lists. AVX-512 ran and was
+# the fastest (Gemma prompt eval 1.5x the AVX2 build; bench/RESULTS.md).
 CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF
 ifneq (,$(findstring avx2,$(CPU_FLAGS)))
@@ -17,10 +17,19 @@ ifneq (,$(findstring fma,$(CPU_FLAGS)))
 LLAMA_CMAKE_ARGS += -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 endif
 endif
+ifneq (,$(and $(findstring avx512f,$(CPU_FLAGS)),$(findstring avx512bw,$(CPU_FLAGS)),$(findstring avx512vl,$(CPU_FLAGS))))
+LLAMA_CMAKE_ARGS += -DGGML_AVX512=ON
+LLAMA_CMAKE_ARGS += $(if $(findstring avx512vbmi,$(CPU_FLAGS)),-DGGML_AVX512_VBMI=ON)
+LLAMA_CMAKE_ARGS += $(if $(findstring avx512_vnni,$(CPU_FLAGS)),-DGGML_AVX512_VNNI=ON)
+LLAMA_CMAKE_ARGS += $(if $(findstring avx512_bf16,$(CPU_FLAGS)),-DGGML_AVX512_BF16=ON)
+endif
+
+llama-flags:
+	@echo 'CMAKE_ARGS="$(strip $(LLAMA_CMAKE_ARGS))"'
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test bench clean sysdeps model llama
+.PHONY: setup demo test bench clean sysdeps model llama llama-flags
 
 $(BIN)/listsum: pyproject.toml
 	$(PY) -m venv $(VENV)
