@@ -7,8 +7,10 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 import typer
 
@@ -42,6 +44,30 @@ def _root(
     """listsum: private mailing-list digests with a local model."""
 
 
+def show_error(exc: ListsumError) -> int:
+    """Print a domain error as 'Error: ...' (+ hint) on stderr; its exit code."""
+    typer.echo(f"Error: {exc.message}", err=True)
+    if exc.hint:
+        typer.echo(f"Hint: {exc.hint}", err=True)
+    return exc.exit_code
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Wrap a command body: domain errors become one line and an exit code.
+
+    main() does this for the installed command too, but CliRunner calls the
+    command directly, so each command body runs inside this as well.
+    LISTSUM_RAISE_ERRORS=1 keeps the traceback for debugging.
+    """
+    try:
+        yield
+    except ListsumError as exc:
+        if os.environ.get("LISTSUM_RAISE_ERRORS"):
+            raise
+        raise typer.Exit(show_error(exc)) from None
+
+
 def _register() -> None:
     # Each command module adds its commands to ``app``; imports stay light.
     import importlib
@@ -64,10 +90,7 @@ def main() -> None:
     except ListsumError as exc:
         if os.environ.get("LISTSUM_RAISE_ERRORS"):
             raise
-        typer.echo(f"Error: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"Hint: {exc.hint}", err=True)
-        sys.exit(exc.exit_code)
+        sys.exit(show_error(exc))
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors arrive here in non-standalone mode

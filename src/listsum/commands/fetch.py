@@ -6,33 +6,15 @@ rendering out. Progress lines go to stderr.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
-from listsum.cli import app
-from listsum.errors import ListsumError, UsageError
+from listsum.cli import app, user_errors
+from listsum.errors import UsageError
 
 THREAD_FORMATS = ("terminal", "md", "json")
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    # cli.main does this for the installed command; CliRunner calls the app
-    # directly, so each command turns domain errors into "Error: ..." too.
-    try:
-        yield
-    except ListsumError as exc:
-        if os.environ.get("LISTSUM_RAISE_ERRORS"):
-            raise
-        typer.echo(f"Error: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"Hint: {exc.hint}", err=True)
-        raise typer.Exit(exc.exit_code) from None
 
 
 def _say(quiet: bool):  # -> progress callable or None
@@ -73,7 +55,7 @@ def fetch_cmd(
 
       listsum fetch kvmarm --since 2021-10-04 --until 2021-10-10 -o week.mbox
     """
-    with _errors():
+    with user_errors():
         from listsum.sources.lore import window_mbox
         from listsum.window import WindowSpec, resolve
 
@@ -104,7 +86,7 @@ def sync_cmd(
 
       listsum sync kvmarm --dest ~/archives/kvmarm
     """
-    with _errors():
+    with user_errors():
         from listsum.sources.sync import sync_archive
 
         result = sync_archive(list_name, server=server, dest=dest, progress=_say(quiet))
@@ -137,7 +119,7 @@ def thread_cmd(
 
       listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md --engine extractive
     """
-    with _errors():
+    with user_errors():
         from listsum.commands.report import ENGINES
         from listsum.summarise.run import SummariseSettings
         from listsum.thread_report import deep_dive_from

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from listsum.cli import app
+from listsum.cli import app, user_errors
 
 models_app = typer.Typer(help="Local GGUF models: list them, show where they live.", no_args_is_help=False)
 cache_app = typer.Typer(help="The summary cache (SQLite).", no_args_is_help=True)
@@ -63,7 +63,8 @@ def eval_cmd(
     def progress(stage: str, done: int, total: int) -> None:
         sys.stderr.write(f"\r[{done}/{total}] {stage[:70]:<70}")
 
-    res = evaluate(str(mbox), SummariseSettings(model=model, n_threads=n_threads), since, until, limit, progress)
+    with user_errors():
+        res = evaluate(str(mbox), SummariseSettings(model=model, n_threads=n_threads), since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
         typer.echo(f"{key:<20} {value}")

@@ -6,35 +6,17 @@ only for work that takes more than a second; -q silences it.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import typer
 
-from listsum.cli import app
-from listsum.errors import ListsumError, UsageError
+from listsum.cli import app, user_errors
+from listsum.errors import UsageError
 
 FORMATS = ("terminal", "md", "json")
 ENGINES = ("llama", "extractive", "none")
-
-
-@contextlib.contextmanager
-def _errors() -> Iterator[None]:
-    # Same contract as cli.main, here too so that CliRunner (which calls the
-    # command, not main) sees "Error: ..." and the exit code.
-    try:
-        yield
-    except ListsumError as exc:
-        if os.environ.get("LISTSUM_RAISE_ERRORS"):
-            raise
-        typer.echo(f"Error: {exc.message}", err=True)
-        if exc.hint:
-            typer.echo(f"Hint: {exc.hint}", err=True)
-        raise typer.Exit(exc.exit_code) from None
 
 
 class _LazyProgress:
@@ -139,7 +121,7 @@ def report_cmd(
 
       listsum report --list kvmarm --days 7 --format json -o week.json
     """
-    with _errors():
+    with user_errors():
         _run(inputs or [], since, until, days, tz, output, fmt, lang, engine, model, dry_run,
              list_name, server, offline, list_url, quiet)
 
