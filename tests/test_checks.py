@@ -51,3 +51,57 @@ def test_loop_and_signature_detected() -> None:
 
 def test_empty_output() -> None:
     assert checks.check("  ", "x", []) == ["empty"]
+
+
+# Real SmolLM2-135M outputs from a run over the corpus week (listsum report,
+# 2021-10-04), checked against the threads they claimed to summarise.
+EL2_REFCOUNTS = (
+    "The patch 0/2 addresses a couple of issues with the EL1 refcounting at EL2.\n"
+    "This fixes a bug in EL3, which is not supported by EL4 and will be removed later (at least for now).\n"
+    "It also reports corruption from stage-8 to page tables when using the split_page() function on host stage 6.\n"
+    "The patch was reviewed after this week because of issues with corner cases at EL2 that are only found in "
+    "protected mode, but it is not a fixable issue unless you can free pages between size and (1 << order).\n"
+    "This also includes fixing corrupted page-table refcounting from the")
+VGIC_V3 = "The previous patch was dropped, and the new one is still pending (the current version of GCIv3)."
+
+
+def _digest(subject: str):  # -> (Digest, prompt text)
+    from listsum.summarise.digest import build
+    from listsum.summarise.prompts import thread_prompt
+    from summarise_helpers import build_week
+
+    built = build_week()
+    tr = next(t for t in built.report.threads if t.subject == subject)
+    d = build(tr, built.threads[tr.id])
+    return d, thread_prompt(d, "en").user
+
+
+def test_technical_tokens_shapes() -> None:
+    toks = checks.technical_tokens("Fixes EL4 at stage-8 in v3.1 via split_page() and CONFIG_KVM, kVM, "
+                                   "0x1f; CPUs and VMs are plurals, Marc is a word.")
+    assert toks == ["EL4", "stage-8", "v3.1", "split_page", "CONFIG_KVM", "kVM", "0x1f"]
+
+
+def test_invented_tokens_drop_sentences_then_fall_back() -> None:
+    d, prompt = _digest("[PATCH 0/2] A couple of EL2 refcounts fixes")
+    assert checks.occurs("EL2", d.source_text) and not checks.occurs("EL4", d.source_text)
+    v = checks.vet(EL2_REFCOUNTS, d.source_text, d.people, prompt, trimmed=True)
+    assert v.flags == ["dropped-sentence: invented EL3, EL4", "dropped-sentence: invented stage-8",
+                       "dropped-sentence: unfinished", "too-few-sentences: 2 of 5 kept"]
+    assert v.fallback and v.text == "" and checks.fatal(v.flags)
+
+
+def test_one_bad_sentence_is_dropped_rest_kept() -> None:
+    d, prompt = _digest("[PATCH 0/2] A couple of EL2 refcounts fixes")
+    first, second = EL2_REFCOUNTS.splitlines()[:2]
+    v = checks.vet(f"{first}\n{second}\nQuentin Perret posted it and Will Deacon acked it.",
+                   d.source_text, d.people, prompt)
+    assert not v.fallback and v.flags == ["dropped-sentence: invented EL3, EL4"]
+    assert v.text == f"{first} Quentin Perret posted it and Will Deacon acked it."
+
+
+def test_typo_identifier_dropped_and_grounded_kept() -> None:
+    d, prompt = _digest("[PATCH v2 0/5] KVM: arm64: Assorted vgic-v3 fixes")
+    v = checks.vet(VGIC_V3 + " Marc Zyngier posted v2 of the vgic-v3 fixes.", d.source_text, d.people, prompt)
+    assert v.flags == ["dropped-sentence: invented GCIv3"] and not v.fallback
+    assert v.text == "Marc Zyngier posted v2 of the vgic-v3 fixes."

@@ -9,6 +9,7 @@ Pure functions.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from listsum.summarise.base import is_looping
 
@@ -30,7 +31,8 @@ _IDENT = re.compile(r"\b(?:CONFIG_[A-Z0-9_]+|[a-z][a-z0-9]*_[a-z0-9_]+|[A-Za-z_]
 _SIGNOFF = re.compile(r"(^|\n)-- ?\n|_{10,}|mailing list|lists\.cs\.columbia\.edu|Signed-off-by:|"
                       r"(^|\n)\s*(Thanks|Cheers|Regards|Best regards),?\s*(\n|$)", re.I)
 ECHO_WORDS = 20  # a verbatim run this long is a copy, not a summary
-FATAL = ("empty", "echo", "loop", "ungrounded-name", "signature")
+WHOLE = ("empty", "echo", "loop", "signature")  # about the whole output: no sentence can be kept
+FATAL = WHOLE + ("ungrounded-name", "too-few-sentences")
 
 
 def names_in(text: str) -> list[str]:
@@ -107,3 +109,80 @@ def _repeated_lines(text: str) -> bool:
 
 def fatal(flags: list[str]) -> bool:
     return any(f.split(":")[0] in FATAL for f in flags)
+
+
+# --- Sentence-level vetting: drop what is invented, keep what is grounded ---
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+_STRIP = "\"'`.,;:!?()[]{}<>*"
+# Mixed case inside a word (kVM, VMhost, CamelCase) or a call: identifier shape.
+_MIXED = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+MIN_KEPT = 0.5  # fewer surviving sentences than this share: the whole output is unreliable
+
+
+@dataclass
+class Vetted:
+    """What is left of a model output after the checks."""
+
+    text: str
+    flags: list[str]
+    fallback: bool
+
+
+def technical_tokens(sentence: str) -> list[str]:
+    """Tokens a model can invent that a reader cannot tell from facts: any
+    word with a digit (EL4, stage-8, v3.1, 0x1f), an underscore, mixed case
+    (CamelCase, kVM) or call parentheses (foo())."""
+    out: list[str] = []
+    for raw in sentence.split():
+        call = "()" in raw
+        tok = raw.strip(_STRIP)
+        tok = tok[:-2] if tok.endswith("'s") else tok
+        tok = tok[:-1] if tok.endswith("s") and tok[:-1].isupper() else tok  # CPUs, VMs: plurals, not identifiers
+        if len(tok) < 2 and not tok.isdigit():
+            continue
+        if call or any(c.isdigit() for c in tok) or "_" in tok or _MIXED.search(tok):
+            out.append(tok)
+    return list(dict.fromkeys(out))
+
+
+def occurs(token: str, source: str) -> bool:
+    """``token`` is a whole word of ``source`` (case-insensitive: "el2" for "EL2" is no invention)."""
+    pat = r"(?<![A-Za-z0-9_])" + re.escape(token) + r"(?![A-Za-z0-9_])"
+    return re.search(pat, source, re.I) is not None
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT_SPLIT.split(text) if s.strip()]
+
+
+def _sentence_problems(sentence: str, source: str, people: list[str]) -> list[str]:
+    bad = [t for t in technical_tokens(sentence) if not occurs(t, source)]
+    bad += [n for n in names_in(sentence) if not grounded(n, source, people)]
+    return bad
+
+
+def vet(output: str, thread_text: str, people: list[str], prompt_text: str = "", trimmed: bool = False) -> Vetted:
+    """Whole-output checks first (empty, echo, loop, signature: fall back);
+    then every sentence with an invented token or person is dropped. Falls
+    back when less than MIN_KEPT of the sentences survive. ``trimmed``: the
+    generation was cut off, so an unfinished last sentence is dropped too."""
+    text = output.strip()
+    whole = [f for f in check(text, thread_text, people, prompt_text) if f.split(":")[0] in WHOLE]
+    if whole:
+        return Vetted("", whole, True)
+    source = thread_text + "\n" + prompt_text
+    sents = split_sentences(text)
+    kept: list[str] = []
+    flags: list[str] = []
+    for i, s in enumerate(sents):
+        bad = _sentence_problems(s, source, people)
+        if bad:
+            flags.append("dropped-sentence: invented " + ", ".join(bad))
+        elif trimmed and i == len(sents) - 1 and s[-1] not in ".!?)\"'。":
+            flags.append("dropped-sentence: unfinished")
+        else:
+            kept.append(s)
+    if not kept or len(kept) < MIN_KEPT * len(sents):
+        return Vetted("", flags + [f"too-few-sentences: {len(kept)} of {len(sents)} kept"], True)
+    return Vetted(" ".join(kept), flags, False)

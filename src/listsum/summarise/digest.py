@@ -57,10 +57,11 @@ class Digest:
     background: str = ""  # previous summary from the cache, if any
     people: list[str] = field(default_factory=list)
     source_text: str = ""  # the thread's own text, for the checks
+    state: str = ""  # "State: ..." from the core layer facts; ends every summary
 
     def with_entries(self, entries: list[Entry]) -> Digest:
         return Digest(self.thread_id, self.header, self.facts, entries, self.background, self.people,
-                      self.source_text)
+                      self.source_text, self.state)
 
 
 def label(subject: str) -> str:
@@ -105,7 +106,19 @@ def build(tr: ThreadReport, thread: Thread, previous: str = "") -> Digest:
     header = [f"Subject: {tr.subject}", f"Kind: {tr.kind}",
               f"Messages: {tr.total} ({tr.in_window} this week)",
               "Participants: " + ", ".join(_name(p) for p in tr.participants[:12])]
-    return Digest(tr.id, header, facts, entries, previous, list(tr.participants), "\n".join(source))
+    return Digest(tr.id, header, facts, entries, previous, list(tr.participants), "\n".join(source),
+                  state_line(tr))
+
+
+def state_line(tr: ThreadReport, max_trailers: int = 6) -> str:
+    """The facts a summary must never lose, from the core layer only (no model,
+    no body heuristics): version and review state, trailers by person, applied
+    and where. Threads without a series get their kind and message counts."""
+    if tr.series is None:
+        return f"State: {tr.kind}; {tr.in_window} of {tr.total} messages this week."
+    trailers = _trailer_facts(tr, {})
+    more = f"; +{len(trailers) - max_trailers} more trailers" if len(trailers) > max_trailers else ""
+    return "State: " + "; ".join(_series_facts(tr) + trailers[:max_trailers]) + more + "."
 
 
 _BOTS = ("lkp@intel.com", "syzbot", "noreply", "bot@")

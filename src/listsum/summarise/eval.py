@@ -23,6 +23,7 @@ class EvalResult:
     names: int = 0
     grounded: int = 0
     identifiers_flagged: int = 0
+    sentences_dropped: int = 0  # sentences with an invented token or person, cut from a kept output
     echoes: int = 0
     loops_trimmed: int = 0
     fallbacks: int = 0
@@ -44,6 +45,7 @@ class EvalResult:
         return [("model", self.model), ("threads", str(self.threads)),
                 ("grounded-name rate", f"{self.grounded_rate:.0%} ({self.grounded}/{self.names})"),
                 ("flagged identifiers", str(self.identifiers_flagged)),
+                ("sentences dropped", str(self.sentences_dropped)),
                 ("echo rate", f"{self.rate(self.echoes):.0%}"),
                 ("loops trimmed", str(self.loops_trimmed)),
                 ("fallback rate", f"{self.rate(self.fallbacks):.0%} ({self.fallbacks})"),
@@ -80,15 +82,19 @@ def _score(res: EvalResult, flags: list[str], fallback: bool, model_text: str, t
     res.threads += 1
     kinds = [f.split(":")[0] for f in flags]
     res.identifiers_flagged += kinds.count("unknown-identifier")
+    res.sentences_dropped += kinds.count("dropped-sentence")
     res.echoes += "echo" in kinds
     res.loops_trimmed += "loop-trimmed" in kinds
-    bad_names = kinds.count("ungrounded-name")
+    bad_names = kinds.count("ungrounded-name") + sum(len(checks.names_in(f)) for f in flags
+                                                     if f.startswith("dropped-sentence"))
     if fallback:
         res.fallbacks += 1
         for k in set(kinds) & set(checks.FATAL):
             res.fallback_reasons[k] = res.fallback_reasons.get(k, 0) + 1
         res.names += bad_names  # the names the model made up count against it
         return
-    found = len(checks.names_in(model_text))
-    res.names += found
-    res.grounded += found - bad_names
+    # Names in what was kept (not the State line, which is facts) passed the checks;
+    # names in dropped sentences were invented.
+    found = len(checks.names_in(model_text.split("\nState:")[0]))
+    res.names += found + bad_names
+    res.grounded += found

@@ -26,9 +26,12 @@ def summarise(d: Digest, lang: str = "en") -> str:
     if len(voices) > MAX_VOICES:
         more = len(voices) - MAX_VOICES
         parts.append(f"(+{more} more replies)" if lang == "en" else f"（另有 {more} 条回复）")
-    if d.facts:
-        parts.append(("State: " if lang == "en" else "状态：") + "; ".join(d.facts[:6]))
-    return "\n".join(_clip(p) for p in parts)
+    decisions = [f for f in d.facts if f.startswith("Decision:")]
+    parts += decisions[:2]
+    out = "\n".join(_clip(p) for p in parts)
+    # The State line is whole, never clipped: it is the part a reader relies on.
+    state = d.state if lang == "en" else d.state.replace("State: ", "状态：", 1)
+    return "\n".join(x for x in (out, state) if x)
 
 
 def _clip(text: str, words: int = 60) -> str:

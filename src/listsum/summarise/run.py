@@ -20,7 +20,7 @@ from listsum.summarise import checks, extractive
 from listsum.summarise.base import REGISTRY, Options, Prompt, Summariser
 from listsum.summarise.budget import budget_for, split
 from listsum.summarise.digest import Digest, build
-from listsum.summarise.prompts import PROMPT_VERSION, merge_prompt, overview_prompt, render_digest, thread_prompt
+from listsum.summarise.prompts import PROMPT_VERSION, merge_prompt, render_digest, thread_prompt
 from listsum.store import Cached, Store, cache_key, open_db
 
 Progress = Callable[[str, int, int], None]
@@ -121,14 +121,14 @@ class Run:
             partials = [self._generate(thread_prompt(p, self.settings.lang))[0] for p in parts]
             prompt = merge_prompt(d, partials, self.settings.lang)
         text, looped = self._generate(prompt)
-        flags = checks.check(text, d.source_text, d.people, prompt.user)
-        if looped and "loop" not in flags:
-            flags.append("loop-trimmed")  # the repetition was cut off; what is left passed the checks
+        vetted = checks.vet(text, d.source_text, d.people, prompt.user, trimmed=looped)
+        flags = vetted.flags + (["loop-trimmed"] if looped else [])
         if len(parts) > 1:
             flags.append(f"map-reduce: {len(parts)} parts")
-        if checks.fatal(flags):
+        if vetted.fallback:
             return Summary(extractive.summarise(d, self.settings.lang), "extractive", fallback=True, flags=flags)
-        return Summary(text, be.model_id, flags=flags)
+        # The model's prose, then the facts it may have left out or got wrong.
+        return Summary(f"{vetted.text}\n{d.state}" if d.state else vetted.text, be.model_id, flags=flags)
 
     def _generate(self, prompt: Prompt) -> tuple[str, bool]:
         out = self.backend.complete(prompt, self.options)
@@ -140,25 +140,33 @@ class Run:
         return clean(out.text), out.looped
 
     def overview(self, report: Report) -> Summary:
-        lines = [f"{t.subject} [{t.kind}, {t.in_window} messages"
-                 + (f", {t.series.review_state}" if t.series else "") + "]" for t in report.threads[:25]]
-        fallback = _fact_overview(report, self.settings.lang)
-        if self.extractive or not report.threads:
-            return Summary(fallback, "extractive")
-        key = cache_key(lines, self.model_tag(), PROMPT_VERSION, self.settings.lang)
-        hit = self.store.get(key) if self.store else None
-        if hit is not None:
-            return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
-        prompt = overview_prompt(lines, self.settings.lang)
-        text, looped = self._generate(prompt)
-        people = sorted({p for t in report.threads for p in t.participants})
-        flags = checks.check(text, "\n".join(lines + people), people, prompt.user) + (["loop-trimmed"] if looped else [])
-        summary = (Summary(fallback, "extractive", True, flags) if checks.fatal(flags)
-                   else Summary(text, self.backend.model_id, flags=flags))
-        if self.store:
-            self.store.put(key, OVERVIEW_ID, self.settings.lang, Cached(summary.text, summary.engine,
-                                                                         summary.fallback, summary.flags))
-        return summary
+        """A frame of counted facts, then for each of the busiest threads the
+        first sentence of its own checked summary, named by its subject. No
+        model call: a model asked about many threads at once mixes their
+        subjects, and every sentence here was already vetted against its thread."""
+        frame = _fact_overview(report, self.settings.lang)
+        picked = [(t, first) for t in _busiest(report, TOP_THREADS)
+                  if t.summary and not t.summary.fallback and (first := _first_sentence(t.summary.text))]
+        text = "\n".join([frame] + [f"{_short(t.subject)}: {first}" for t, first in picked])
+        # Named after the model whose sentences it quotes (never loads a model for that).
+        engine = picked[0][0].summary.engine if picked and not self.extractive else "extractive"
+        return Summary(text, engine)
+
+
+TOP_THREADS = 3
+
+
+def _busiest(report: Report, n: int) -> list[ThreadReport]:
+    return sorted(report.threads, key=lambda t: -t.in_window)[:n]
+
+
+def _short(subject: str) -> str:
+    return re.sub(r"^(re:\s*)+", "", subject, flags=re.I).strip()
+
+
+def _first_sentence(text: str) -> str:
+    prose = [s for s in checks.split_sentences(text) if not s.startswith("State:")]
+    return prose[0] if prose else ""
 
 
 def clean(text: str) -> str:
@@ -172,11 +180,16 @@ def clean(text: str) -> str:
 def _fact_overview(report: Report, lang: str) -> str:
     by_kind = report.by_kind()
     kinds = ", ".join(f"{len(v)} {k}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
-    busiest = sorted(report.threads, key=lambda t: -t.in_window)[:3]
-    names = "; ".join(f"{t.subject} ({t.in_window})" for t in busiest)
+    busiest = _busiest(report, 3)
+    names = "; ".join(f"{_short(t.subject)} ({t.in_window})" for t in busiest)
+    applied = [t for t in report.threads if t.series and t.series.applied]
     if lang == "zh":
-        return f"本周 {len(report.threads)} 个讨论（{kinds}）。最活跃：{names}。"
-    return f"{len(report.threads)} threads this week ({kinds}). Most active: {names}."
+        done = f"已合入 {len(applied)} 个系列。" if applied else ""
+        return f"本周 {len(report.threads)} 个讨论（{kinds}）。{done}最活跃：{names}。"
+    done = ("Applied: " + "; ".join(f"{_short(t.subject)}"
+                                    + (f" ({t.series.applied[0].branch})" if t.series.applied[0].branch else "")
+                                    for t in applied[:5]) + ". ") if applied else ""
+    return f"{len(report.threads)} threads this week ({kinds}). {done}Most active: {names}."
 
 
 def summarise_report(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
