@@ -179,3 +179,11 @@ def test_echo_engine_through_the_registry() -> None:
     assert sorted(REGISTRY.factories) == ["echo", "llama"]
     with pytest.raises(Exception, match="unknown engine 'nope'"):
         REGISTRY.create("nope")
+
+
+def test_one_shot_example_only_in_base_model_prompt() -> None:
+    built = build_week()
+    echo, _ = _run(built)
+    p = echo.history[0]
+    assert "Ann Lee" in p.completion and p.completion.index("Ann Lee") < p.completion.index("A couple of EL2")
+    assert "Ann Lee" not in p.user and "Ann Lee" not in p.system  # the checks never take it for thread text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from listsum.summarise.base import Prompt
 from listsum.summarise.digest import Digest
 
-PROMPT_VERSION = "4"
+PROMPT_VERSION = "5"
 
 SYSTEM = {
     "en": ("You summarise Linux kernel mailing-list threads for a weekly report. Write 3 to 5 plain "
@@ -38,10 +38,30 @@ def render_digest(d: Digest) -> str:
     return "\n\n".join(parts)
 
 
+# One worked example for base models (no chat template): a plain completion
+# prompt alone gives them no idea of the length or register wanted. Only the
+# completion prompt carries it, and the checks never see it as thread text,
+# so a token copied from the example is still flagged as invented.
+EXAMPLE = {
+    "en": ("Thread:\nSubject: [PATCH v2 0/3] mm: fix a leak in the page cache\nKind: patch series\n"
+           "Messages: 4 (3 this week)\nParticipants: Ann Lee, Bob Kerr\n\nFacts:\n"
+           "- Version: v2, 3 patches; review state: reviewed\n- Reviewed-by: Bob Kerr on all 3 patches\n\n"
+           "[Ann Lee] [PATCH v2 0/3] mm: fix a leak in the page cache\nThis series fixes a leak when a read "
+           "fails. Changes since v1: a test was added.\n\n[Bob Kerr] Re: 2/3\nLooks good, but the test "
+           "should also cover the retry path.\n\n"
+           "Summary: Ann Lee posted v2 of a three-patch series fixing a page cache leak on failed reads, now "
+           "with a test. Bob Kerr reviewed all three patches and asked for the test to cover the retry path. "
+           "The series is reviewed and not yet applied.\n\n"),
+    "zh": "",
+}
+ONE_SHOT = True  # measured on Gemma 3 270M: see the eval figures in the commit message
+
+
 def thread_prompt(d: Digest, lang: str) -> Prompt:
     doc = render_digest(d)
+    shot = EXAMPLE[lang] if ONE_SHOT else ""
     return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{ASK[lang]}",
-                  completion=f"{SYSTEM[lang]}\n\nThread:\n{doc}\n\n{LEAD[lang]}")
+                  completion=f"{SYSTEM[lang]}\n\n{shot}Thread:\n{doc}\n\n{LEAD[lang]}")
 
 
 def merge_prompt(d: Digest, partials: list[str], lang: str) -> Prompt:
