@@ -19,10 +19,6 @@ SYSTEM = {
 }
 ASK = {"en": "Summarise this thread.", "zh": "请用中文总结这个讨论。"}
 LEAD = {"en": "Summary:", "zh": "总结："}
-OVERVIEW = {
-    "en": "Write a short overview (2 to 4 sentences) of this week on the list, from these threads.",
-    "zh": "根据这些讨论，用中文写 2 到 4 句话概述本周邮件列表的情况。",
-}
 
 
 def render_digest(d: Digest) -> str:
@@ -70,9 +66,3 @@ def merge_prompt(d: Digest, partials: list[str], lang: str) -> Prompt:
     doc += "\n\n" + "\n\n".join(f"Part {i}: {p}" for i, p in enumerate(partials, 1))
     return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{ASK[lang]}",
                   completion=f"{SYSTEM[lang]}\n\nThread:\n{doc}\n\n{LEAD[lang]}")
-
-
-def overview_prompt(lines: list[str], lang: str) -> Prompt:
-    doc = "\n".join(f"- {ln}" for ln in lines)
-    return Prompt(system=SYSTEM[lang], user=f"{doc}\n\n{OVERVIEW[lang]}",
-                  completion=f"{OVERVIEW[lang]}\n\n{doc}\n\n{'Overview:' if lang == 'en' else '概述：'}")
