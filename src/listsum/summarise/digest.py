@@ -161,9 +161,12 @@ def _series_facts(tr: ThreadReport) -> list[str]:
         return []
     out = [f"Version: v{s.version}, {s.patches} patches" + (" (resend)" if s.resend else "")
            + f"; review state: {s.review_state}"]
-    if len(s.lineage) > 1:
-        out.append("Earlier versions: " + ", ".join(f"v{r.version} ({r.date:%Y-%m-%d})" for r in s.lineage
-                                                    if r.version != s.version))
+    # The lineage holds every revision found, later ones too (the deep dive
+    # of v2 also knows v3): say which side of this posting each one is.
+    for word, keep in (("Earlier", lambda v: v < s.version), ("Later", lambda v: v > s.version)):
+        revs = [r for r in s.lineage if keep(r.version)]
+        if revs:
+            out.append(f"{word} versions: " + ", ".join(f"v{r.version} ({r.date:%Y-%m-%d})" for r in revs))
     for a in s.applied:
         out.append(f"Applied by {a.by}" + (f" to {a.branch}" if a.branch else "") + f" on {a.date:%Y-%m-%d}")
     return out
