@@ -6,7 +6,7 @@ from __future__ import annotations
 from listsum.summarise.base import Prompt
 from listsum.summarise.digest import Digest
 
-PROMPT_VERSION = "5"
+PROMPT_VERSION = "6"
 
 SYSTEM = {
     "en": ("You summarise Linux kernel mailing-list threads for a weekly report. Write 3 to 5 plain "
