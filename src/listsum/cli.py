@@ -11,6 +11,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import typer
 
@@ -66,6 +67,21 @@ def user_errors() -> Iterator[None]:
         if os.environ.get("LISTSUM_RAISE_ERRORS"):
             raise
         raise typer.Exit(show_error(exc)) from None
+
+
+FORMATS = ("terminal", "md", "json")
+
+
+def pick_format(fmt: str | None, output: Path | None) -> str:
+    """--format wins; else -o's suffix (.md, .json); else the terminal."""
+    from listsum.errors import UsageError
+
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown --format {fmt!r}", hint="use one of: " + ", ".join(FORMATS))
+        return fmt
+    suffix = output.suffix.lower() if output else ""
+    return {".md": "md", ".markdown": "md", ".json": "json"}.get(suffix, "terminal")
 
 
 def _register() -> None:

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import typer
 
-from listsum.cli import app, user_errors
+from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
 
-THREAD_FORMATS = ("terminal", "md", "json")
 
 
 def _say(quiet: bool):  # -> progress callable or None
@@ -124,7 +123,7 @@ def thread_cmd(
         from listsum.summarise.run import SummariseSettings
         from listsum.thread_report import deep_dive_from
 
-        kind = _pick_format(fmt, output)
+        kind = pick_format(fmt, output)
         if engine not in ENGINES:
             raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
         if lang not in ("en", "zh"):
@@ -133,15 +132,6 @@ def thread_cmd(
                               summarise=SummariseSettings(engine=engine, model=model, lang=lang),
                               progress=_say(quiet))
         _emit_dive(dive, kind, output)
-
-
-def _pick_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is not None:
-        if fmt not in THREAD_FORMATS:
-            raise UsageError(f"unknown --format {fmt!r}", hint="use one of: " + ", ".join(THREAD_FORMATS))
-        return fmt
-    suffix = output.suffix.lower() if output else ""
-    return {".md": "md", ".markdown": "md", ".json": "json"}.get(suffix, "terminal")
 
 
 def _emit_dive(dive: object, kind: str, output: Path | None) -> None:

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import typer
 
-from listsum.cli import app, user_errors
+from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
 
-FORMATS = ("terminal", "md", "json")
 ENGINES = ("llama", "extractive", "none")
 
 
@@ -49,15 +48,6 @@ class _LazyProgress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def pick_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is not None:
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown --format {fmt!r}", hint="use one of: " + ", ".join(FORMATS))
-        return fmt
-    suffix = output.suffix.lower() if output else ""
-    return {".md": "md", ".markdown": "md", ".json": "json"}.get(suffix, "terminal")
 
 
 def _check(inputs: list[Path], list_name: str | None, engine: str, lang: str) -> None:
