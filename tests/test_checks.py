@@ -105,3 +105,13 @@ def test_typo_identifier_dropped_and_grounded_kept() -> None:
     v = checks.vet(VGIC_V3 + " Marc Zyngier posted v2 of the vgic-v3 fixes.", d.source_text, d.people, prompt)
     assert v.flags == ["dropped-sentence: invented GCIv3"] and not v.fallback
     assert v.text == "Marc Zyngier posted v2 of the vgic-v3 fixes."
+
+
+def test_links_and_acronyms_must_come_from_the_thread() -> None:
+    # SmolLM2 on the demo's bug report: a made-up link and a made-up acronym.
+    toks = checks.technical_tokens("It can be found at https://github.com/vgicjd between hosts (GCI); "
+                                   "mail dave@example.com about the ITS.")
+    assert toks == ["https://github.com/vgicjd", "GCI", "dave@example.com", "ITS"]
+    source = "Saving the ITS tables fails; Dave <dave@example.com> reported it on several CPUs."
+    assert [t for t in toks if not checks.occurs(t, source)] == ["https://github.com/vgicjd", "GCI"]
+    assert checks.occurs("CPU", source)  # the plural in the thread grounds the singular

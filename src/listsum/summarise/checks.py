@@ -117,6 +117,7 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
 _STRIP = "\"'`.,;:!?()[]{}<>*"
 # Mixed case inside a word (kVM, VMhost, CamelCase) or a call: identifier shape.
 _MIXED = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+")
 MIN_KEPT = 0.5  # fewer surviving sentences than this share: the whole output is unreliable
 
 
@@ -132,23 +133,32 @@ class Vetted:
 def technical_tokens(sentence: str) -> list[str]:
     """Tokens a model can invent that a reader cannot tell from facts: any
     word with a digit (EL4, stage-8, v3.1, 0x1f), an underscore, mixed case
-    (CamelCase, kVM) or call parentheses (foo())."""
+    (CamelCase, kVM), call parentheses (foo()), an acronym of three or more
+    capitals (GCI), or a link or address (SmolLM2 wrote a made-up
+    "https://github.com/vgicjd" into the sample's bug report summary)."""
     out: list[str] = []
     for raw in sentence.split():
+        link = _LINK.search(raw)
+        if link:
+            out.append(link.group(0).rstrip(".,;:)]>"))
+            continue
         call = "()" in raw
         tok = raw.strip(_STRIP)
         tok = tok[:-2] if tok.endswith("'s") else tok
-        tok = tok[:-1] if tok.endswith("s") and tok[:-1].isupper() else tok  # CPUs, VMs: plurals, not identifiers
+        plural = tok.endswith("s") and tok[:-1].isupper()
+        tok = tok[:-1] if plural else tok  # CPUs, VMs: plurals, not identifiers
         if len(tok) < 2 and not tok.isdigit():
             continue
-        if call or any(c.isdigit() for c in tok) or "_" in tok or _MIXED.search(tok):
+        acronym = not plural and len(tok) >= 3 and tok.isalpha() and tok.isupper()
+        if call or acronym or any(c.isdigit() for c in tok) or "_" in tok or _MIXED.search(tok):
             out.append(tok)
     return list(dict.fromkeys(out))
 
 
 def occurs(token: str, source: str) -> bool:
     """``token`` is a whole word of ``source`` (case-insensitive: "el2" for "EL2" is no invention)."""
-    pat = r"(?<![A-Za-z0-9_])" + re.escape(token) + r"(?![A-Za-z0-9_])"
+    # A plural in the thread ("CPUs") grounds the singular the checks look for.
+    pat = r"(?<![A-Za-z0-9_])" + re.escape(token) + r"(?:s|es)?(?![A-Za-z0-9_])"
     return re.search(pat, source, re.I) is not None
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from listsum.summarise.base import Prompt
 from listsum.summarise.digest import Digest
 
-PROMPT_VERSION = "6"
+# Part of every cache key: bump it when prompts, digests or the checks change,
+# so cached summaries made under the old rules are made again.
+PROMPT_VERSION = "7"
 
 SYSTEM = {
     "en": ("You summarise Linux kernel mailing-list threads for a weekly report. Write 3 to 5 plain "
