@@ -88,7 +88,7 @@ def _register() -> None:
     # Each command module adds its commands to ``app``; imports stay light.
     import importlib
 
-    for name in ("report", "models", "fetch"):
+    for name in ("report", "models", "fetch", "config"):
         try:
             importlib.import_module(f"listsum.commands.{name}")
         except ModuleNotFoundError as exc:
