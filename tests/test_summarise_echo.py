@@ -14,6 +14,7 @@ from listsum.mail.body import text_of
 from listsum.report.model import Report
 from listsum.summarise.compress import TRAILER
 from listsum.summarise.echo import EchoSummariser
+from listsum.store import Cached
 from listsum.summarise.run import Run, SummariseSettings, clean, dry_run, summarise_report
 from summarise_helpers import build_week, week_messages
 
@@ -187,3 +188,31 @@ def test_one_shot_example_only_in_base_model_prompt() -> None:
     p = echo.history[0]
     assert "Ann Lee" in p.completion and p.completion.index("Ann Lee") < p.completion.index("A couple of EL2")
     assert "Ann Lee" not in p.user and "Ann Lee" not in p.system  # the checks never take it for thread text
+
+
+def test_model_copying_the_state_line_gets_it_once() -> None:
+    built = build_week()
+    echo = EchoSummariser()
+    echo.enqueue("Quentin Perret fixes EL2 refcounts. State: Version: v1, 2 patches; review state: pending.")
+    _run(built, echo)
+    text = built.report.threads[0].summary.text
+    assert text.count("State:") == 1
+    assert text.startswith("Quentin Perret fixes EL2 refcounts.\nState: Version: v1, 2 patches")
+
+
+def test_previous_summary_is_vetted_before_it_becomes_background() -> None:
+    built = build_week()
+    tr = built.report.threads[0]
+    thread = built.threads[tr.id]
+    full = list(thread.messages)
+    echo = EchoSummariser()
+    run = Run(ECHO, echo)
+    thread.messages = full[:-1]
+    # Passed last week's checks only because they were laxer: EL4 is not in the thread.
+    run.store.put("old-key", tr.id, "en", Cached("Quentin Perret posted two EL2 refcount fixes. "
+                                                  "They also fix EL4.", "old-model", False, []))
+    thread.messages = full
+    run.thread(tr, thread)
+    prompt = echo.history[-1].user
+    assert "Earlier summary (before this week):\nQuentin Perret posted two EL2 refcount fixes." in prompt
+    assert "EL4" not in prompt

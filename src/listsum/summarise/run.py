@@ -101,7 +101,11 @@ class Run:
             return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
         prev = self.store.previous(tr.id, self.settings.lang) if self.store else None
         if prev is not None and not prev.fallback:
-            digest = build(tr, thread, previous=prev.text)
+            # An older summary may predate today's checks (or prompt): only what
+            # still passes them against this thread becomes background.
+            background = _prose(checks.vet(prev.text, digest.source_text, digest.people).text)
+            if background:
+                digest = build(tr, thread, previous=background)
         before = self.usage.prompt_tokens
         summary = self._summarise(digest)
         if self.store:
@@ -128,7 +132,8 @@ class Run:
         if vetted.fallback:
             return Summary(extractive.summarise(d, self.settings.lang), "extractive", fallback=True, flags=flags)
         # The model's prose, then the facts it may have left out or got wrong.
-        return Summary(f"{vetted.text}\n{d.state}" if d.state else vetted.text, be.model_id, flags=flags)
+        prose = _prose(vetted.text)  # a model that copied the State line does not get to repeat it
+        return Summary(f"{prose}\n{d.state}" if d.state else prose, be.model_id, flags=flags)
 
     def _generate(self, prompt: Prompt) -> tuple[str, bool]:
         out = self.backend.complete(prompt, self.options)
@@ -164,8 +169,17 @@ def _short(subject: str) -> str:
     return re.sub(r"^(re:\s*)+", "", subject, flags=re.I).strip()
 
 
+def _sentences(text: str) -> list[str]:
+    return [s for s in checks.split_sentences(text) if not s.startswith("State:")]
+
+
+def _prose(text: str) -> str:
+    """A summary without its State: line(s): the facts are added afresh."""
+    return " ".join(_sentences(text))
+
+
 def _first_sentence(text: str) -> str:
-    prose = [s for s in checks.split_sentences(text) if not s.startswith("State:")]
+    prose = _sentences(text)
     return prose[0] if prose else ""
 
 
