@@ -42,7 +42,6 @@ RETRY_DELAYS: tuple[float, ...] = (1.0, 3.0)
 _RETRY_STATUS = {429, 502, 503, 504}
 _LORE_URL = re.compile(r"^https?://(?P<host>[^/]+)/(?:(?P<list>[^/@]+)/)?(?P<msgid>[^/]+@[^/]+)")
 
-log = logging.getLogger(__name__)
 # liblore warns on stderr for each failed origin; our FetchError says it once.
 logging.getLogger("liblore").addHandler(logging.NullHandler())
 # progress(line): one status line ("fetching URL", "retrying in 3s").

@@ -80,26 +80,32 @@ def echo_run(output: str, source: str) -> int:
     return best
 
 
-def check(output: str, thread_text: str, people: list[str], prompt_text: str = "") -> list[str]:
-    """Flags for one output. thread_text: the thread's own text (bodies and
-    headers); people: participants' names; prompt_text: what the model saw."""
-    text = output.strip()
+def whole_output_flags(text: str, compared_to: str) -> list[str]:
+    """What condemns an output as a whole: empty, echo of ``compared_to``
+    (what the model saw), a repetition loop, a signature."""
     if len(text.split()) < 3:
         return ["empty"]
     flags: list[str] = []
-    for name in names_in(text):
-        if not grounded(name, thread_text, people):
-            flags.append(f"ungrounded-name: {name}")
-    for ident in identifiers_in(text):
-        if ident not in thread_text:
-            flags.append(f"unknown-identifier: {ident}")
-    if echo_run(text, prompt_text or thread_text) >= ECHO_WORDS:
+    if echo_run(text, compared_to) >= ECHO_WORDS:
         flags.append("echo")
     if is_looping(text, n=4, times=3) or _repeated_lines(text):
         flags.append("loop")
     if _SIGNOFF.search(text):
         flags.append("signature")
     return flags
+
+
+def check(output: str, thread_text: str, people: list[str], prompt_text: str = "") -> list[str]:
+    """Every flag for one output, for eval and tests. thread_text: the thread's
+    own text (bodies and headers); people: participants' names; prompt_text:
+    what the model saw."""
+    text = output.strip()
+    whole = whole_output_flags(text, prompt_text or thread_text)
+    if whole == ["empty"]:
+        return whole
+    flags = [f"ungrounded-name: {n}" for n in names_in(text) if not grounded(n, thread_text, people)]
+    flags += [f"unknown-identifier: {i}" for i in identifiers_in(text) if i not in thread_text]
+    return flags + whole
 
 
 def _repeated_lines(text: str) -> bool:
@@ -178,7 +184,8 @@ def vet(output: str, thread_text: str, people: list[str], prompt_text: str = "",
     back when less than MIN_KEPT of the sentences survive. ``trimmed``: the
     generation was cut off, so an unfinished last sentence is dropped too."""
     text = output.strip()
-    whole = [f for f in check(text, thread_text, people, prompt_text) if f.split(":")[0] in WHOLE]
+    # Names and identifiers are judged per sentence below, not here.
+    whole = whole_output_flags(text, prompt_text or thread_text)
     if whole:
         return Vetted("", whole, True)
     source = thread_text + "\n" + prompt_text

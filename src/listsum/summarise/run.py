@@ -25,7 +25,6 @@ from listsum.store import Cached, Store, cache_key, open_db
 
 Progress = Callable[[str, int, int], None]
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.S)
-OVERVIEW_ID = "__overview__"
 
 
 @dataclass
