@@ -104,13 +104,16 @@ def test_loop_is_trimmed_and_think_stripped() -> None:
     assert clean("<think>unterminated") == ""
 
 
-def test_new_content_gets_previous_summary_as_background() -> None:
+def _first_thread_run():  # -> (ThreadReport, Thread, EchoSummariser, Run) over the week's first thread
     built = build_week()
     tr = built.report.threads[0]
-    thread = built.threads[tr.id]
-    full = list(thread.messages)
     echo = EchoSummariser()
-    run = Run(ECHO, echo)
+    return tr, built.threads[tr.id], echo, Run(ECHO, echo)
+
+
+def test_new_content_gets_previous_summary_as_background() -> None:
+    tr, thread, echo, run = _first_thread_run()
+    full = list(thread.messages)
     thread.messages = full[:-1]  # last week: the thread without its newest reply
     echo.enqueue("Quentin Perret posted two EL2 refcount fixes.")
     run.thread(tr, thread)
@@ -201,17 +204,10 @@ def test_model_copying_the_state_line_gets_it_once() -> None:
 
 
 def test_previous_summary_is_vetted_before_it_becomes_background() -> None:
-    built = build_week()
-    tr = built.report.threads[0]
-    thread = built.threads[tr.id]
-    full = list(thread.messages)
-    echo = EchoSummariser()
-    run = Run(ECHO, echo)
-    thread.messages = full[:-1]
+    tr, thread, echo, run = _first_thread_run()
     # Passed last week's checks only because they were laxer: EL4 is not in the thread.
     run.store.put("old-key", tr.id, "en", Cached("Quentin Perret posted two EL2 refcount fixes. "
                                                   "They also fix EL4.", "old-model", False, []))
-    thread.messages = full
     run.thread(tr, thread)
     prompt = echo.history[-1].user
     assert "Earlier summary (before this week):\nQuentin Perret posted two EL2 refcount fixes." in prompt
