@@ -63,6 +63,77 @@ class Revision:
     resend: bool = False
 
 
+# Where a series, a patch or a thread stands at the window's end (facts issue).
+# "answered" is for threads that post no work (questions, bug reports,
+# discussions): somebody other than the opener replied. "rfc" is a flag.
+STATES = ("new", "under-review", "changes-requested", "reviewed", "acked", "tested",
+          "applied", "superseded", "rejected", "answered")
+
+# What one reply does (summary issue): the stance of a Point.
+STANCES = ("review", "ack", "test", "changes-requested", "objection", "question", "answer",
+           "agreement", "will-respin", "decision", "bot", "ping", "other")
+
+
+@dataclass
+class Flag:
+    """A bot's verdict on a patch (build-failure, ci-failure, ci-passed): never a review."""
+
+    kind: str  # "build-failure" | "ci-failure" | "ci-passed"
+    patch: str  # subject of the patch (or cover letter) it answers
+    verdict: str  # the bot's own one-line verdict
+    message_id: str
+    date: datetime | None = None
+
+
+@dataclass
+class State:
+    """A state with the mail that decided it (message ids, oldest first)."""
+
+    name: str  # one of STATES
+    evidence: list[str] = field(default_factory=list)
+    detail: str = ""  # one line: "applied by X to kvmarm/next", "superseded by v6"
+    rfc: bool = False
+    flags: list[Flag] = field(default_factory=list)
+    superseded_by: str | None = None  # thread id of the newer revision
+    later: list[str] = field(default_factory=list)  # facts dated after the window's end, "later: ..."
+
+
+@dataclass
+class PatchState:
+    """One patch of the newest posting: its state and the trailers b4 would apply."""
+
+    patch: str  # subject
+    message_id: str
+    counter: int
+    state: State
+    trailers: list["TrailerFact"] = field(default_factory=list)
+
+
+@dataclass
+class Attention:
+    """One entry of the "needs attention" list: why, in one line, and the mail behind it."""
+
+    thread_id: str
+    reason: str
+    evidence: list[str] = field(default_factory=list)
+    code: str = ""  # "changes-requested", "no-reply", "nak", "build-failure", "unanswered", "dropped-trailers"
+    waits_on: list[str] = field(default_factory=list)  # addresses it waits on (for --me)
+
+
+@dataclass
+class Point:
+    """One statement of a summary: a participant's own sentence or an extracted fact,
+    always with the mail it rests on."""
+
+    who: str  # "Name <addr>"
+    stance: str  # one of STANCES
+    text: str  # their own words (quoted as written) or the fact line
+    evidence: list[str]  # message ids; never empty
+    date: datetime | None = None
+    in_window: bool = True
+    source: str = "mail"  # "mail" (their sentence), "fact" (extracted), "model" (checked prose)
+
+
 @dataclass
 class SeriesFacts:
     version: int
@@ -74,6 +145,8 @@ class SeriesFacts:
     lineage: list[Revision] = field(default_factory=list)  # every revision known, oldest first
     trailers: list[TrailerFact] = field(default_factory=list)
     applied: list[AppliedFact] = field(default_factory=list)
+    state: State | None = None  # the series as a whole (facts/state.py)
+    patch_states: list[PatchState] = field(default_factory=list)
 
     @property
     def review_state(self) -> str:
@@ -90,11 +163,18 @@ class SeriesFacts:
 
 @dataclass
 class Summary:
+    """A summary is a record; ``text`` is that record rendered as plain text."""
+
     text: str
     engine: str  # "none" (no model ran), "extractive", or the model id
     fallback: bool = False  # the model's output failed a check and was replaced
     flags: list[str] = field(default_factory=list)  # what the checks found
     cached: bool = False
+    headline: str = ""  # what is proposed or asked, by whom
+    points: list[Point] = field(default_factory=list)
+    state: str | None = None  # the thread's State.name
+    needs_attention: str | None = None  # reason, or None
+    prose: str = ""  # checked model prose (each sentence cites its points), else ""
 
 
 @dataclass
@@ -109,6 +189,7 @@ class ThreadReport:
     series: SeriesFacts | None = None
     summary: Summary | None = None
     ghost_root: bool = False  # its first mail is not in the input
+    state: State | None = None  # series state, or new/answered for threads without work
 
     @property
     def in_window(self) -> int:
@@ -157,6 +238,9 @@ class Report:
     lang: str = "en"
     tz: str = "UTC"  # zone the renderers show times in (--tz)
     newest: datetime | None = None  # newest message of the input
+    needs_attention: list[Attention] = field(default_factory=list)  # shown first
+    me: str | None = None  # --me: needs_attention filtered to what waits on this person
+    summarised_by: str | None = None  # "MODEL at HOST" when a model server wrote summaries
 
     def by_kind(self) -> dict[str, list[ThreadReport]]:
         out: dict[str, list[ThreadReport]] = {}
