@@ -38,6 +38,10 @@ class Options:
     repeat_penalty: float = 1.2
     top_p: float = 0.9
     stop: tuple[str, ...] = ("\n\n\n", "<|im_end|>", "<end_of_turn>", "-- \n", "Thread:", "###")
+    # A JSON schema the output must follow ("the model chooses"): llama.cpp
+    # turns it into a grammar in-process; a server gets it as json_schema /
+    # response_format. None: free text.
+    schema: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.max_tokens < 1:

@@ -23,6 +23,18 @@ ASK = {"en": "Summarise this thread.", "zh": "请用中文总结这个讨论。"
 LEAD = {"en": "Summary:", "zh": "总结："}
 
 
+FENCE_OPEN = "<<<MAIL"
+FENCE_CLOSE = "MAIL>>>"
+
+
+def fence(text: str) -> str:
+    """Mail text inside a prompt: between markers the system prompt calls data,
+    with any marker inside the mail defused, so "ignore previous instructions"
+    in a mail is quoted, not obeyed."""
+    body = text.replace(FENCE_OPEN, "<<MAIL").replace(FENCE_CLOSE, "MAIL>>")
+    return f"{FENCE_OPEN}\n{body}\n{FENCE_CLOSE}"
+
+
 def render_digest(d: Digest) -> str:
     parts = ["\n".join(d.header)]
     if d.facts:
