@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +22,6 @@ from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
-import re
 
 import pytest
 
