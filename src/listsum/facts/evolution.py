@@ -32,6 +32,8 @@ from listsum.series import Posting, postings
 
 _HEADING = re.compile(r"^\s*(?:changes|changelog|change log)\b|^\s*v\d+\s*(?:->|to|\.\.)\s*v\d+\s*:?|"
                       r"^\s*(?:since|from)\s+v\d+\s*:|^\s*[-*]?\s*v\d+\s*:\s*$", re.I)
+_HEADING_LOOSE = re.compile(r"^.{0,40}\b(?:changes|changelog)\b[^.]{0,40}:\s*$", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*+o]|\d+[.)])\s+")
 _REVIEW = ("Reviewed-by", "Acked-by", "Tested-by")
 _CARRIED = re.compile(r"^\s*(Reviewed-by|Acked-by|Tested-by)\s*:\s*(\S.*?)\s*$", re.I)
 _ADDR = re.compile(r"<?([^\s<>]+@[^\s<>]+)>?")
@@ -125,25 +127,43 @@ def side(post: Posting, thread: Thread) -> _Side:
 def changelog_for(text: str, version: int, limit: int = 20) -> list[str]:
     """The changelog block of a cover letter (or of the notes below a patch's
     "---") for ``version``: the block headed "Changes in v3:" / "v2 -> v3:" /
-    "Changes since v2:", else the first block. b4 covers list every round,
-    newest first ("Changes in v22: ... Changes in v21: ...", the TI LP5812
-    series on linux-leds)."""
+    "Changes since v2:" / "The other changes to v3 include:", else the first
+    block. b4 covers list every round, newest first ("Changes in v22: ...
+    Changes in v21: ...", the TI LP5812 series on linux-leds); Quentin
+    Perret's host stage-2 covers put a blank line between items and wrap
+    them, so an item's indented continuation joins it."""
     lines = text.splitlines()
-    heads = [i for i, ln in enumerate(lines) if _HEADING.match(ln)]
+    heads = [i for i, ln in enumerate(lines) if _HEADING.match(ln) or _HEADING_LOOSE.match(ln)]
     if not heads:
         return []
-    own = re.compile(rf"(?<!since )(?<!from )\bv{version}\b|\b(?:since|from)\s+v{version - 1}\b|\bv{version - 1}\s*(?:->|to|\.\.)",
-                     re.I)
+    own = re.compile(rf"(?<!since )(?<!from )\bv{version}\b|\b(?:since|from)\s+v{version - 1}\b|"
+                     rf"\bv{version - 1}\s*(?:->|to|\.\.)", re.I)
     start = next((i for i in heads if own.search(lines[i])), heads[0])
     out: list[str] = []
-    for ln in lines[start + 1:]:
+    bullets = False
+    for k in range(start + 1, len(lines)):
+        ln = lines[k]
         if not ln.strip():
-            if out:
+            nxt = next((x for x in lines[k + 1:] if x.strip()), "")
+            if out and not (bullets and _BULLET.match(nxt)):
                 break
             continue
-        if ln.startswith(("---", "-- ")) or len(out) >= limit or (out and _HEADING.match(ln)):
+        if ln.startswith(("---", "-- ")) or (out and (_HEADING.match(ln) or _HEADING_LOOSE.match(ln))):
             break
-        out.append(re.sub(r"^[-*+]\s+", "", ln.strip()))
+        item = _BULLET.match(ln)
+        if item:
+            if len(out) >= limit:
+                break
+            bullets = True
+            out.append(ln[item.end():].strip())
+        elif bullets and out and ln[:1].isspace():
+            out[-1] += " " + ln.strip()  # a wrapped item
+        elif bullets and out:
+            break  # prose after the list
+        else:
+            if len(out) >= limit:
+                break
+            out.append(ln.strip())
     return out
 
 
@@ -282,9 +302,12 @@ def _requests(thread: Thread, msg: Message, author: str) -> list[tuple[str, str,
 
 
 def _quoted_above(lines: list[str], at: int) -> list[str]:
-    """The quoted diff lines ("> +foo") of the quote block right above line ``at``."""
+    """The quoted diff lines ("> +foo") of the quote block above line ``at``:
+    the paragraph holding the request may start a few lines higher ("out the
+    `chip` pointer ... Why not\njust store the `chip` in clientdata", Lee
+    Jones on LP5812 v17)."""
     i = at - 1
-    while i >= 0 and not lines[i].strip():
+    while i >= 0 and at - i <= 12 and not lines[i].lstrip().startswith(">"):
         i -= 1
     block: list[str] = []
     while i >= 0 and lines[i].lstrip().startswith(">"):
@@ -302,19 +325,17 @@ def _verdict(old: _Side, new: _Side, msg: Message, rule: str, line: str, quoted:
     if target >= 0 and comp is None:
         check.verdict = GONE
         return check
-    if comp is not None and comp.new is not None:
-        new_id = new.post.patches[comp.new].msgid
-        if _lines_changed(old.parts[target], quoted, comp):
-            check.verdict, check.answer_in = ADDRESSED, new_id
-            return check
-        notes = changelog_for("\n".join(new.parts[comp.new].notes), new.post.revision)
-        hit = _mentions(notes, msg, line, quoted)
-        if hit:
-            check.verdict, check.answer_in, check.changelog_line = MENTIONED, new_id, hit
-            return check
-    hit = _mentions(log, msg, line, quoted)
-    if hit and new.post.cover is not None:
-        check.verdict, check.answer_in, check.changelog_line = MENTIONED, new.post.cover.msgid, hit
+    new_id = new.post.patches[comp.new].msgid if comp is not None and comp.new is not None else ""
+    notes = changelog_for("\n".join(new.parts[comp.new].notes), new.post.revision) if new_id else []
+    hit = _mentions(notes, msg, line, quoted)
+    where = new_id
+    if not hit and new.post.cover is not None:
+        hit, where = _mentions(log, msg, line, quoted), new.post.cover.msgid
+    check.changelog_line = hit
+    if comp is not None and new_id and _lines_changed(old.parts[target], quoted, comp):
+        check.verdict, check.answer_in = ADDRESSED, new_id
+    elif hit:
+        check.verdict, check.answer_in = MENTIONED, where
     return check
 
 
@@ -346,6 +367,12 @@ def _mentions(log: list[str], msg: Message, line: str, quoted: list[str]) -> str
 
 
 def _words(text: str) -> set[str]:
-    """Identifiers and long words: what a changelog line and a review share."""
-    return {w.lower() for w in _WORD.findall(text)
-            if ("_" in w or w.endswith("()") or len(w) >= 6) and w.lower() not in _STOP}
+    """Identifiers (and their long parts) and long words: what a changelog
+    line and a review share ("i2c_set_clientdata(client, chip)" quoted by
+    Lee Jones, "Save chip in i2c_set_clientdata()" in the LP5812 v18 log)."""
+    out: set[str] = set()
+    for w in _WORD.findall(text):
+        w = w.lower().removesuffix("()")
+        parts = [w] + (w.split("_") if "_" in w else [])
+        out |= {p for p in parts if (len(p) >= 6 or "_" in p) and p not in _STOP}
+    return out
