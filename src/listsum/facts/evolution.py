@@ -34,6 +34,9 @@ _HEADING = re.compile(r"^\s*(?:changes|changelog|change log)\b|^\s*v\d+\s*(?:->|
                       r"^\s*(?:since|from)\s+v\d+\s*:|^\s*[-*]?\s*v\d+\s*:\s*$", re.I)
 _HEADING_LOOSE = re.compile(r"^.{0,40}\b(?:changes|changelog)\b[^.]{0,40}:\s*$", re.I)
 _BULLET = re.compile(r"^\s*(?:[-*+o]|\d+[.)])\s+")
+# A request about the commit message, not the code: "Thomas, can you adjust the commit
+# message(s), please, for v7?" (Andy Shevchenko, devm_mutex_init() v6 on linux-leds).
+_ABOUT_MESSAGE = re.compile(r"\b(?:commit (?:message|log|text|description)|changelog|subject line)", re.I)
 _REVIEW = ("Reviewed-by", "Acked-by", "Tested-by")
 _CARRIED = re.compile(r"^\s*(Reviewed-by|Acked-by|Tested-by)\s*:\s*(\S.*?)\s*$", re.I)
 _ADDR = re.compile(r"<?([^\s<>]+@[^\s<>]+)>?")
@@ -314,7 +317,7 @@ def _quoted_above(lines: list[str], at: int) -> list[str]:
         block.append(re.sub(r"^\s*>\s?", "", lines[i]))
         i -= 1
     block.reverse()
-    return [ln for ln in block if ln[:1] in "+- " and ln[1:].strip() and not ln.startswith(("---", "+++"))][-8:]
+    return [ln for ln in block if ln.strip() and not ln.startswith(("---", "+++", "diff --git", "@@"))][-8:]
 
 
 def _verdict(old: _Side, new: _Side, msg: Message, rule: str, line: str, quoted: list[str], target: int,
@@ -332,7 +335,9 @@ def _verdict(old: _Side, new: _Side, msg: Message, rule: str, line: str, quoted:
     if not hit and new.post.cover is not None:
         hit, where = _mentions(log, msg, line, quoted), new.post.cover.msgid
     check.changelog_line = hit
-    if comp is not None and new_id and _lines_changed(old.parts[target], quoted, comp):
+    if comp is not None and new_id and (_lines_changed(old.parts[target], quoted, comp)
+                                        or _message_changed(old.parts[target], new.parts[comp.new], quoted)
+                                        or (comp.message_changed and _ABOUT_MESSAGE.search(line))):
         check.verdict, check.answer_in = ADDRESSED, new_id
     elif hit:
         check.verdict, check.answer_in = MENTIONED, where
@@ -352,6 +357,14 @@ def _lines_changed(patch: Patch, quoted: list[str], comp: Comparison) -> bool:
     hits = [k for k, ln in enumerate(code) if _squash(ln) in want]
     changed = set(comp.changed_old)
     return any(k + d in changed for k in hits for d in range(-2, 3))
+
+
+def _message_changed(old: Patch, new: Patch, quoted: list[str]) -> bool:
+    """Whether a quoted line of the old commit message is gone from the new one
+    (Andy Shevchenko asking for reworded messages on devm_mutex_init() v6)."""
+    before = {_squash(ln) for ln in old.message if ln.strip()}
+    after = {_squash(ln) for ln in new.message if ln.strip()}
+    return any(_squash(q) in before and _squash(q) not in after for q in quoted)
 
 
 def _mentions(log: list[str], msg: Message, line: str, quoted: list[str]) -> str:

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from listsum.facts import body_text, own_lines
+from listsum.facts import body_text
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
@@ -29,7 +29,8 @@ from listsum.mail.threads import Thread
 _STOP = re.compile(r"^\s*(?:diff --git |-- ?>8|-*\s*8<|>8|base-commit:|change-id:|[-\w./]+\s+\|\s+\d+|"
                    r"\d+ files? changed)|^[A-Z][\w .'-]+ \(\d+\):$")
 _CODE = re.compile(r"^(?:[+@]|-(?!\s)|\t|    )|[;{}]\s*$|^\s*(?://|/\*|\*|#(?:define|include|if))|=>|::|\w\(.*\)\s*;")
-_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=[A-Z\"'(])")
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_WROTE = re.compile(r"\b(?:wrote|writes|said):\s*$")
 _QUOTE = re.compile(r"^\s*>[\s>]*")
 
 
@@ -48,10 +49,23 @@ def prose(msg: Message) -> list[str]:
         subj = Subject.parse(msg.subject)
         if subj.is_patch or subj.is_rfc:
             if subj.is_cover:
-                return _until_stop(own_lines(text))
+                return _until_stop(_own(text))
             parts = text.split("\n---\n", 1)
-            return _until_stop(own_lines(parts[1])) if len(parts) == 2 else []
-    return _until_stop(own_lines(text))
+            return _until_stop(_own(parts[1])) if len(parts) == 2 else []
+    return _until_stop(_own(text))
+
+
+def _own(text: str) -> list[str]:
+    """facts.own_lines, but each quote (and its "On ..., X wrote:" line)
+    leaves a blank line: a reply interleaved with quotes is many paragraphs,
+    not one (Eric Auger's reviews of the CPU ID register series)."""
+    lines = text.splitlines()
+    cut = min(_index(lines, "-- "), _index(lines, "--"))
+    return ["" if _QUOTE.match(ln) or _WROTE.search(ln) else ln for ln in lines[:cut]]
+
+
+def _index(lines: list[str], item: str) -> int:
+    return lines.index(item) if item in lines else len(lines)
 
 
 def _until_stop(lines: list[str]) -> list[str]:
