@@ -244,7 +244,7 @@ def trailer_checks(old: _Side, new: _Side, comps: list[Comparison]) -> list[Trai
         seen: set[tuple[str, str]] = set()
         for kind, person, mid, via_cover in given.get(c.old, []):
             key = (kind, _addr(person))
-            if key in seen:
+            if key in seen or key[1] == old.author:  # the author's own ack of a reviewer's proposal
                 continue
             seen.add(key)
             if key in carried:

@@ -70,9 +70,9 @@ def find_landed(repo: Path, wanted: list[Wanted], since: datetime, progress=None
     titles = {normalise(w.subject) for w in wanted}
     log = _git(repo, "log", "--all", "--no-merges", f"--since={after}", f"--format=%H{_SEP}%ae{_SEP}%s")
     cands = []
-    for line in log.splitlines():
+    for line in log.split("\n"):  # not splitlines: it splits at \x1e too
         sha, addr, subj = (line.split(_SEP) + ["", ""])[:3]
-        if addr.lower() in authors or normalise(subj) in titles:
+        if sha and addr.lower() in authors or normalise(subj) in titles:
             cands.append((sha, addr.lower(), subj))
     pids = _patch_ids(repo, [c[0] for c in cands])
     by_pid = {pids[c[0]]: c for c in cands if pids.get(c[0])}
