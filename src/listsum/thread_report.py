@@ -287,6 +287,8 @@ def _revision_parts(dive: DeepDive, facts: SeriesFacts | None, threads: list[Thr
     if facts is None:
         return
     chosen = tr.pick_postings(facts.lineage, {t.id: t for t in threads})
+    if progress is not None and len(chosen) > 1:
+        progress(f"comparing {len(chosen)} revisions: " + ", ".join(f"v{p.revision}" for p, _ in chosen))
     dive.steps = tr.revision_steps(chosen, progress)
     dive.applied = tr.applied_all(chosen)
     if git is not None:
@@ -336,8 +338,8 @@ def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name
         msgid, list_name=list_name, server=server, offline=offline, progress=progress))]
     use_server = not offline and (not mboxes or asked_server is not None)
     paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, progress=progress)
-    if progress is not None and len(paths) > len(first):
-        progress(f"reading {len(paths)} inputs for other revisions")
+    if progress is not None:
+        progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
     msgs = read_inputs(paths).messages
     if progress is not None and summarise is not None and summarise.engine != "none":
         progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
