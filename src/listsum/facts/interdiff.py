@@ -232,6 +232,7 @@ def match_patches(old: list[tuple[str, Patch]], new: list[tuple[str, Patch]]) ->
 def _by_content(old: list[tuple[str, Patch]], new: list[tuple[str, Patch]], pairs: dict[int, int]) -> dict[int, int]:
     """Unpaired patches whose changed lines mostly agree (or whose patch-id is equal)."""
     free_new = [j for j in range(len(new)) if j not in pairs.values()]
+    lines_new = {j: _changed(new[j][1]) for j in free_new}  # once per patch: 69-patch series
     out: dict[int, int] = {}
     for i in (i for i in range(len(old)) if i not in pairs):
         a = _changed(old[i][1])
@@ -239,7 +240,7 @@ def _by_content(old: list[tuple[str, Patch]], new: list[tuple[str, Patch]], pair
         for j in free_new:
             if j in out.values():
                 continue
-            b = _changed(new[j][1])
+            b = lines_new[j]
             s = len(a & b) / max(1, len(a | b))
             if s > score or (a and a == b):
                 best, score = j, s
