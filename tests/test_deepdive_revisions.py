@@ -159,6 +159,67 @@ def test_pkvm_v3_drops_quentins_reviews_and_takes_marcs_enum() -> None:
     assert marc["changelog_line"] == "Included proposed cleanup (using an enum) from Marc"
 
 
+def test_cover_letter_ack_counts_for_every_patch() -> None:
+    # Simona Vetter on the v3 cover of Thomas Zimmermann's fbdev-events series: "So on the
+    # series: Acked-by". v4 carries it on all 11 patches; v4's changelog, "protect backlight
+    # declarations with IS_REACHABLE()", changed patch 6 under it.
+    d = dive("20250321095517.313713-1-tzimmermann@suse.de", LEDS)
+    st = step(d, 3, 4)
+    acks = [(t["patch"][:16], t["status"]) for t in st["trailers"]
+            if t["via_cover"] and t["given_in"] == "Z9PrX6Qz4io3M9xs@phenom.ffwll.local"]
+    assert len(acks) == 11 and acks[5] == ("[PATCH v3 06/11]", STALE)
+    assert {a for _, a in acks[:5] + acks[6:]} == {"carried"}
+    assert [p["status"] for p in st["patches"]].count("changed") == 1
+    assert "protect backlight declarations with IS_REACHABLE()" in d["revisions"][-1]["changes"]
+
+
+def test_json_keys_are_the_documented_ones() -> None:
+    d = dive(MUTEX, LEDS)
+    assert set(d) == {"thread_id", "subject", "kind", "messages", "participants", "first", "last", "sources",
+                      "revisions", "steps", "landed_in", "landed", "applied", "matrix", "questions", "timeline",
+                      "series", "summary"}
+    assert set(d["revisions"][0]) == {"version", "subject", "date", "thread_id", "patches", "changes", "in_thread",
+                                      "message_id", "author", "resend"}
+    st = d["steps"][-1]
+    assert set(st) == {"from_version", "to_version", "from_thread", "to_thread", "note", "patches", "trailers",
+                       "reviews"}
+    assert set(st["patches"][0]) == {"status", "old", "new", "same_code", "message_changed", "size", "files", "diff"}
+    assert set(st["trailers"][0]) == {"kind", "person", "patch", "given_in", "status", "via_cover",
+                                      "new_message_id"}
+    assert set(st["reviews"][0]) == {"person", "rule", "line", "quoted", "patch", "asked_in", "answer_in",
+                                     "verdict", "changelog_line"}
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert all(f'"{k}"' in readme for k in list(d) + list(st) + list(st["reviews"][0]))
+
+
+def test_other_revisions_come_from_the_store_offline() -> None:
+    # A fetched thread (v3) and a fetched window holding v2: `thread V3 --offline` finds both.
+    import gzip
+    from datetime import datetime, timezone
+
+    from listsum.sources import store
+
+    mails = read_inputs([str(WEEK)]).messages
+    v3_thread = find_thread(build_threads(mails), "20211008135839.1193-1-will@kernel.org")
+    v3 = b"".join(b"From x@y Thu Jan  1 00:00:00 1970\n" + m.raw + b"\n" for m in v3_thread.messages)
+    week = WEEK.read_bytes()
+    meta = dict(url="test", full_threads=True, fetched_at=datetime.now(timezone.utc).isoformat())
+    store.save(store.thread_path("kvmarm", "20211008135839.1193-1-will@kernel.org"), gzip.compress(v3),
+               store.WindowMeta(list_name="kvmarm", since="", until="", size=0,
+                                msgid="20211008135839.1193-1-will@kernel.org", **meta))
+    since, until = datetime(2021, 10, 4, tzinfo=timezone.utc), datetime(2021, 10, 11, tzinfo=timezone.utc)
+    store.save(store.window_path("kvmarm", since, until, True), week,
+               store.WindowMeta(list_name="kvmarm", since=since.isoformat(), until=until.isoformat(), size=len(week),
+                                **meta))
+    out = Path(os.environ["LISTSUM_USER_PATH"]) / "offline.json"
+    res = CliRunner().invoke(app, ["thread", "20211008135839.1193-1-will@kernel.org", "--list", "kvmarm",
+                                   "--offline", "--engine", "none", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())
+    assert [(r["version"], r["patches"]) for r in d["revisions"]] == [(2, 5), (3, 6)]
+    assert [(s["from_version"], s["to_version"]) for s in d["steps"]] == [(2, 3)]
+
+
 def test_changelog_for_picks_the_version_block() -> None:
     text = ("Changes in v22:\n- Rebased.\n- Link to v21: x\n\nChanges in v21:\n- Other.\n")
     assert changelog_for(text, 22) == ["Rebased.", "Link to v21: x"]

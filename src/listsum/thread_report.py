@@ -146,8 +146,9 @@ def _body(msg: Message) -> str:
 
 def revisions(thread: Thread, threads: list[Thread]) -> tuple[list[RevisionInfo], SeriesFacts | None]:
     from listsum import series as series_mod
+    from listsum.thread_revisions import lineage_for
 
-    lineage = series_mod.link_revisions(threads).get(thread.id, [])
+    lineage = lineage_for(thread, threads)
     by_thread = {t.id: t for t in threads}
     out = []
     for rev in lineage:
