@@ -151,13 +151,13 @@ def _links_in(msgs: list[Message]) -> list[str]:
 
 
 def gather(ref_msgid: str, first: list[str], *, list_name: str | None, server: str | None, use_server: bool,
-           progress: Progress | None) -> list[str]:
+           use_store: bool, progress: Progress | None) -> list[str]:
     """Every input path for the deep dive of ``ref_msgid``: ``first`` (the
-    thread or --mbox inputs), the store, and with ``use_server`` what the
-    server finds."""
+    thread or --mbox inputs), with ``use_store`` the store, and with
+    ``use_server`` what the server finds."""
     from listsum.sources.reader import read_inputs
 
-    paths = list(dict.fromkeys(first + local_inputs(list_name)))
+    paths = list(dict.fromkeys(first + (local_inputs(list_name) if use_store else [])))
     if use_server:
         inbox = list_name or "all"
         msgs = read_inputs(paths).messages

@@ -338,7 +338,10 @@ def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name
     first = [str(p) for p in mboxes] or [str(lore.thread_mbox(
         msgid, list_name=list_name, server=server, offline=offline, progress=progress))]
     use_server = not offline and (not mboxes or asked_server is not None)
-    paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, progress=progress)
+    # --mbox names its inputs; the store joins them when a list is named (--list or a URL).
+    use_store = not mboxes or list_name is not None
+    paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, use_store=use_store,
+                   progress=progress)
     if progress is not None:
         progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
     msgs = read_inputs(paths).messages

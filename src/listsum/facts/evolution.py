@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from listsum.facts import body_text, own_lines
-from listsum.facts.interdiff import CHANGED, DROPPED, RENAMED, UNCHANGED, Comparison, FileSize, Patch, \
+from listsum.facts.interdiff import CHANGED, RENAMED, UNCHANGED, Comparison, FileSize, Patch, \
     match_patches, split_patch
 from listsum.facts.review import change_requests
 from listsum.facts.trailers import find_trailers
