@@ -220,6 +220,26 @@ def test_other_revisions_come_from_the_store_offline() -> None:
     assert [(s["from_version"], s["to_version"]) for s in d["steps"]] == [(2, 3)]
 
 
+def test_markdown_and_terminal_show_the_steps(tmp_path: Path) -> None:
+    out = tmp_path / "dive.md"
+    res = CliRunner().invoke(app, ["thread", MUTEX, "--mbox", str(LEDS), "--engine", "none", "-q", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    md = out.read_text()
+    assert "### v6 → v7: 3 unchanged\n\n| Patch | Status | Size |\n|---|---|---|\n" \
+           "| \\[PATCH v7 1/3\\] spi: spi-nxp-fspi: check return value of devm\\_mutex\\_init() " \
+           "| unchanged, message changed | +2 -3 lines in Commit message |\n" in md
+    assert "### v2 → v3: 1 changed, 1 unchanged\n" in md and "Unchanged (same patch-id, same message): 1 patch, patch 1." in md
+    assert "```diff\n@@ Commit message @@\n ## Commit message ##\n" in md
+    assert "Trailers of v6: 3 carried as given.\n" in md
+    assert ("- **addressed (lines changed)**: Andy Shevchenko \\<andriy.shevchenko@linux.intel.com\\> on \\[PATCH v6 "
+            "1/3\\]") in md
+    assert "## Did it land?\n\n- applied by Lee Jones on 2025-02-11 13:41: \"Applied, thanks\\!\"" in md
+    term = CliRunner().invoke(app, ["thread", MUTEX, "--mbox", str(LEDS), "--engine", "none", "-q"],
+                              env={"COLUMNS": "200"})
+    assert term.exit_code == 0 and "v6 → v7: 3 unchanged" in term.output and "What changed between revisions" \
+        in term.output
+
+
 def test_changelog_for_picks_the_version_block() -> None:
     text = ("Changes in v22:\n- Rebased.\n- Link to v21: x\n\nChanges in v21:\n- Other.\n")
     assert changelog_for(text, 22) == ["Rebased.", "Link to v21: x"]

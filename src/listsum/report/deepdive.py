@@ -18,6 +18,7 @@ from listsum.thread_report import CHANGES, DeepDive, ReviewCell
 # steps whose diffs are shown (the newest; older steps get their table).
 DIFF_LINES = 60
 DIFF_STEPS = 1
+REVIEWS_SHOWN = 25  # review checks per step in Markdown; the JSON has every one
 
 
 def _t(when: datetime) -> str:
@@ -87,19 +88,37 @@ def _step(st: RevisionStep, with_diffs: bool) -> list[str]:
     for p in st.patches:
         counts[p.status] = counts.get(p.status, 0) + 1
     out = ["", f"### v{st.from_version} → v{st.to_version}: "
-           + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())), "",
-           "| Patch | Status | Size |", "|---|---|---|"]
+           + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))]
+    same = [p for p in st.patches if p.status == "unchanged" and not p.message_changed and p.new]
+    if len(same) < len(st.patches):
+        out += ["", "| Patch | Status | Size |", "|---|---|---|"]
     for p in st.patches:
+        if p in same:
+            continue
         ref = p.new or p.old
         name = md(ref.subject) if ref else ""
         if p.status == "renamed" and p.old and p.new:
             name = f"{md(p.new.subject)} (was: {md(p.old.subject)})"
         status = p.status + (", message changed" if p.message_changed and p.status == "unchanged" else "")
         out.append(f"| {name} | {status} | {md(p.size)} |")
+    if same:
+        out += ["", f"Unchanged (same patch-id, same message): {len(same)} patch{'es' if len(same) > 1 else ''}, "
+                + _counters([p.new.counter for p in same if p.new]) + "."]
     out += _trailer_flags(st) + _review_checks(st)
     if with_diffs:
         out += _diffs(st)
     return out
+
+
+def _counters(nums: list[int]) -> str:
+    """"1-12, 15, 22-23": patch numbers as ranges."""
+    out: list[str] = []
+    for n in sorted(nums):
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = out[-1].split("-")[0] + f"-{n}"
+        else:
+            out.append(str(n))
+    return ("patch " if len(nums) == 1 else "patches ") + ", ".join(out)
 
 
 def _trailer_flags(st: RevisionStep) -> list[str]:
@@ -120,11 +139,13 @@ def _review_checks(st: RevisionStep) -> list[str]:
     if not st.reviews:
         return []
     out = ["", f"Review of v{st.from_version} (heuristic):"]
-    for r in st.reviews:
+    for r in st.reviews[:REVIEWS_SHOWN]:
         answer = f" → {md('<' + r.answer_in + '>')}" if r.answer_in else ""
         said = f"; changelog: \"{md(r.changelog_line)}\"" if r.changelog_line else ""
         out.append(f"- **{r.verdict}**: {md(r.person)} on {md(r.patch)}: \"{md(r.line)}\"{said} "
                    f"({md('<' + r.asked_in + '>')}{answer})")
+    if len(st.reviews) > REVIEWS_SHOWN:
+        out.append(f"- ... {len(st.reviews) - REVIEWS_SHOWN} more in the JSON output")
     return out
 
 
