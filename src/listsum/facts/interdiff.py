@@ -293,37 +293,40 @@ def _norm(lines: list[str]) -> list[str]:
 
 
 def _range_diff(fa: list[str], wa: list[int], fb: list[str]) -> tuple[list[str], list[FileSize], list[int]]:
-    sm = difflib.SequenceMatcher(None, fa, fb, autojunk=False)
+    sm = difflib.SequenceMatcher(None, fa, fb)  # autojunk: "+}" and blank lines would make it quadratic
+    sec_a, _ = _labels(fa)
+    sec_b, func_b = _labels(fb)
     diff: list[str] = []
     sizes: dict[str, FileSize] = {}
     changed: list[int] = []
     for group in sm.get_grouped_opcodes(3):
-        i1, j1 = group[0][1], group[0][3]
-        diff.append(f"@@ {_where(fb, j1)} @@")
+        j1 = min(group[0][3], len(fb) - 1)
+        where = f"{sec_b[j1]}: {func_b[j1]}" if j1 >= 0 and func_b[j1] else (sec_b[j1] if j1 >= 0 else "")
+        diff.append(f"@@ {where} @@")
         for tag, a1, a2, b1, b2 in group:
             if tag == "equal":
                 diff += [" " + ln for ln in fa[a1:a2]]
                 continue
             diff += ["-" + ln for ln in fa[a1:a2]] + ["+" + ln for ln in fb[b1:b2]]
-            path = _section(fb, b1) if b1 < len(fb) else _section(fa, a1)
+            path = sec_b[b1] if b1 < len(fb) else sec_a[min(a1, len(fa) - 1)]
             size = sizes.setdefault(path, FileSize(path, 0, 0))
             size.removed += a2 - a1
             size.added += b2 - b1
             changed += [wa[k] for k in range(max(0, a1 - 1), min(len(wa), a2 + 1)) if wa[k] >= 0]
-        del i1
     return diff, list(sizes.values()), sorted(set(changed))
 
 
-def _section(flat: list[str], k: int) -> str:
-    """The "## path ##" section line ``k`` of a flat patch lies in."""
-    for ln in reversed(flat[:k + 1]):
-        if ln.startswith("## ") and ln.endswith(" ##"):
-            return ln[3:-3]
-    return "Commit message"
-
-
-def _where(flat: list[str], k: int) -> str:
-    """"path: function" for a group starting at line ``k`` of the new flat patch."""
-    path = _section(flat, k)
-    func = next((ln[3:] for ln in reversed(flat[:k + 1]) if ln.startswith("@@ ")), "")
-    return f"{path}: {func}" if func else path
+def _labels(flat: list[str]) -> tuple[list[str], list[str]]:
+    """For each line of a flat patch: its "## path ##" section, and the
+    function of the hunk ("@@ func") it is in ("" when none)."""
+    secs: list[str] = []
+    funcs: list[str] = []
+    sec, func = "Commit message", ""
+    for ln in flat:
+        if ln.startswith("## ") and ln.endswith(" ##") and len(ln) > 6:
+            sec, func = ln[3:-3], ""
+        elif ln.startswith("@@"):
+            func = ln[3:]
+        secs.append(sec)
+        funcs.append(func)
+    return secs, funcs
