@@ -78,6 +78,10 @@ def test_thread_from_server_finds_v1_and_compares_every_round(pkvm_server: str, 
     assert "Added reviewed-by tags" in d["revisions"][1]["changes"]
     carried = {(t["patch"][:13], t["status"]) for t in d["steps"][0]["trailers"]}
     assert ("[PATCH 2/5] K", "carried") in carried
+    # What was fetched is in the store: the same dive offline, no server.
+    res = CliRunner().invoke(app, ["thread", V3, "--list", "pkvm", "--offline", "--engine", "none", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert [r["version"] for r in json.loads(out.read_text())["revisions"]] == [1, 2, 3]
 
 
 def test_revision_links_in_a_cover_letter_are_followed(pkvm_server: str) -> None:

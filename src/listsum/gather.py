@@ -78,10 +78,16 @@ def server_related(msgs: list[Message], msgid: str, list_name: str, server: str 
             found.append(data)
     paths = []
     if found:
+        from datetime import datetime, timezone
+
         path = store.thread_path(list_name, msgid)
         path = path.with_name(path.name.replace(".mbox.gz", "-related.mbox.gz"))
-        store.write_atomic(path, gzip.compress(b"".join(found), mtime=0))
-        paths.append(str(path))
+        gz = gzip.compress(b"".join(found), mtime=0)
+        # With its sidecar, so that a later --offline deep dive reads it from the store.
+        meta = store.WindowMeta(list_name=list_name, url="search: " + " | ".join(_queries(thread.messages, thread.subject)),
+                                since="", until="", full_threads=True, size=len(gz), msgid=msgid,
+                                fetched_at=datetime.now(timezone.utc).isoformat())
+        paths.append(str(store.save(path, gz, meta)))
     return paths
 
 
