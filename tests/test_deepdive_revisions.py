@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, timezone
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,6 +24,7 @@ from listsum.facts.evolution import ADDRESSED, DROPPED_BY_AUTHOR, MENTIONED, STA
 from listsum.facts.interdiff import split_patch
 from listsum.facts.questions import open_questions
 from listsum.mail.threads import build_threads
+from listsum.sources.gittree import Landing, Wanted, find_landed
 from listsum.sources.reader import read_inputs
 from listsum.thread_report import find_thread
 
@@ -195,7 +197,6 @@ def test_json_keys_are_the_documented_ones() -> None:
 def test_other_revisions_come_from_the_store_offline() -> None:
     # A fetched thread (v3) and a fetched window holding v2: `thread V3 --offline` finds both.
     import gzip
-    from datetime import datetime, timezone
 
     from listsum.sources import store
 
@@ -312,21 +313,28 @@ def test_git_finds_patches_by_patch_id_then_author_and_subject(tmp_path: Path) -
         (repo / path).write_text("\n".join(lines) + "\n")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "base")
-    # Patch 1 as sent; patch 2 amended by the maintainer (a different patch-id); patch 3 never applied.
+    # Patch 1 as sent; patch 2 amended by the maintainer (a different patch-id), both
+    # tagged; patch 3 only on a branch after the tag.
+    mbox = b"From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"
     for raw in raws[:2]:
-        _git(repo, "am", "-q", data=b"From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n" + raw)
+        _git(repo, "am", "-q", data=mbox + raw)
     lp8860 = repo / "drivers/leds/leds-lp8860.c"
     lp8860.write_text(lp8860.read_text() + "/* fixed up while applying */\n")
     _git(repo, "commit", "-q", "-a", "--amend", "--no-edit")
     _git(repo, "tag", "v6.17-rc1")
-    heads = _git(repo, "log", "--format=%H", "-2").split()
+    _git(repo, "checkout", "-q", "-b", "for-next")
+    _git(repo, "am", "-q", data=mbox + raws[2])
+    heads = _git(repo, "log", "--format=%H", "-3").split()
 
     d = dive(MUTEX, LEDS, "--git", str(repo))
     assert d["landed_in"] == str(repo)
     assert [(x["message_id"], x["found_by"], x["commit"], x["contained_in"]) for x in d["landed"]] == [
-        (ids[0], "patch-id", heads[1], "tag v6.17-rc1"),
-        (ids[1], "author+subject", heads[0], "tag v6.17-rc1"),
-        (ids[2], "", "", "")]
+        (ids[0], "patch-id", heads[2], "tag v6.17-rc1"),
+        (ids[1], "author+subject", heads[1], "tag v6.17-rc1"),
+        (ids[2], "patch-id", heads[0], "branch for-next")]
+    gone = Wanted("leds: never applied", "x@y", "linux@weissschuh.net", "0" * 40)
+    assert find_landed(repo, [gone], datetime(2025, 6, 1, tzinfo=timezone.utc)) == [
+        Landing("leds: never applied", "x@y", "")]
 
 
 def test_git_path_that_is_not_a_repository(tmp_path: Path) -> None:

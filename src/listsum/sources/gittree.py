@@ -7,7 +7,7 @@ first revision was posted (committer date, one day of margin) and whose
 author or subject matches one of the patches are diffed, so a kernel tree
 of a million commits costs one ``git log`` of subjects and one of the few
 candidate diffs. For each commit found: the first tag containing it
-(``git describe --contains``), else a branch (``git branch -a --contains``).
+(``git name-rev --tags``, one call), else a branch (``git branch -a --contains``).
 """
 
 from __future__ import annotations
@@ -77,16 +77,15 @@ def find_landed(repo: Path, wanted: list[Wanted], since: datetime, progress=None
     pids = _patch_ids(repo, [c[0] for c in cands])
     by_pid = {pids[c[0]]: c for c in cands if pids.get(c[0])}
     by_subject = {(c[1], normalise(c[2])): c for c in reversed(cands)}  # oldest wins
-    out = []
+    hits: list[tuple[Wanted, tuple[str, str, str] | None, str]] = []
     for w in wanted:
         hit, how = (by_pid.get(w.pid), "patch-id") if w.pid else (None, "")
         if hit is None:
             hit, how = by_subject.get((w.author, normalise(w.subject))), "author+subject"
-        if hit is None:
-            out.append(Landing(w.subject, w.message_id, ""))
-            continue
-        out.append(Landing(w.subject, w.message_id, how, hit[0], hit[2], _contained_in(repo, hit[0])))
-    return out
+        hits.append((w, hit, how))
+    where = _contained_in(repo, [h[0] for _, h, _ in hits if h is not None])
+    return [Landing(w.subject, w.message_id, how, hit[0], hit[2], where.get(hit[0], "")) if hit is not None
+            else Landing(w.subject, w.message_id, "") for w, hit, how in hits]
 
 
 def _patch_ids(repo: Path, shas: list[str]) -> dict[str, str | None]:
@@ -101,12 +100,21 @@ def _patch_ids(repo: Path, shas: list[str]) -> dict[str, str | None]:
     return out
 
 
-def _contained_in(repo: Path, sha: str) -> str:
-    proc = subprocess.run(["git", "-C", str(repo), "describe", "--contains", "--tags", sha],
-                          capture_output=True, text=True)
-    if proc.returncode == 0 and proc.stdout.strip():
-        return "tag " + proc.stdout.strip().split("~")[0].split("^")[0]
-    proc = subprocess.run(["git", "-C", str(repo), "branch", "-a", "--contains", sha,
-                           "--format=%(refname:short)"], capture_output=True, text=True)
-    branches = [b.strip() for b in proc.stdout.splitlines() if b.strip()]
-    return f"branch {branches[0]}" if branches else ""
+def _contained_in(repo: Path, shas: list[str]) -> dict[str, str]:
+    """The first tag containing each commit (one ``git name-rev --tags`` for
+    all, as ``git describe --contains`` names it), else a branch."""
+    if not shas:
+        return {}
+    shas = list(dict.fromkeys(shas))
+    names = _git(repo, "name-rev", "--tags", "--name-only", *shas).split("\n")
+    out: dict[str, str] = {}
+    for sha, name in zip(shas, names):
+        name = name.strip()
+        if name and name != "undefined":
+            out[sha] = "tag " + name.removeprefix("tags/").split("~")[0].split("^")[0]
+            continue
+        proc = subprocess.run(["git", "-C", str(repo), "branch", "-a", "--contains", sha,
+                               "--format=%(refname:short)"], capture_output=True, text=True)
+        branches = [b.strip() for b in proc.stdout.splitlines() if b.strip()]
+        out[sha] = f"branch {branches[0]}" if branches else ""
+    return out
