@@ -37,6 +37,9 @@ _BULLET = re.compile(r"^\s*(?:[-*+o]|\d+[.)])\s+")
 # A request about the commit message, not the code: "Thomas, can you adjust the commit
 # message(s), please, for v7?" (Andy Shevchenko, devm_mutex_init() v6 on linux-leds).
 _ABOUT_MESSAGE = re.compile(r"\b(?:commit (?:message|log|text|description)|changelog|subject line)", re.I)
+# Quoted lines that say nothing about what a request answers: the commit's trailers,
+# a diffstat (Lee Jones quoting the tail of LP5812 v21's cover to ask for a rebase).
+_QUOTED_NOISE = re.compile(r"^\s*[\w-]+-by:|^\s*(?:Link|Cc|Fixes|Closes):|^ \S.*\|\s+\d+|^ \d+ files? changed|^\s*$")
 _REVIEW = ("Reviewed-by", "Acked-by", "Tested-by")
 _CARRIED = re.compile(r"^\s*(Reviewed-by|Acked-by|Tested-by)\s*:\s*(\S.*?)\s*$", re.I)
 _ADDR = re.compile(r"<?([^\s<>]+@[^\s<>]+)>?")
@@ -317,7 +320,8 @@ def _quoted_above(lines: list[str], at: int) -> list[str]:
         block.append(re.sub(r"^\s*>\s?", "", lines[i]))
         i -= 1
     block.reverse()
-    return [ln for ln in block if ln.strip() and not ln.startswith(("---", "+++", "diff --git", "@@"))][-8:]
+    return [ln for ln in block if ln.strip() and not ln.startswith(("---", "+++", "diff --git", "@@"))
+            and not _QUOTED_NOISE.match(ln)][-8:]
 
 
 def _verdict(old: _Side, new: _Side, msg: Message, rule: str, line: str, quoted: list[str], target: int,

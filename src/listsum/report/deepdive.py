@@ -142,7 +142,8 @@ def _review_checks(st: RevisionStep) -> list[str]:
     for r in st.reviews[:REVIEWS_SHOWN]:
         answer = f" → {md('<' + r.answer_in + '>')}" if r.answer_in else ""
         said = f"; changelog: \"{md(r.changelog_line)}\"" if r.changelog_line else ""
-        out.append(f"- **{r.verdict}**: {md(r.person)} on {md(r.patch)}: \"{md(r.line)}\"{said} "
+        hunk = f" (about {md_code(r.quoted[-1][:120])})" if r.quoted else ""
+        out.append(f"- **{r.verdict}**: {md(r.person)} on {md(r.patch)}: \"{md(r.line)}\"{hunk}{said} "
                    f"({md('<' + r.asked_in + '>')}{answer})")
     if len(st.reviews) > REVIEWS_SHOWN:
         out.append(f"- ... {len(st.reviews) - REVIEWS_SHOWN} more in the JSON output")
