@@ -179,7 +179,7 @@ def test_json_keys_are_the_documented_ones() -> None:
     d = dive(MUTEX, LEDS)
     assert set(d) == {"thread_id", "subject", "kind", "messages", "participants", "first", "last", "sources",
                       "revisions", "steps", "landed_in", "landed", "applied", "matrix", "questions", "timeline",
-                      "series", "summary"}
+                      "series", "summary", "list_url"}
     assert set(d["revisions"][0]) == {"version", "subject", "date", "thread_id", "patches", "changes", "in_thread",
                                       "message_id", "author", "resend"}
     st = d["steps"][-1]
@@ -235,6 +235,14 @@ def test_markdown_and_terminal_show_the_steps(tmp_path: Path) -> None:
     assert ("- **addressed (lines changed)**: Andy Shevchenko \\<andriy.shevchenko@linux.intel.com\\> on \\[PATCH v6 "
             "1/3\\]") in md
     assert "## Did it land?\n\n- applied by Lee Jones on 2025-02-11 13:41: \"Applied, thanks\\!\"" in md
+    # With the list named, both mails of a check are links (lore's URL scheme, no network).
+    res = CliRunner().invoke(app, ["thread", MUTEX, "--mbox", str(LEDS), "--list", "linux-leds", "--engine", "none",
+                                   "-q", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert ("([aEk\\_Sx2qht6WK6yQ@smile.fi.intel.com](https://lore.kernel.org/linux-leds/aEk_Sx2qht6WK6yQ@smile.fi"
+            ".intel.com/) → [20250617-must\\_check-devm\\_mutex\\_init-v7-1-d9e449f4d224@weissschuh.net]"
+            "(https://lore.kernel.org/linux-leds/20250617-must_check-devm_mutex_init-v7-1-d9e449f4d224@weissschuh.net/))"
+            ) in out.read_text()
     term = CliRunner().invoke(app, ["thread", MUTEX, "--mbox", str(LEDS), "--engine", "none", "-q"],
                               env={"COLUMNS": "200"})
     assert term.exit_code == 0 and "v6 → v7: 3 unchanged" in term.output and "What changed between revisions" \

@@ -108,6 +108,7 @@ class DeepDive:
     landed: list[Landing] = field(default_factory=list)  # --git: each patch of the newest revision
     landed_in: str = ""  # the --git tree looked in; "" when none was given
     applied: list[AppliedFact] = field(default_factory=list)  # "applied" replies on any revision
+    list_url: str | None = None  # server/list the mail links point at, when known
 
 
 def find_thread(threads: list[Thread], msgid: str) -> Thread | None:
@@ -347,4 +348,7 @@ def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name
     msgs = read_inputs(paths).messages
     if progress is not None and summarise is not None and summarise.engine != "none":
         progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
-    return deep_dive(msgs, msgid, paths, summarise, git=git, progress=progress)
+    dive = deep_dive(msgs, msgid, paths, summarise, git=git, progress=progress)
+    if list_name and list_name != "all":
+        dive.list_url = f"{lore.server_url(server)}/{list_name}"
+    return dive

@@ -79,11 +79,11 @@ def _revision_sections(d: DeepDive) -> list[str]:
            "_Matched by title, then patch-id, then content; no tree needed. "
            "Review checks are a heuristic: line overlap and changelog words, not a reading of the code._"]
     for n, st in enumerate(reversed(d.steps)):
-        out += _step(st, with_diffs=n < DIFF_STEPS)
+        out += _step(st, with_diffs=n < DIFF_STEPS, url=d.list_url)
     return out
 
 
-def _step(st: RevisionStep, with_diffs: bool) -> list[str]:
+def _step(st: RevisionStep, with_diffs: bool, url: str | None = None) -> list[str]:
     counts: dict[str, int] = {}
     for p in st.patches:
         counts[p.status] = counts.get(p.status, 0) + 1
@@ -104,7 +104,7 @@ def _step(st: RevisionStep, with_diffs: bool) -> list[str]:
     if same:
         out += ["", f"Unchanged (same patch-id, same message): {len(same)} patch{'es' if len(same) > 1 else ''}, "
                 + _counters([p.new.counter for p in same if p.new]) + "."]
-    out += _trailer_flags(st) + _review_checks(st)
+    out += _trailer_flags(st, url) + _review_checks(st, url)
     if with_diffs:
         out += _diffs(st)
     return out
@@ -121,7 +121,17 @@ def _counters(nums: list[int]) -> str:
     return ("patch " if len(nums) == 1 else "patches ") + ", ".join(out)
 
 
-def _trailer_flags(st: RevisionStep) -> list[str]:
+def _ref(msgid: str, list_url: str | None) -> str:
+    """A mail: its Message-ID, linked when the list's URL is known (report.build.message_url)."""
+    from listsum.report.build import message_url
+
+    link = message_url(list_url, msgid)
+    if not link:
+        return md(f"<{msgid}>")
+    return f"[{md(msgid)}]({link.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+
+
+def _trailer_flags(st: RevisionStep, url: str | None = None) -> list[str]:
     flagged = [t for t in st.trailers if t.status != "carried"]
     if not st.trailers:
         return []
@@ -131,20 +141,20 @@ def _trailer_flags(st: RevisionStep) -> list[str]:
         mark = "⚠ " if t.status == STALE else ""
         via = " (given on the cover letter)" if t.via_cover else ""
         out.append(f"- {mark}{t.kind}: {md(t.person)} on {md(t.patch)}{via}: **{t.status}** "
-                   f"({md('<' + t.given_in + '>')} → {md('<' + t.new_message_id + '>')})")
+                   f"({_ref(t.given_in, url)} → {_ref(t.new_message_id, url)})")
     return out
 
 
-def _review_checks(st: RevisionStep) -> list[str]:
+def _review_checks(st: RevisionStep, url: str | None = None) -> list[str]:
     if not st.reviews:
         return []
     out = ["", f"Review of v{st.from_version} (heuristic):"]
     for r in st.reviews[:REVIEWS_SHOWN]:
-        answer = f" → {md('<' + r.answer_in + '>')}" if r.answer_in else ""
+        answer = f" → {_ref(r.answer_in, url)}" if r.answer_in else ""
         said = f"; changelog: \"{md(r.changelog_line)}\"" if r.changelog_line else ""
         hunk = f" (about {md_code(r.quoted[-1][:120])})" if r.quoted else ""
         out.append(f"- **{r.verdict}**: {md(r.person)} on {md(r.patch)}: \"{md(r.line)}\"{hunk}{said} "
-                   f"({md('<' + r.asked_in + '>')}{answer})")
+                   f"({_ref(r.asked_in, url)}{answer})")
     if len(st.reviews) > REVIEWS_SHOWN:
         out.append(f"- ... {len(st.reviews) - REVIEWS_SHOWN} more in the JSON output")
     return out
@@ -187,7 +197,7 @@ def _landing(d: DeepDive) -> list[str]:
         out.append("")
     if d.applied:
         out += [f"- applied by {md(a.by)}" + (f" to {md(a.branch)}" if a.branch else "")
-                + f" on {_t(a.date)}: \"{md(a.text)}\" ({md('<' + a.message_id + '>')})" for a in d.applied]
+                + f" on {_t(a.date)}: \"{md(a.text)}\" ({_ref(a.message_id, d.list_url)})" for a in d.applied]
     elif not d.landed_in:
         out.append("- no \"applied\" reply on any revision (pass --git PATH to look in a tree)")
     return out
