@@ -1,21 +1,23 @@
-"""The one-thread deep dive: timeline, revisions v1..vN, review matrix, open questions.
+"""The one-thread deep dive: timeline, revisions v1..vN and what changed
+between them, review matrix, open questions, whether it landed.
 
 Pure data built from Messages and Threads (``deep_dive``); ``deep_dive_from``
-does the getting (a local mbox, the store, or the server: the thread, plus a
-subject search so earlier and later revisions posted as new threads come
-along). Renderers live in report/deepdive.py.
+does the getting (--mbox inputs, the store, the server: gather.py finds the
+other revisions). thread_revisions.py and facts/evolution.py compare the
+revisions, facts/questions.py finds open questions, sources/gittree.py
+looks in a --git tree. Renderers live in report/deepdive.py.
 
 Heuristics, each named by the mail that needs it:
-- "what changed" is the cover letter's changelog block: the lines after
-  "Changes since v2 include:" / "Changelog:" / "v2 -> v3:" up to the next
-  blank line after the list (Will Deacon's pKVM hypercall covers, Oct 2021).
+- "what changed" is the cover letter's changelog block for that version
+  (facts/evolution.changelog_for): "Changes in v22:", "Changes since v2
+  include:", "v2 -> v3:" (Will Deacon's pKVM hypercall covers, Oct 2021).
 - a reply from someone other than the author is "changes requested" when
   one of its own lines matches a rule of facts/review.py ("please ...",
   "can you ...", "this should ...", "I'd rather ...", NAK, a question to
   the author); otherwise, without a trailer, it is "commented". Each cell
   keeps the mail (and line) behind every state it shows.
-- an open question is a line of the sender's own text ending in "?" in a
-  mail that nobody else answered in the thread.
+- an open question is a prose sentence ending in "?" that nobody else
+  answered later (facts/questions.py).
 """
 
 from __future__ import annotations
@@ -346,6 +348,8 @@ def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name
     if progress is not None:
         progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
     msgs = read_inputs(paths).messages
+    if progress is not None and len(msgs) > 2000:  # threading and linking an archive take a second or more
+        progress(f"threading {len(msgs)} messages and linking revisions")
     if progress is not None and summarise is not None and summarise.engine != "none":
         progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
     dive = deep_dive(msgs, msgid, paths, summarise, git=git, progress=progress)
