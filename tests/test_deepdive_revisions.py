@@ -81,6 +81,9 @@ def test_lp5812_patches_between_revisions_match_the_changelogs() -> None:
         ("changed", "[PATCH v22 1/2] leds: add basic support for TI/National Semiconductor LP5812 LED Driver"),
         ("dropped", "[PATCH v21 1/3] dt-bindings: leds: add TI/National Semiconductor LP5812 LED Driver"),
         ("unchanged", "[PATCH v22 2/2] docs: leds: Document TI LP5812 LED driver")]
+    # "Rebased onto for-leds-next. No functional changes.": the driver's own lines are the same,
+    # only the Kconfig/Makefile context around them moved.
+    assert [p["context_only"] for p in step(d, 21, 22)["patches"]] == [True, False, False]
     # v20 "Rebase on v6.19-rc1", v21 "Rebased onto Linux Next. No functional changes.": same patch-ids.
     for old in (19, 20):
         assert {p["status"] for p in step(d, old, old + 1)["patches"]} == {"unchanged"}
@@ -185,7 +188,8 @@ def test_json_keys_are_the_documented_ones() -> None:
     st = d["steps"][-1]
     assert set(st) == {"from_version", "to_version", "from_thread", "to_thread", "note", "patches", "trailers",
                        "reviews"}
-    assert set(st["patches"][0]) == {"status", "old", "new", "same_code", "message_changed", "size", "files", "diff"}
+    assert set(st["patches"][0]) == {"status", "old", "new", "same_code", "message_changed", "context_only", "size",
+                                     "files", "diff"}
     assert set(st["trailers"][0]) == {"kind", "person", "patch", "given_in", "status", "via_cover",
                                       "new_message_id"}
     assert set(st["reviews"][0]) == {"person", "rule", "line", "quoted", "patch", "asked_in", "answer_in",

@@ -69,6 +69,7 @@ class PatchChange:
     new: PatchRef | None
     same_code: bool = False
     message_changed: bool = False
+    context_only: bool = False  # same added/removed lines, other context: a rebase
     size: str = ""  # "+12 -3 lines in arch/arm64/kvm/mmu.c"
     files: list[FileSize] = field(default_factory=list)
     diff: list[str] = field(default_factory=list)  # range-diff style
@@ -192,7 +193,7 @@ def _ref(msgs: list[Message], i: int | None) -> PatchRef | None:
 
 def _change(c: Comparison, old: list[Message], new: list[Message]) -> PatchChange:
     return PatchChange(c.status, _ref(old, c.old), _ref(new, c.new), c.same_code, c.message_changed,
-                       c.size if c.status in (CHANGED, RENAMED, UNCHANGED) else "", c.sizes, c.diff)
+                       c.context_only, c.size if c.status in (CHANGED, RENAMED, UNCHANGED) else "", c.sizes, c.diff)
 
 
 def _addr(person: str) -> str:

@@ -201,6 +201,7 @@ class Comparison:
     new: int | None
     same_code: bool = False  # same patch-id
     message_changed: bool = False  # commit message text differs (trailers aside)
+    context_only: bool = False  # the same +/- lines; only context (a rebase) or line numbers differ
     sizes: list[FileSize] = field(default_factory=list)
     diff: list[str] = field(default_factory=list)  # range-diff style lines
     changed_old: list[int] = field(default_factory=list)  # indices into old.code that changed
@@ -279,13 +280,19 @@ def compare(a: Patch, b: Patch, i: int, j: int, renamed: bool = False) -> Compar
     msg_a = [ln for ln in a.message if not _TRAILER.match(ln)]
     msg_b = [ln for ln in b.message if not _TRAILER.match(ln)]
     status = RENAMED if renamed else UNCHANGED if same else CHANGED
-    out = Comparison(status, i, j, same_code=same, message_changed=_norm(msg_a) != _norm(msg_b))
+    out = Comparison(status, i, j, same_code=same, message_changed=_norm(msg_a) != _norm(msg_b),
+                     context_only=not same and _edits(a) == _edits(b))
     if same and not out.message_changed:
         return out
     fa, wa = _flat(a)
     fb, _ = _flat(b)
     out.diff, out.sizes, out.changed_old = _range_diff(fa, wa, fb)
     return out
+
+
+def _edits(p: Patch) -> list[tuple[str, str]]:
+    """(path, line) of every added or removed line, in order, whitespace folded."""
+    return [(f.path, " ".join(ln.split())) for f in p.files for h in f.hunks for ln in h.lines if ln[:1] in "+-"]
 
 
 def _norm(lines: list[str]) -> list[str]:

@@ -99,7 +99,8 @@ def _step(st: RevisionStep, with_diffs: bool, url: str | None = None) -> list[st
         name = md(ref.subject) if ref else ""
         if p.status == "renamed" and p.old and p.new:
             name = f"{md(p.new.subject)} (was: {md(p.old.subject)})"
-        status = p.status + (", message changed" if p.message_changed and p.status == "unchanged" else "")
+        status = p.status + (", message changed" if p.message_changed and p.status == "unchanged" else "") \
+            + (" (context only: rebased)" if p.context_only else "")
         out.append(f"| {name} | {status} | {md(p.size)} |")
     if same:
         out += ["", f"Unchanged (same patch-id, same message): {len(same)} patch{'es' if len(same) > 1 else ''}, "
