@@ -9,6 +9,7 @@ counts. The v3 cover letter links v1 and v2 ("v1: https://lore.kernel.org/r/..."
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -43,7 +44,7 @@ def pkvm_server() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="listsum-pkvm-"))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {"PATH": shutil.os.environ["PATH"], "HOME": str(root / "home"), "PI_CONFIG": str(root / "pi-config"),
+    env = {"PATH": os.environ["PATH"], "HOME": str(root / "home"), "PI_CONFIG": str(root / "pi-config"),
            "GIT_CONFIG_NOSYSTEM": "1", "TZ": "UTC"}
     (root / "home").mkdir()
     inbox = _init_inbox(root, "pkvm", url, env)
