@@ -1,21 +1,23 @@
-"""The one-thread deep dive: timeline, revisions v1..vN, review matrix, open questions.
+"""The one-thread deep dive: timeline, revisions v1..vN and what changed
+between them, review matrix, open questions, whether it landed.
 
 Pure data built from Messages and Threads (``deep_dive``); ``deep_dive_from``
-does the getting (a local mbox, the store, or the server: the thread, plus a
-subject search so earlier and later revisions posted as new threads come
-along). Renderers live in report/deepdive.py.
+does the getting (--mbox inputs, the store, the server: gather.py finds the
+other revisions). thread_revisions.py and facts/evolution.py compare the
+revisions, facts/questions.py finds open questions, sources/gittree.py
+looks in a --git tree. Renderers live in report/deepdive.py.
 
 Heuristics, each named by the mail that needs it:
-- "what changed" is the cover letter's changelog block: the lines after
-  "Changes since v2 include:" / "Changelog:" / "v2 -> v3:" up to the next
-  blank line after the list (Will Deacon's pKVM hypercall covers, Oct 2021).
+- "what changed" is the cover letter's changelog block for that version
+  (facts/evolution.changelog_for): "Changes in v22:", "Changes since v2
+  include:", "v2 -> v3:" (Will Deacon's pKVM hypercall covers, Oct 2021).
 - a reply from someone other than the author is "changes requested" when
   one of its own lines matches a rule of facts/review.py ("please ...",
   "can you ...", "this should ...", "I'd rather ...", NAK, a question to
   the author); otherwise, without a trailer, it is "commented". Each cell
   keeps the mail (and line) behind every state it shows.
-- an open question is a line of the sender's own text ending in "?" in a
-  mail that nobody else answered in the thread.
+- an open question is a prose sentence ending in "?" that nobody else
+  answered later (facts/questions.py).
 """
 
 from __future__ import annotations
@@ -26,9 +28,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from listsum.facts.evolution import RevisionStep
+from listsum.facts.questions import Question, open_questions
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread, build_threads
-from listsum.report.model import SeriesFacts, Summary, Window
+from listsum.report.model import AppliedFact, SeriesFacts, Summary, Window
+from listsum.sources.gittree import Landing
 
 if TYPE_CHECKING:  # the summariser is imported only when a summary is asked for
     from listsum.summarise.run import SummariseSettings
@@ -57,6 +62,9 @@ class RevisionInfo:
     patches: int = 0
     changes: list[str] = field(default_factory=list)  # the cover letter's changelog lines
     in_thread: bool = False  # the revision asked about
+    message_id: str = ""  # cover letter, else first patch
+    author: str = ""
+    resend: bool = False
 
 
 CHANGES = "changes requested"
@@ -83,14 +91,6 @@ class ReviewCell:
 
 
 @dataclass
-class Question:
-    message_id: str
-    sender: str
-    date: datetime
-    text: str
-
-
-@dataclass
 class DeepDive:
     thread_id: str
     subject: str
@@ -106,10 +106,21 @@ class DeepDive:
     summary: Summary | None = None
     sources: list[str] = field(default_factory=list)
     kind: str = ""  # facts/kinds.py kind of the thread
+    steps: list[RevisionStep] = field(default_factory=list)  # v(N-1) -> vN, oldest first (facts/evolution.py)
+    landed: list[Landing] = field(default_factory=list)  # --git: each patch of the newest revision
+    landed_in: str = ""  # the --git tree looked in; "" when none was given
+    applied: list[AppliedFact] = field(default_factory=list)  # "applied" replies on any revision
+    list_url: str | None = None  # server/list the mail links point at, when known
 
 
 def find_thread(threads: list[Thread], msgid: str) -> Thread | None:
     return next((t for t in threads if t.id == msgid or any(m.msgid == msgid for m in t.messages)), None)
+
+
+def changelog_for(text: str, version: int) -> list[str]:
+    from listsum.facts.evolution import changelog_for as block
+
+    return block(text, version)
 
 
 def changelog(text: str, limit: int = 20) -> list[str]:
@@ -138,17 +149,21 @@ def _body(msg: Message) -> str:
 
 def revisions(thread: Thread, threads: list[Thread]) -> tuple[list[RevisionInfo], SeriesFacts | None]:
     from listsum import series as series_mod
+    from listsum.thread_revisions import lineage_for
 
-    lineage = series_mod.link_revisions(threads).get(thread.id, [])
+    lineage = lineage_for(thread, threads)
     by_thread = {t.id: t for t in threads}
     out = []
     for rev in lineage:
-        info = RevisionInfo(rev.version, rev.subject, rev.date, rev.thread_id, in_thread=rev.thread_id == thread.id)
-        posts = [p for p in series_mod.postings(by_thread[rev.thread_id]) if p.revision == rev.version]
+        info = RevisionInfo(rev.version, rev.subject, rev.date, rev.thread_id, in_thread=rev.thread_id == thread.id,
+                            resend=rev.resend)
+        posts = [p for p in series_mod.postings(by_thread[rev.thread_id])
+                 if p.revision == rev.version and p.subject.full == rev.subject]
         if posts:
             info.patches = len(posts[0].patches)
+            info.message_id, info.author = posts[0].first.msgid, posts[0].author
             if posts[0].cover is not None:
-                info.changes = changelog(_body(posts[0].cover))
+                info.changes = changelog_for(_body(posts[0].cover), rev.version)
         out.append(info)
     return out, series_mod.series_facts(thread, lineage)
 
@@ -233,22 +248,6 @@ def _patch_of(thread: Thread, msg: Message) -> str:
     return _REPLY.sub("", msg.subject)
 
 
-def open_questions(thread: Thread, limit: int = 12) -> list[Question]:
-    from listsum.facts import own_lines
-
-    senders = {m.msgid: m.from_addr for m in thread.messages}
-    # Answered means: some other person replied to this mail.
-    answered = {p for mid, p in thread.parent.items() if p and senders.get(mid) != senders.get(p)}
-    out = []
-    for msg in thread.messages:
-        if msg.msgid in answered or msg.msgid == thread.id:
-            continue
-        for line in own_lines(_body(msg)):
-            if line.rstrip().endswith("?") and len(line.strip()) > 8:
-                out.append(Question(msg.msgid, msg.sender, msg.date, line.strip()[:240]))
-    return out[:limit]
-
-
 def timeline(thread: Thread, facts: SeriesFacts | None) -> list[TimelineEntry]:
     notes: dict[str, list[str]] = {}
     for tr in facts.trailers if facts else []:
@@ -259,10 +258,12 @@ def timeline(thread: Thread, facts: SeriesFacts | None) -> list[TimelineEntry]:
 
 
 def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = None,
-              summarise: SummariseSettings | None = None) -> DeepDive:
+              summarise: SummariseSettings | None = None, git: Path | None = None,
+              progress=None) -> DeepDive:
     """The deep dive of the thread holding ``msgid``; ``messages`` may hold
     other threads too (other revisions of the series, unrelated mail).
-    With ``summarise``, the summary of the thread too (see thread_summary)."""
+    With ``summarise``, the summary of the thread too (see thread_summary);
+    with ``git``, where the newest revision's patches landed in that tree."""
     from listsum.errors import InputError
     from listsum.facts.kinds import classify
 
@@ -276,9 +277,26 @@ def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = N
                     timeline=timeline(thread, facts), revisions=revs, matrix=review_matrix(thread, facts),
                     questions=open_questions(thread), series=facts, sources=list(sources or []),
                     kind=classify(thread, facts))
+    _revision_parts(dive, facts, threads, git, progress)
     if summarise is not None:
         dive.summary = thread_summary(thread, dive.kind, facts, dive.sources, summarise, len(messages))
     return dive
+
+
+def _revision_parts(dive: DeepDive, facts: SeriesFacts | None, threads: list[Thread], git: Path | None,
+                    progress) -> None:
+    """Steps between revisions, applied replies, and with ``git`` the landing."""
+    from listsum import thread_revisions as tr
+
+    if facts is None:
+        return
+    chosen = tr.pick_postings(facts.lineage, {t.id: t for t in threads})
+    if progress is not None and len(chosen) > 1:
+        progress(f"comparing {len(chosen)} revisions: " + ", ".join(f"v{p.revision}" for p, _ in chosen))
+    dive.steps = tr.revision_steps(chosen, progress)
+    dive.applied = tr.applied_all(chosen)
+    if git is not None:
+        dive.landed, dive.landed_in = tr.landed(chosen, git, progress), str(git)
 
 
 def thread_summary(thread: Thread, kind: str, facts: SeriesFacts | None, sources: list[str],
@@ -302,43 +320,39 @@ def thread_summary(thread: Thread, kind: str, facts: SeriesFacts | None, sources
     return Run(settings).thread(report.threads[0], thread)
 
 
-def deep_dive_from(ref: str, *, mbox: Path | None = None, list_name: str | None = None,
+def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name: str | None = None,
                    server: str | None = None, offline: bool = False,
-                   summarise: SummariseSettings | None = None, progress=None) -> DeepDive:
-    """Get the mail (``mbox``, the store, or the server) and build the deep dive."""
+                   summarise: SummariseSettings | None = None, git: Path | None = None,
+                   progress=None) -> DeepDive:
+    """Get the mail (``mbox`` inputs or the thread from the store or the
+    server, plus every other revision gather.py finds) and build the deep dive."""
+    from listsum.gather import gather
     from listsum.sources import lore
     from listsum.sources.reader import read_inputs
 
     url_server, url_list, msgid = lore.parse_thread_ref(ref)
+    asked_server = server
     server, list_name = server or url_server, list_name or url_list
-    paths = [str(mbox)] if mbox is not None else [str(lore.thread_mbox(
+    mboxes = [mbox] if isinstance(mbox, Path) else list(mbox or [])
+    if git is not None:
+        from listsum.sources.gittree import check_repo
+
+        check_repo(git)  # before any fetching: a typo in --git fails at once
+    first = [str(p) for p in mboxes] or [str(lore.thread_mbox(
         msgid, list_name=list_name, server=server, offline=offline, progress=progress))]
+    use_server = not offline and (not mboxes or asked_server is not None)
+    # --mbox names its inputs; the store joins them when a list is named (--list or a URL).
+    use_store = not mboxes or list_name is not None
+    paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, use_store=use_store,
+                   progress=progress)
+    if progress is not None:
+        progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
     msgs = read_inputs(paths).messages
-    if mbox is None and not offline:
-        paths += _related(msgs, msgid, list_name or "all", server, progress)
-        msgs = read_inputs(paths).messages
+    if progress is not None and len(msgs) > 2000:  # threading and linking an archive take a second or more
+        progress(f"threading {len(msgs)} messages and linking revisions")
     if progress is not None and summarise is not None and summarise.engine != "none":
         progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
-    return deep_dive(msgs, msgid, paths, summarise)
-
-
-def _related(msgs: list[Message], msgid: str, list_name: str, server: str | None, progress) -> list[str]:
-    """Other revisions of the series: a subject search for the posting's title."""
-    from listsum.mail.subject import Subject
-    from listsum.sources import lore, store
-
-    thread = find_thread(build_threads(msgs), msgid)
-    if thread is None:
-        return []
-    title = Subject.parse(thread.subject).title.replace('"', " ").strip()
-    if not Subject.parse(thread.subject).is_patch or len(title) < 8:
-        return []
-    data = lore.search_mbox(list_name, f's:"{title}"', server=server, progress=progress)
-    if not data:
-        return []
-    import gzip
-
-    path = store.thread_path(list_name, msgid)
-    path = path.with_name(path.name.replace(".mbox.gz", "-related.mbox.gz"))
-    store.write_atomic(path, gzip.compress(data, mtime=0))
-    return [str(path)]
+    dive = deep_dive(msgs, msgid, paths, summarise, git=git, progress=progress)
+    if list_name and list_name != "all":
+        dive.list_url = f"{lore.server_url(server)}/{list_name}"
+    return dive

@@ -99,7 +99,8 @@ def sync_cmd(
 @app.command("thread")
 def thread_cmd(
     ref: str = typer.Argument(..., help="Message-ID, <Message-ID> or a lore URL of any mail in the thread."),
-    mbox: Path | None = typer.Option(None, "--mbox", help="Read the thread from this mbox/Maildir/archive."),
+    mbox: list[Path] | None = typer.Option(None, "--mbox", help="Read the thread (and other revisions) from this "
+                                           "mbox/Maildir/archive; repeatable."),
     list_name: str | None = typer.Option(None, "--list", help="List on the server (default: from the URL, or 'all')."),
     server: str | None = typer.Option(None, help="public-inbox server (default: from the URL, or lore)."),
     offline: bool = typer.Option(False, help="Use only the store (or --mbox); no network."),
@@ -108,15 +109,19 @@ def thread_cmd(
     engine: str = typer.Option("llama", help="llama (local GGUF), extractive, or none (no summary)."),
     model: str | None = typer.Option(None, help="GGUF path or model name."),
     lang: str = typer.Option("en", help="Summary language: en or zh."),
+    git: Path | None = typer.Option(None, "--git", help="A local git tree (kernel clone): find where each patch landed."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
 ) -> None:
-    """Deep dive into one thread: summary, timeline, revisions v1..vN, review matrix, open questions.
+    """Deep dive into one thread: summary, timeline, revisions v1..vN and what changed between them,
+    review matrix, whether reviews were addressed, open questions, and where it landed.
 
     Examples:
 
       listsum thread https://lore.kernel.org/kvmarm/20211004090341.123-1-someone@example.com/
 
       listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md --engine extractive
+
+      listsum thread MSGID --mbox archive.mbox.gz --git ~/src/linux --engine none
     """
     with user_errors():
         from listsum.commands.report import ENGINES
@@ -130,7 +135,7 @@ def thread_cmd(
             raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
                               summarise=SummariseSettings(engine=engine, model=model, lang=lang),
-                              progress=_say(quiet))
+                              git=git, progress=_say(quiet))
         _emit_dive(dive, kind, output)
 
 
