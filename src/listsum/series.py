@@ -17,7 +17,7 @@ three-year archive costs a few seconds at most.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from listsum.facts.applied import find_applied
@@ -81,27 +81,95 @@ def is_posting(subj: Subject) -> bool:
 
 def postings(thread: Thread) -> list[Posting]:
     """The postings in ``thread``, oldest revision first."""
+    cover = _untagged_cover(thread)
+    covers = _cover_revisions(thread, cover)
+    authors = {m.msgid: m.from_addr for m in thread.messages if m.msgid in covers}
     groups: dict[tuple[object, ...], Posting] = {}
     for msg in thread.messages:
         if starts_as_reply(msg.subject):  # not a posting; spares parsing its subject
             continue
-        subj = Subject.parse(msg.subject)
+        subj = cover[1] if cover is not None and msg is cover[0] else Subject.parse(msg.subject)
         if not is_posting(subj):
             continue
+        subj = _cover_revision(thread, msg, subj, covers, authors)
         key = (subj.revision, subj.resend, subj.stable, subj.is_pull, msg.from_addr)
         post = groups.get(key)
         if post is None:
             post = groups[key] = Posting(subject=subj, author=msg.from_addr)
-        if subj.is_cover and post.cover is None:
+        if subj.is_cover and (post.cover is None or subj.point > post.subject.point):
             post.cover, post.subject = msg, subj
         else:
             post.patches.append(msg)
         post.expected = max(post.expected, subj.expected)
     for post in groups.values():
-        post.patches.sort(key=lambda m: (Subject.parse(m.subject).counter, m.date))
+        post.patches = _replace_points(post.patches)
         if post.cover is None and post.patches:
             post.subject = Subject.parse(post.patches[0].subject)
     return sorted(groups.values(), key=lambda p: (p.revision, p.date))
+
+
+def _untagged_cover(thread: Thread) -> tuple[Message, Subject] | None:
+    """The root as a cover letter when it has no [PATCH] tag but its author's
+    numbered patches answer it: hch's "re-enable IOCB_NOWAIT writes to files v5"
+    with "[PATCH 1/2] ..." below (b4 trusts such a naked cover the same way).
+    Its Subject is read as "[PATCH vN 0/M]"; a lone unnumbered "[RFC PATCH]" in
+    reply to a discussion ("KVM/arm64: Guest ABI changes do not appear
+    rollback-safe", kvmarm 2021) does not make the discussion a cover."""
+    if thread.ghost_root:
+        return None
+    root = thread.root
+    subj = Subject.parse(root.subject)
+    if subj.reply or subj.prefixes:
+        return None
+    kids = [Subject.parse(m.subject) for m in thread.messages
+            if thread.parent.get(m.msgid) == root.msgid and m.from_addr == root.from_addr
+            and not starts_as_reply(m.subject)]
+    kids = [k for k in kids if is_posting(k) and k.counter > 0]
+    if not kids:
+        return None
+    return root, replace(subj, is_patch=True, is_rfc=kids[0].is_rfc, counter=0,
+                         expected=max(k.expected for k in kids))
+
+
+def _cover_revisions(thread: Thread, cover: tuple[Message, Subject] | None) -> dict[str, Subject]:
+    """Cover letters that name a version, by Message-ID (with the untagged one)."""
+    out = {cover[0].msgid: cover[1]} if cover is not None else {}
+    for msg in thread.messages:
+        if msg.msgid not in out and not starts_as_reply(msg.subject):
+            subj = Subject.parse(msg.subject)
+            if subj.is_cover and not subj.revision_inferred:
+                out[msg.msgid] = subj
+    return out
+
+
+def _cover_revision(thread: Thread, msg: Message, subj: Subject, covers: dict[str, Subject],
+                    authors: dict[str, str]) -> Subject:
+    """A patch below its author's cover letter whose counter tag names no
+    version takes the cover's (as b4 does): jianyong.wu's "[RFC PATCH v10 0/9]
+    Enable ptp_kvm for arm/arm64" sent "[RFC PATCH 1/9]" ..., and the untagged
+    cover carries the only "v5" of its series. Arnd Bergmann's "[PATCH v2 00/10]
+    gpiolib: fence off legacy interfaces" (linux-leds, 2026) numbers each
+    patch's own history apart, "[PATCH 07/10] [v6 net-next] ...": one posting."""
+    parent = thread.parent.get(msg.msgid)
+    if subj.is_cover or parent not in covers or authors.get(parent) != msg.from_addr:
+        return subj
+    if not subj.revision_inferred and not Subject.parse(f"[{subj.prefixes[0]}]").revision_inferred:
+        return subj
+    return replace(subj, revision=covers[parent].revision, revision_inferred=False)
+
+
+def _replace_points(patches: list[Message]) -> list[Message]:
+    """By counter; "[PATCH v5.1 10/12]" (a point revision) replaces patch 10 of v5.
+    The same counter twice without a higher point (a mistake) keeps both."""
+    out: list[Message] = []
+    for msg in sorted(patches, key=lambda m: (Subject.parse(m.subject).counter, m.date)):
+        subj = Subject.parse(msg.subject)
+        same = [i for i, m in enumerate(out) if subj.counter and Subject.parse(m.subject).counter == subj.counter]
+        if same and subj.point > Subject.parse(out[same[-1]].subject).point:
+            out[same[-1]] = msg
+        else:
+            out.append(msg)
+    return out
 
 
 def _title_key(post: Posting) -> tuple[str, ...]:
