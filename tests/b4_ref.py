@@ -53,7 +53,7 @@ class Comparison:
 
 
 def newest(thread: Thread) -> Posting | None:
-    posts = [p for p in postings(thread) if p.patches]
+    posts = [p for p in postings(thread) if p.patches and p.kind == "patch"]
     return max(posts, key=lambda p: (p.revision, p.date)) if posts else None
 
 
@@ -125,4 +125,4 @@ def _text(msg: object) -> str:
 
 def _addr(person: str) -> str:
     m = _ADDR.search(person)
-    return (m.group(1) or m.group(2)).lower() if m else person.lower()
+    return (m.group(1) or m.group(2)).lower().strip("<>,;") if m else person.lower()

@@ -47,7 +47,12 @@ _PERSON = re.compile(r"\S+@\S+")
 # that is only "Nack."/"nacked": prose that merely mentions a nak does not count.
 _NAK = re.compile(r"^\s*(?:(?:NAK|NACK)\b(?!-)|(?i:nak|nack|nacked)[.!]?\s*$)")
 # "-- >8 --" / "8<------": below a scissors line is a patch, not the reply.
-_SCISSORS = re.compile(r"^\s*-*\s*(?:8<|>8)|^diff --git ")
+_SCISSORS = re.compile(r"^\s*-*\s*(?:8<|>8)")
+# An inline diff runs from "diff --git" over its hunk lines; the reply may go on
+# below it: Gavin Shan's "Tested-by" for Will's page-table rewrite (kvmarm,
+# 2020-09) follows a debugging diff.
+_DIFF_START = re.compile(r"^diff --git ")
+_DIFF_LINE = re.compile(r"^(?:[ +\-@\\]|index |diff |new file|deleted file|similarity|rename |old mode|new mode)")
 # Every line _TRAILER or _NAK matches holds one of these words in some case.
 _WORDS = ("reviewed", "acked", "tested", "reported", "suggested", "co-developed", "nak", "nack")
 
@@ -72,14 +77,19 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
 
 def reply_trailers(msg: Message) -> list[tuple[str, str]]:
     """(kind, person) pairs the sender of ``msg`` gives in its own lines."""
+    return [(kind, person) for kind, person, _ in _own_trailers(msg)]
+
+
+def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
+    """(kind, person, bare): ``bare`` for a "NAK" line that is no "X-by:" trailer."""
     text = body_text(msg)
     if not mentions(text, _WORDS):  # most replies: skip splitting them into lines
         return []
     lines = own_lines(text)
     cut = next((i for i, line in enumerate(lines) if _SCISSORS.match(line)), len(lines))
     lines = lines[:cut]
-    skip = _inline_patch_blocks(lines)
-    out: list[tuple[str, str]] = []
+    skip = _inline_patch_blocks(lines) | _diff_lines(lines)
+    out: list[tuple[str, str, bool]] = []
     sender = f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr
     for i, line in enumerate(lines):
         if i in skip:
@@ -87,9 +97,9 @@ def reply_trailers(msg: Message) -> list[tuple[str, str]]:
         m = _TRAILER.match(line)
         if m and _PERSON.search(m.group(2)):
             word = m.group(1).lower()
-            out.append((_CANON.get(word, "NAK"), m.group(2)))
+            out.append((_CANON.get(word, "NAK"), m.group(2), False))
         elif _NAK.match(line):
-            out.append(("NAK", sender))
+            out.append(("NAK", sender, True))
     return out
 
 
@@ -158,9 +168,9 @@ _ADDR = re.compile(r"<([^<>\s]+@[^<>\s]+)>|(\S+@\S+)")
 def _given(msg: Message) -> list[tuple[str, str, bool]]:
     """(kind, person, other_sender) for the trailer lines ``msg``'s sender wrote."""
     out = []
-    for kind, person in reply_trailers(msg):
-        if kind == "NAK" and not _B4_PERSON.search(person):
-            continue  # a bare "NAK" line states an objection; it is no trailer to apply
+    for kind, person, bare in _own_trailers(msg):
+        if bare:
+            continue  # Steven Rostedt's "NAK for any code this touches ...": an objection, no trailer
         person = _EXTINFO.sub("", person.replace("<mailto:", "<"))
         if _B4_PERSON.search(person):
             out.append((kind, person, not _same_person(person, msg)))
@@ -191,6 +201,17 @@ def _email_eq(a: str, b: str) -> bool:
     (la, da), (lb, db) = a.split("@"), b.split("@")
     return la == lb and abs(da.count(".") - db.count(".")) == 1 and (
         da.endswith("." + db) or db.endswith("." + da))
+
+
+def _diff_lines(lines: list[str]) -> set[int]:
+    """Line numbers inside inline diffs (from "diff --git" to the first non-hunk line)."""
+    skip: set[int] = set()
+    inside = False
+    for i, line in enumerate(lines):
+        inside = bool(_DIFF_START.match(line)) or (inside and bool(_DIFF_LINE.match(line)))
+        if inside:
+            skip.add(i)
+    return skip
 
 
 def _inline_patch_blocks(lines: list[str]) -> set[int]:
