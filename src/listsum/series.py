@@ -81,17 +81,17 @@ def is_posting(subj: Subject) -> bool:
 
 def postings(thread: Thread) -> list[Posting]:
     """The postings in ``thread``, oldest revision first."""
-    cover = _untagged_cover(thread)
-    covers = _cover_revisions(thread, cover)
-    authors = {m.msgid: m.from_addr for m in thread.messages if m.msgid in covers}
+    # Replies are no postings: skipping them spares parsing most subjects.
+    sent = [(m, Subject.parse(m.subject)) for m in thread.messages if not starts_as_reply(m.subject)]
+    cover = _untagged_cover(thread, sent)
+    if cover is not None:
+        sent = [(m, cover[1] if m is cover[0] else s) for m, s in sent]
+    covers = {m.msgid: (m.from_addr, s) for m, s in sent if s.is_cover and not s.revision_inferred}
     groups: dict[tuple[object, ...], Posting] = {}
-    for msg in thread.messages:
-        if starts_as_reply(msg.subject):  # not a posting; spares parsing its subject
-            continue
-        subj = cover[1] if cover is not None and msg is cover[0] else Subject.parse(msg.subject)
+    for msg, subj in sent:
         if not is_posting(subj):
             continue
-        subj = _cover_revision(thread, msg, subj, covers, authors)
+        subj = _cover_revision(thread, msg, subj, covers)
         key = (subj.revision, subj.resend, subj.stable, subj.is_pull, msg.from_addr)
         post = groups.get(key)
         if post is None:
@@ -108,7 +108,7 @@ def postings(thread: Thread) -> list[Posting]:
     return sorted(groups.values(), key=lambda p: (p.revision, p.date))
 
 
-def _untagged_cover(thread: Thread) -> tuple[Message, Subject] | None:
+def _untagged_cover(thread: Thread, sent: list[tuple[Message, Subject]]) -> tuple[Message, Subject] | None:
     """The root as a cover letter when it has no [PATCH] tag but its author's
     numbered patches answer it: hch's "re-enable IOCB_NOWAIT writes to files v5"
     with "[PATCH 1/2] ..." below (b4 trusts such a naked cover the same way).
@@ -117,33 +117,19 @@ def _untagged_cover(thread: Thread) -> tuple[Message, Subject] | None:
     rollback-safe", kvmarm 2021) does not make the discussion a cover."""
     if thread.ghost_root:
         return None
-    root = thread.root
-    subj = Subject.parse(root.subject)
-    if subj.reply or subj.prefixes:
+    root = next(((m, s) for m, s in sent if m.msgid == thread.id), None)
+    if root is None or root[1].prefixes:
         return None
-    kids = [Subject.parse(m.subject) for m in thread.messages
-            if thread.parent.get(m.msgid) == root.msgid and m.from_addr == root.from_addr
-            and not starts_as_reply(m.subject)]
-    kids = [k for k in kids if is_posting(k) and k.counter > 0]
+    kids = [s for m, s in sent if thread.parent.get(m.msgid) == thread.id and m.from_addr == root[0].from_addr
+            and is_posting(s) and s.counter > 0]
     if not kids:
         return None
-    return root, replace(subj, is_patch=True, is_rfc=kids[0].is_rfc, counter=0,
-                         expected=max(k.expected for k in kids))
+    return root[0], replace(root[1], is_patch=True, is_rfc=kids[0].is_rfc, counter=0,
+                            expected=max(k.expected for k in kids))
 
 
-def _cover_revisions(thread: Thread, cover: tuple[Message, Subject] | None) -> dict[str, Subject]:
-    """Cover letters that name a version, by Message-ID (with the untagged one)."""
-    out = {cover[0].msgid: cover[1]} if cover is not None else {}
-    for msg in thread.messages:
-        if msg.msgid not in out and not starts_as_reply(msg.subject):
-            subj = Subject.parse(msg.subject)
-            if subj.is_cover and not subj.revision_inferred:
-                out[msg.msgid] = subj
-    return out
-
-
-def _cover_revision(thread: Thread, msg: Message, subj: Subject, covers: dict[str, Subject],
-                    authors: dict[str, str]) -> Subject:
+def _cover_revision(thread: Thread, msg: Message, subj: Subject,
+                    covers: dict[str, tuple[str, Subject]]) -> Subject:
     """A patch below its author's cover letter whose counter tag names no
     version takes the cover's (as b4 does): jianyong.wu's "[RFC PATCH v10 0/9]
     Enable ptp_kvm for arm/arm64" sent "[RFC PATCH 1/9]" ..., and the untagged
@@ -151,23 +137,25 @@ def _cover_revision(thread: Thread, msg: Message, subj: Subject, covers: dict[st
     gpiolib: fence off legacy interfaces" (linux-leds, 2026) numbers each
     patch's own history apart, "[PATCH 07/10] [v6 net-next] ...": one posting."""
     parent = thread.parent.get(msg.msgid)
-    if subj.is_cover or parent not in covers or authors.get(parent) != msg.from_addr:
+    if subj.is_cover or parent not in covers or covers[parent][0] != msg.from_addr:
         return subj
     if not subj.revision_inferred and not Subject.parse(f"[{subj.prefixes[0]}]").revision_inferred:
         return subj
-    return replace(subj, revision=covers[parent].revision, revision_inferred=False)
+    return replace(subj, revision=covers[parent][1].revision, revision_inferred=False)
 
 
 def _replace_points(patches: list[Message]) -> list[Message]:
     """By counter; "[PATCH v5.1 10/12]" (a point revision) replaces patch 10 of v5.
     The same counter twice without a higher point (a mistake) keeps both."""
     out: list[Message] = []
+    at: dict[int, int] = {}  # counter -> index in out of its latest patch
     for msg in sorted(patches, key=lambda m: (Subject.parse(m.subject).counter, m.date)):
         subj = Subject.parse(msg.subject)
-        same = [i for i, m in enumerate(out) if subj.counter and Subject.parse(m.subject).counter == subj.counter]
-        if same and subj.point > Subject.parse(out[same[-1]].subject).point:
-            out[same[-1]] = msg
+        i = at.get(subj.counter) if subj.counter else None
+        if i is not None and subj.point > Subject.parse(out[i].subject).point:
+            out[i] = msg
         else:
+            at[subj.counter] = len(out)
             out.append(msg)
     return out
 

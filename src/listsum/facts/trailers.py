@@ -88,7 +88,9 @@ def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
     lines = own_lines(text)
     cut = next((i for i, line in enumerate(lines) if _SCISSORS.match(line)), len(lines))
     lines = lines[:cut]
-    skip = _inline_patch_blocks(lines) | _diff_lines(lines)
+    skip = _inline_patch_blocks(lines)
+    if "diff --git" in text:
+        skip |= _diff_lines(lines)
     out: list[tuple[str, str, bool]] = []
     sender = f"{msg.from_name} <{msg.from_addr}>" if msg.from_name else msg.from_addr
     for i, line in enumerate(lines):
