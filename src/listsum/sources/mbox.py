@@ -122,6 +122,23 @@ def unquote(raw: bytes) -> bytes:
     return raw
 
 
+_FAULT_AROUND = 1 << 16
+
+
+def _drop_pages(data: mmap.mmap, start: int, end: int) -> None:
+    """Unmap the pages just copied out: each page read through the mapping
+    stays in this process's RSS otherwise, and facts read the bodies of half
+    an archive (the kvmarm archive's peak rose by ~140 MB). The file's pages
+    stay in the page cache; a later read maps them again. Whole 64 KiB blocks:
+    Linux maps the pages around a faulting one too (fault_around_bytes)."""
+    first = start - start % _FAULT_AROUND
+    last = min(end + (-end) % _FAULT_AROUND, len(data))
+    try:
+        data.madvise(mmap.MADV_DONTNEED, first, last - first)
+    except (AttributeError, OSError, ValueError):
+        pass  # no madvise on this platform: only the RSS figure suffers
+
+
 def split_mbox(data: bytes, path: str) -> Iterator[tuple[bytes, Origin]]:
     """Yield each message's bytes (From_ line removed, mboxrd unquoted)."""
     for number, (start, end) in enumerate(find_spans(data), 1):
@@ -165,7 +182,11 @@ class MboxData:
             return None
 
     def raw(self, start: int, end: int) -> bytes:
-        return unquote(self.data()[start:end])
+        data = self.data()
+        chunk = data[start:end]
+        if isinstance(data, mmap.mmap):
+            _drop_pages(data, start, end)
+        return unquote(chunk)
 
     def ref(self, start: int, end: int) -> Callable[[], bytes]:
         return partial(self.raw, start, end)
