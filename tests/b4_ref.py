@@ -71,9 +71,8 @@ def trailer_pairs(text: str) -> set[Pair]:
     out = set()
     for name, value in _LINE.findall(head):
         kind = KINDS.get(name.lower())
-        m = _ADDR.search(value)
-        if kind and m:
-            out.add((kind, (m.group(1) or m.group(2)).lower()))
+        if kind and _ADDR.search(value):
+            out.add((kind, _addr(value)))  # "Mark Rutland <mark.rutland@arm.com" (no ">") too
     return out
 
 

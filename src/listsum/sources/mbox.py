@@ -13,6 +13,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import BinaryIO
 
 from listsum.mail.message import Origin
 
@@ -158,6 +159,8 @@ class MboxData:
         self._data: bytes | mmap.mmap | None = data
         self._plain = plain  # an uncompressed copy of the same bytes, mapped instead of gunzipping
         self._plain_size = plain_size
+        self._file: BinaryIO | None = None  # the plain copy, open for pread
+        self._file_tried = False
 
     def use_plain(self, plain: str, size: int) -> None:
         self._plain, self._plain_size = plain, size
@@ -182,11 +185,28 @@ class MboxData:
             return None
 
     def raw(self, start: int, end: int) -> bytes:
+        file = self._opened()
+        if file is not None:  # pread: a copy, no page of the file mapped into this process
+            return unquote(os.pread(file.fileno(), end - start, start))
         data = self.data()
         chunk = data[start:end]
         if isinstance(data, mmap.mmap):
             _drop_pages(data, start, end)
         return unquote(chunk)
+
+    def _opened(self) -> BinaryIO | None:
+        """The plain copy open for reading, when it is whole and nothing is loaded."""
+        if not self._file_tried and self._data is None and self._plain:
+            self._file_tried = True
+            try:
+                file = open(self._plain, "rb", buffering=0)  # noqa: SIM115 - lives with the handle
+            except OSError:
+                return None
+            if os.fstat(file.fileno()).st_size == self._plain_size and self._plain_size:
+                self._file = file
+            else:
+                file.close()
+        return self._file
 
     def ref(self, start: int, end: int) -> Callable[[], bytes]:
         return partial(self.raw, start, end)
