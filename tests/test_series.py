@@ -193,3 +193,16 @@ def test_per_patch_versions_stay_in_their_cover_letters_posting() -> None:
     posts = postings(thread)
     assert [(p.revision, p.cover is not None, len(p.patches)) for p in posts][-1] == (2, True, 10)
     assert [Subject.parse(m.subject).counter for m in posts[-1].patches] == list(range(1, 11))
+
+
+def test_one_posting_split_over_threads_is_one_lineage_entry() -> None:
+    """Outlook rewrote the Message-ID of Manuel Fombuena's "[PATCH 0/5] LED1202 / leds-st1202
+    fixes and improvements" (linux-leds, 2025-01-17), so its patches thread apart: one v1 in
+    the lineage, then his RESEND two weeks later."""
+    from corpus_msgs import leds_read
+
+    threads = build_threads(leds_read().messages)
+    lineage = link_revisions(threads)["20250117234034.670794-1-fombuena@outlook.com"]
+    assert [(r.version, r.resend, r.subject) for r in lineage][:2] == [
+        (1, False, "[PATCH 0/5] LED1202 / leds-st1202 fixes and improvements"),
+        (1, True, "[PATCH RESEND 0/5] LED1202 / leds-st1202 fixes and improvements")]

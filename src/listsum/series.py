@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from listsum.facts.applied import find_applied
 from listsum.facts.trailers import find_trailers
@@ -235,12 +235,32 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     members: dict[int, list[Revision]] = {}
     for i, (thread, post) in enumerate(found):
         members.setdefault(groups.find(i), []).append(_revision(post, thread.id))
+    for lineage in members.values():
+        lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
+        lineage[:] = _one_per_posting(lineage)
     out: dict[str, list[Revision]] = {}
     for i, (thread, _) in enumerate(found):
-        if thread.id not in out:
-            lineage = members[groups.find(i)]
-            lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
-            out[thread.id] = lineage
+        out.setdefault(thread.id, members[groups.find(i)])
+    return out
+
+
+# One sending of a series spread over threads: Outlook rewrote the Message-ID
+# of Manuel Fombuena's "[PATCH 0/5] LED1202 / leds-st1202 fixes and
+# improvements" (linux-leds, 2025-01-17 23:40:26), so its patches, sent a
+# second later, thread apart; both threads are the same v1.
+_SAME_POSTING = timedelta(hours=1)
+
+
+def _one_per_posting(lineage: list[Revision]) -> list[Revision]:
+    """One entry per version: the same (version, RESEND) again within an hour
+    of the entry kept is the same posting in another thread."""
+    out: list[Revision] = []
+    for rev in lineage:
+        kept = out[-1] if out else None
+        if (kept is not None and (kept.version, kept.resend) == (rev.version, rev.resend)
+                and rev.date - kept.date < _SAME_POSTING):
+            continue
+        out.append(rev)
     return out
 
 
