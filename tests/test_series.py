@@ -7,6 +7,7 @@ import pytest
 from conftest import SAMPLES
 
 from corpus_msgs import archive_read, week_read
+from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread, build_threads
 from listsum.report.model import Revision
 from listsum.series import link_revisions, postings, series_facts
@@ -136,3 +137,72 @@ def test_linking_the_archive_is_cheap(archive_threads: dict[str, Thread]) -> Non
     assert time.perf_counter() - start < 5
     assert len(lineage) > 1200
     assert sum(1 for ls in lineage.values() if len(ls) > 1) > 400
+
+
+def _sample(name: str) -> dict[str, Thread]:
+    return {t.id: t for t in build_threads(read_inputs([str(SAMPLES / name)], use_cache=False).messages)}
+
+
+def test_untagged_cover_letter_is_a_series_with_its_version() -> None:
+    """hch-style cover letters: no [PATCH] tag, "v5" at the end, "[PATCH 1/2]" below."""
+    from listsum.facts.kinds import classify
+
+    threads = _sample("series-untagged-cover.mbox")
+    v5 = threads["v5-0@example.org"]
+    posts = postings(v5)
+    assert [(p.revision, p.cover.msgid if p.cover else None, p.expected) for p in posts] == [
+        (5, "v5-0@example.org", 2)]
+    # "[PATCH v5.1 2/2]" replaces patch 2 of v5: still two patches.
+    assert [m.msgid for m in posts[0].patches] == ["v5-1@example.org", "v5.1-2@example.org"]
+    lineage = link_revisions(list(threads.values()))[v5.id]
+    # One entry per version, each the cover letter, not three copies of the first patch.
+    assert [(r.version, r.thread_id, r.subject) for r in lineage] == [
+        (v, f"v{v}-0@example.org", f"re-enable IOCB_NOWAIT writes to files v{v}") for v in (4, 5, 6)]
+    facts = series_facts(v5, lineage)
+    assert facts is not None
+    assert (facts.version, facts.patches, facts.expected, facts.has_cover) == (5, 2, 2, True)
+    assert classify(v5, facts) == "patch"
+
+
+def test_untagged_root_with_a_lone_patch_reply_stays_a_discussion(archive_threads: dict[str, Thread]) -> None:
+    """Oliver's "KVM/arm64: Guest ABI changes do not appear rollback-safe" (kvmarm 2021) has
+    his own "[RFC PATCH] KVM: arm64: Allow VMMs to opt-out of KVM_CAP_PTP" as a reply:
+    a discussion with a patch in it, not a cover letter."""
+    from listsum.facts.kinds import classify
+
+    thread = archive_threads["YSVhV+UIMY12u2PW@google.com"]
+    posts = postings(thread)
+    assert [(p.cover, len(p.patches)) for p in posts] == [(None, 1)]
+    assert classify(thread, series_facts(thread, [])) == "discussion"
+
+
+def test_unversioned_patches_take_their_cover_letters_version(archive_threads: dict[str, Thread]) -> None:
+    """Jianyong Wu's "[RFC PATCH v10 0/9] Enable ptp_kvm for arm/arm64" sent "[RFC PATCH 1/9]"...:
+    one v10 posting of 9 patches, as b4 reads it, not a v1 of 9 and an empty v10."""
+    posts = postings(archive_threads["20200210084906.24870-1-jianyong.wu@arm.com"])
+    assert [(p.revision, p.cover is not None, len(p.patches)) for p in posts] == [(10, True, 9)]
+
+
+def test_per_patch_versions_stay_in_their_cover_letters_posting() -> None:
+    """Arnd's "[PATCH v2 00/10] gpiolib: fence off legacy interfaces" (linux-leds, 2026-05)
+    tags each patch with its own history: "[PATCH 07/10] [v6 net-next] ...". One posting."""
+    from corpus_msgs import leds_read
+
+    thread = next(t for t in build_threads(leds_read().messages)
+                  if t.id == "20260520183815.2510387-1-arnd@kernel.org")
+    posts = postings(thread)
+    assert [(p.revision, p.cover is not None, len(p.patches)) for p in posts][-1] == (2, True, 10)
+    assert [Subject.parse(m.subject).counter for m in posts[-1].patches] == list(range(1, 11))
+
+
+def test_one_posting_split_over_threads_is_one_lineage_entry() -> None:
+    """Outlook rewrote the Message-ID of Manuel Fombuena's "[PATCH 0/5] LED1202 / leds-st1202
+    fixes and improvements" (linux-leds, 2025-01-17), so its patches thread apart: one v1 in
+    the lineage, then his RESEND two weeks later."""
+    from corpus_msgs import leds_read
+
+    threads = build_threads(leds_read().messages)
+    lineage = link_revisions(threads)["20250117234034.670794-1-fombuena@outlook.com"]
+    assert [(r.version, r.resend, r.subject) for r in lineage][:2] == [
+        (1, False, "[PATCH 0/5] LED1202 / leds-st1202 fixes and improvements"),
+        (1, True, "[PATCH RESEND 0/5] LED1202 / leds-st1202 fixes and improvements")]

@@ -1,5 +1,6 @@
 """Subject.parse: reply markers, bracket tags, revisions, counters, stable
-targets and the normalised title, on real kvmarm subjects (2019-2021)."""
+targets and the normalised title, on real kvmarm subjects (2019-2021) and
+real linux-leds subjects (2025-2026, a second list with other habits)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ CASES = [
      dict(stable="5.10", counter=1, expected=2)),
     ("[PATCH 5.10 1/2] KVM: arm64: foo", dict(stable="5.10", revision=1)),
     # seanjc's half-step revision: the integer part.
-    ("[PATCH v5.5 00/30] KVM: Scalable memslots implementation", dict(revision=5, stable=None, expected=30)),
+    ("[PATCH v5.5 00/30] KVM: Scalable memslots implementation", dict(revision=5, point=5, stable=None, expected=30)),
     # Dan Carpenter forwards robot reports with the list tag first.
     ("[kbuild] Re: [PATCH 1/7] vfio: iommu_type1: Clear added dirty bit when unwind pin",
      dict(reply=True, is_patch=True, counter=1, expected=7, extra=("kbuild",))),
@@ -60,10 +61,58 @@ CASES = [
     ("[Question] Hardware management of stage2 page dirty state", dict(extra=("Question",))),
     ("KVM userspace GICv2 IRQ controller on platform with GICv3",
      dict(title="KVM userspace GICv2 IRQ controller on platform with GICv3", prefixes=())),
+    # A hardware version inside a tagged title is no revision.
+    ("[RFC PATCH v1 15/30] KVM: arm64: COCCI: vgic3_cpu.cocci: reduce scope of vgic v3",
+     dict(is_rfc=True, revision=1, counter=15, title="KVM: arm64: COCCI: vgic3_cpu.cocci: reduce scope of vgic v3")),
+]
+
+# linux-leds, 2025-01 .. 2026-07.
+LEDS_CASES = [
+    ("[PATCH net-next v2 00/11] net: ethtool: make sure __ethtool_get_link_ksettings() is ops-locked",
+     dict(is_patch=True, revision=2, revision_inferred=False, counter=0, expected=11, extra=("net-next",))),
+    ("[PATCH net-next,v2 1/2] net: phy: add LED dimming support",
+     dict(is_patch=True, revision=2, counter=1, expected=2, extra=("net-next",), title="net: phy: add LED dimming support")),
+    ("[PATCH RFC v2 0/2] leds-lp50xx: Support reg to set multi_index.",
+     dict(is_patch=True, is_rfc=True, revision=2, expected=2)),
+    ("[PATCH V9 0/3] leds: pwm: Add optional GPIO enable pin support", dict(revision=9, expected=3)),
+    ("[PATCHv2] leds: qcom-lpg: allocate channels with main struct", dict(is_patch=True, revision=2, expected=0)),
+    ("[PATCH v4 0/6 RESEND] mfd: cpcap: convert documentation to schema and add Mot board support",
+     dict(resend=True, revision=4, counter=0, expected=6)),
+    ("[PATCH RESEND v10 0/3] rust: leds: add led classdev abstractions", dict(resend=True, revision=10, expected=3)),
+    ("[PATCH v1 RESEND 0/5] leds: Add shutdown gpio for is31fl32xx",
+     dict(resend=True, revision=1, revision_inferred=False, expected=5)),
+    ("[PATCH AUTOSEL 6.14 15/19] leds: multicolor: Fix intensity setting while SW blinking",
+     dict(stable="6.14", revision=1, counter=15, expected=19)),
+    ("[RFC RESEND] leds: lp55xx: led-cur property is not properly applied to multi-led",
+     dict(is_patch=False, is_rfc=True, resend=True)),
+    ("[STABLE BACKPORT] leds: leds-cros_ec: Skip LEDs without color components", dict(stable="", is_patch=False)),
+    ("Re: [PATCH v2 0/2] Add Support for LTC3220 18 Channel LED Driver V2",
+     dict(reply=True, revision=2, title="Add Support for LTC3220 18 Channel LED Driver V2")),
+    # Arnd Bergmann numbers each patch's own history in a second tag.
+    ("[PATCH 07/10] [v6 net-next] dt-bindings: net: add st,stlc4560/p54spi binding",
+     dict(counter=7, expected=10, revision=6, prefixes=("PATCH 07/10", "v6 net-next"))),
+    # The robot's build report names a branch, not a patch.
+    ("[lee-leds:for-leds-next 10/12] drivers/leds/leds-lp8860.c:103: warning: Excess struct member",
+     dict(is_patch=False, counter=10, expected=12, extra=("lee-leds:for-leds-next",))),
+]
+
+# Styles of other lists, as the issue quotes them (none in either corpus).
+OTHER_CASES = [
+    # Christoph Hellwig's untagged cover letters (linux-fsdevel): the version ends the title.
+    ("re-enable IOCB_NOWAIT writes to files v5",
+     dict(revision=5, revision_inferred=False, is_patch=False, title="re-enable IOCB_NOWAIT writes to files")),
+    ("Re: re-enable IOCB_NOWAIT writes to files v5", dict(reply=True, revision=5)),
+    ("[PATCHSET v3 0/4] io_uring: foo", dict(is_patch=True, revision=3, expected=4)),
+    ("[PATCHSET] block: bar", dict(is_patch=True, revision=1, revision_inferred=True)),
+    ("[PATCH net-next v3] net: foo", dict(is_patch=True, revision=3, extra=("net-next",))),
+    # A point revision: one patch replacing patch 10 of v5.
+    ("[PATCH v5.1 10/12] mm: foo", dict(revision=5, point=1, counter=10, expected=12)),
+    ("Linux v5.10 boots", dict(revision=1, revision_inferred=True, title="Linux v5.10 boots")),
 ]
 
 
-@pytest.mark.parametrize("text,want", CASES, ids=[c[0][:40] for c in CASES])
+@pytest.mark.parametrize("text,want", CASES + LEDS_CASES + OTHER_CASES,
+                         ids=[c[0][:40] for c in CASES + LEDS_CASES + OTHER_CASES])
 def test_parse_real_subjects(text: str, want: dict[str, object]) -> None:
     subj = Subject.parse(text)
     got = {k: getattr(subj, k) for k in want}

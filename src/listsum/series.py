@@ -17,8 +17,8 @@ three-year archive costs a few seconds at most.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from listsum.facts.applied import find_applied
 from listsum.facts.trailers import find_trailers
@@ -81,27 +81,83 @@ def is_posting(subj: Subject) -> bool:
 
 def postings(thread: Thread) -> list[Posting]:
     """The postings in ``thread``, oldest revision first."""
+    # Replies are no postings: skipping them spares parsing most subjects.
+    sent = [(m, Subject.parse(m.subject)) for m in thread.messages if not starts_as_reply(m.subject)]
+    cover = _untagged_cover(thread, sent)
+    if cover is not None:
+        sent = [(m, cover[1] if m is cover[0] else s) for m, s in sent]
+    covers = {m.msgid: (m.from_addr, s) for m, s in sent if s.is_cover and not s.revision_inferred}
     groups: dict[tuple[object, ...], Posting] = {}
-    for msg in thread.messages:
-        if starts_as_reply(msg.subject):  # not a posting; spares parsing its subject
-            continue
-        subj = Subject.parse(msg.subject)
+    for msg, subj in sent:
         if not is_posting(subj):
             continue
+        subj = _cover_revision(thread, msg, subj, covers)
         key = (subj.revision, subj.resend, subj.stable, subj.is_pull, msg.from_addr)
         post = groups.get(key)
         if post is None:
             post = groups[key] = Posting(subject=subj, author=msg.from_addr)
-        if subj.is_cover and post.cover is None:
+        if subj.is_cover and (post.cover is None or subj.point > post.subject.point):
             post.cover, post.subject = msg, subj
         else:
             post.patches.append(msg)
         post.expected = max(post.expected, subj.expected)
     for post in groups.values():
-        post.patches.sort(key=lambda m: (Subject.parse(m.subject).counter, m.date))
+        post.patches = _replace_points(post.patches)
         if post.cover is None and post.patches:
             post.subject = Subject.parse(post.patches[0].subject)
     return sorted(groups.values(), key=lambda p: (p.revision, p.date))
+
+
+def _untagged_cover(thread: Thread, sent: list[tuple[Message, Subject]]) -> tuple[Message, Subject] | None:
+    """The root as a cover letter when it has no [PATCH] tag but its author's
+    numbered patches answer it: hch's "re-enable IOCB_NOWAIT writes to files v5"
+    with "[PATCH 1/2] ..." below (b4 trusts such a naked cover the same way).
+    Its Subject is read as "[PATCH vN 0/M]"; a lone unnumbered "[RFC PATCH]" in
+    reply to a discussion ("KVM/arm64: Guest ABI changes do not appear
+    rollback-safe", kvmarm 2021) does not make the discussion a cover."""
+    if thread.ghost_root:
+        return None
+    root = next(((m, s) for m, s in sent if m.msgid == thread.id), None)
+    if root is None or root[1].prefixes:
+        return None
+    kids = [s for m, s in sent if thread.parent.get(m.msgid) == thread.id and m.from_addr == root[0].from_addr
+            and is_posting(s) and s.counter > 0]
+    if not kids:
+        return None
+    return root[0], replace(root[1], is_patch=True, is_rfc=kids[0].is_rfc, counter=0,
+                            expected=max(k.expected for k in kids))
+
+
+def _cover_revision(thread: Thread, msg: Message, subj: Subject,
+                    covers: dict[str, tuple[str, Subject]]) -> Subject:
+    """A patch below its author's cover letter whose counter tag names no
+    version takes the cover's (as b4 does): jianyong.wu's "[RFC PATCH v10 0/9]
+    Enable ptp_kvm for arm/arm64" sent "[RFC PATCH 1/9]" ..., and the untagged
+    cover carries the only "v5" of its series. Arnd Bergmann's "[PATCH v2 00/10]
+    gpiolib: fence off legacy interfaces" (linux-leds, 2026) numbers each
+    patch's own history apart, "[PATCH 07/10] [v6 net-next] ...": one posting."""
+    parent = thread.parent.get(msg.msgid)
+    if subj.is_cover or parent not in covers or covers[parent][0] != msg.from_addr:
+        return subj
+    if not subj.revision_inferred and not Subject.parse(f"[{subj.prefixes[0]}]").revision_inferred:
+        return subj
+    return replace(subj, revision=covers[parent][1].revision, revision_inferred=False)
+
+
+def _replace_points(patches: list[Message]) -> list[Message]:
+    """By counter; "[PATCH v5.1 10/12]" (a point revision) replaces patch 10 of v5.
+    The same counter twice without a higher point (a mistake) keeps both."""
+    out: list[Message] = []
+    at: dict[int, int] = {}  # counter -> index in out of its latest patch
+    for msg in sorted(patches, key=lambda m: (Subject.parse(m.subject).counter, m.date)):
+        subj = Subject.parse(msg.subject)
+        i = at.get(subj.counter) if subj.counter else None
+        if i is not None and subj.point > Subject.parse(out[i].subject).point:
+            out[i] = msg
+        else:
+            at[subj.counter] = len(out)
+            out.append(msg)
+    return out
 
 
 def _title_key(post: Posting) -> tuple[str, ...]:
@@ -179,12 +235,32 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     members: dict[int, list[Revision]] = {}
     for i, (thread, post) in enumerate(found):
         members.setdefault(groups.find(i), []).append(_revision(post, thread.id))
+    for lineage in members.values():
+        lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
+        lineage[:] = _one_per_posting(lineage)
     out: dict[str, list[Revision]] = {}
     for i, (thread, _) in enumerate(found):
-        if thread.id not in out:
-            lineage = members[groups.find(i)]
-            lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
-            out[thread.id] = lineage
+        out.setdefault(thread.id, members[groups.find(i)])
+    return out
+
+
+# One sending of a series spread over threads: Outlook rewrote the Message-ID
+# of Manuel Fombuena's "[PATCH 0/5] LED1202 / leds-st1202 fixes and
+# improvements" (linux-leds, 2025-01-17 23:40:26), so its patches, sent a
+# second later, thread apart; both threads are the same v1.
+_SAME_POSTING = timedelta(hours=1)
+
+
+def _one_per_posting(lineage: list[Revision]) -> list[Revision]:
+    """One entry per version: the same (version, RESEND) again within an hour
+    of the entry kept is the same posting in another thread."""
+    out: list[Revision] = []
+    for rev in lineage:
+        kept = out[-1] if out else None
+        if (kept is not None and (kept.version, kept.resend) == (rev.version, rev.resend)
+                and rev.date - kept.date < _SAME_POSTING):
+            continue
+        out.append(rev)
     return out
 
 

@@ -53,9 +53,11 @@ def classify(thread: Thread, series: SeriesFacts | None) -> str:
     if subj.is_rfc:
         # "[RFC PATCH 0/3] kvm/arm: New VMID allocator based on asid", "[RFC v16 0/9] SMMUv3 ...".
         return "rfc"
-    if subj.is_patch or (series is not None and subj.reply):
+    if subj.is_patch or (series is not None and (subj.reply or (series.has_cover and not subj.prefixes))):
         # A fix posted inside a bug report's thread does not make the report a patch;
-        # a thread whose posting is missing ("Re: [PATCH ...]" only) still is one.
+        # a thread whose posting is missing ("Re: [PATCH ...]" only) still is one, and
+        # so is one rooted at an untagged cover letter whose patches carry the tag
+        # (hch's "re-enable IOCB_NOWAIT writes to files v5", series.postings adopts it).
         return "patch"
     return _non_patch(subj, root)
 

@@ -10,6 +10,12 @@ and "kvm: arm64: fix foo." are the same series title.
 Modelled on b4's LoreSubject, smaller: counters are 0 when absent (b4 says
 1/1), and a stable kernel version ("[PATCH 5.10 1/2]", "[PATCH stable
 v4.9 v2]") is never read as a revision.
+
+Other lists' habits: "[PATCHSET v5]" and "[PATCH net-next v3]" (netdev
+trees as tag words), "[PATCH v5.1 10/12]" (a point revision: one patch
+replacing patch 10 of v5; ``point`` is 1), and an untagged cover letter
+with the version at the end ("re-enable IOCB_NOWAIT writes to files v5",
+Christoph Hellwig's style on linux-fsdevel), whose title drops the "v5".
 """
 
 from __future__ import annotations
@@ -24,7 +30,11 @@ _REPLY = re.compile(r"^\s*(?:re|fwd?|aw|sv|antw|wg)\s*(?:\[\d+\])?\s*:\s*", re.I
 _TAG = re.compile(r"^\s*\[([^\[\]]*)\]\s*")
 _OPEN_LOST = re.compile(r"^\s*((?:RFC |RESEND )?PATCH[^\[\]]{0,30})\]\s*")
 _COUNTER = re.compile(r"^(\d{1,4})/(\d{1,4})$")
-_REVISION = re.compile(r"^v(\d{1,3})(?:\.\d+)?$", re.I)  # "v2", "V5", "v5.5" (seanjc's v5.5)
+_REVISION = re.compile(r"^v(\d{1,3})(?:\.(\d+))?$", re.I)  # "v2", "V5", "v5.5" (seanjc's v5.5)
+# "... writes to files v5": a version at the end of an untagged subject. Not
+# "v5.9" (a kernel) and only untagged: "[PATCH 15/30] ... reduce scope of vgic v3"
+# names hardware.
+_TRAILING_REVISION = re.compile(r"^(.*\S)\s+[vV](\d{1,2})$")
 # A kernel version as in "[PATCH 5.10 1/2]" or "[PATCH stable 4.19.y]".
 _KVER = re.compile(r"^v?\d\.\d{1,2}(?:\.y|\.\d+)?$", re.I)
 # "stable-5.4", "for-stable-5.10", "stable-4.{4,9}", "stable-rc" (Naresh's build reports).
@@ -52,6 +62,7 @@ class Subject:
     resend: bool = False
     revision: int = 1
     revision_inferred: bool = True
+    point: int = 0  # 1 of "v5.1": a point revision (5.5 of seanjc's "[PATCH v5.5 00/30]")
     counter: int = 0
     expected: int = 0  # N of "m/N"; 0 when not numbered
     stable: str | None = None  # kernel version ("5.10"), "" when unnamed, None when not stable
@@ -87,6 +98,10 @@ def _parse(s: str) -> Subject:
     full = " ".join(s.split())
     rest, reply, tags = _strip(full)
     fields = _read_words(_words(tags))
+    m = None if tags else _TRAILING_REVISION.match(rest)
+    if m:
+        rest = m.group(1)
+        fields.update(revision=int(m.group(2)), revision_inferred=False)
     return Subject(full=full, title=rest, reply=reply, prefixes=tuple(tags), **fields)  # type: ignore[arg-type]
 
 
@@ -156,6 +171,7 @@ def _read_words(words: list[str]) -> dict[str, object]:
             f["resend"] = True
         elif r and not (stable is not None and "." in w):  # "v4.9" in a stable tag is a kernel
             f["revision"], f["revision_inferred"] = int(r.group(1)), False
+            f["point"] = int(r.group(2) or 0)
         elif not (stable is not None and (_KVER.match(w) or _STABLE_TAG.match(w) or lw in _SEL)):
             extra.append(w)
     f["extra"] = tuple(extra)

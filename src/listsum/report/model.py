@@ -43,6 +43,9 @@ class TrailerFact:
     patch: str  # subject of the patch (or cover letter) it was given to
     message_id: str  # the mail that gave it (provenance)
     date: datetime | None = None
+    # The trailer names someone other than the mail's sender (neither address nor
+    # name match): b4 am reports it as a mismatch and does not apply it.
+    other_sender: bool = False
 
 
 @dataclass
