@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from listsum.facts.applied import find_applied
+from listsum.facts.state import Work, ghost_author, series_state
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
-from listsum.report.model import Revision, SeriesFacts
+from listsum.report.model import Revision, SeriesFacts, Window
 
 # b4 writes "change-id: 20221005-topic-1234abcdef" at the foot of the cover
 # letter (or of a lone patch). Lower case only: Gerrit's "Change-Id: I4a46..."
@@ -188,18 +189,19 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     return out
 
 
-def series_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None) -> SeriesFacts | None:
     """Facts of the newest posting in ``thread``; None when it posts no work.
 
     A thread whose posting is missing from the input (only "Re: [PATCH v3 2/5]"
     replies survive) still gets facts from the reply subject, with 0 patches.
+    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None).
     """
     posts = postings(thread)
     if not posts:
-        return _ghost_facts(thread, lineage)
+        return _ghost_facts(thread, lineage, window)
     post = max(posts, key=lambda p: (p.revision, p.date))
     patches = {m.msgid: m for p in posts for m in p.messages}
-    return SeriesFacts(
+    facts = SeriesFacts(
         version=post.revision,
         patches=len(post.patches),
         expected=post.expected,
@@ -210,13 +212,21 @@ def series_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
         trailers=find_trailers(thread, patches),
         applied=find_applied(thread, set(patches)),
     )
+    work = Work(author=post.author, cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
+                patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
+                older={m.msgid for p in posts if p is not post for m in p.messages})
+    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers)
+    return facts
 
 
-def _ghost_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None) -> SeriesFacts | None:
     subj = Subject.parse(thread.subject)
     if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)):
         return None
-    return SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
-                       resend=subj.resend, lineage=list(lineage),
-                       trailers=find_trailers(thread, {}),
-                       applied=find_applied(thread, set()))
+    facts = SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
+                        resend=subj.resend, lineage=list(lineage),
+                        trailers=find_trailers(thread, {}),
+                        applied=find_applied(thread, set()))
+    work = Work(author=ghost_author(thread), cover=None, patches=[], version=subj.revision, rfc=subj.is_rfc)
+    facts.state, _ = series_state(thread, work, lineage, window, facts.trailers)
+    return facts

@@ -1,0 +1,151 @@
+"""Needs attention: what a maintainer should look at first, each with why and the mail.
+
+Rules (``code``), from the states of facts/state.py, all as of the window's end:
+- changes-requested: a reviewer asked for changes and no newer revision came
+  (waits on the author).
+- nak: a NAK stands (waits on the author).
+- build-failure: a bot reported a build or CI failure against a series that was
+  not superseded (kernel test robot "noticed the following build errors").
+- no-reply: a series nobody but bots answered for ``stale_days`` (default 7) since
+  it was posted (waits on everyone in its To/Cc).
+- unanswered: a bug report or question with no answer (waits on its To/Cc).
+- dropped-trailers: this week's revision no longer names someone who gave a
+  Reviewed-by/Acked-by/Tested-by to the revision before it (waits on the author).
+``for_me`` keeps the entries that wait on one address (``--me``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from email.utils import parseaddr
+
+from listsum.facts import body_text
+from listsum.facts.state import ghost_author
+from listsum.facts.trailers import find_trailers
+from listsum.mail.message import Message
+from listsum.mail.threads import Thread
+from listsum.report.model import Attention, Report, ThreadReport, Window
+from listsum.series import Posting, postings
+
+STALE_DAYS = 7
+ORDER = ("nak", "changes-requested", "build-failure", "dropped-trailers", "unanswered", "no-reply")
+_WORK = ("patch", "rfc", "pull", "stable")
+_GIVEN = ("Reviewed-by", "Acked-by", "Tested-by")
+
+
+def needs_attention(report: Report, threads: Mapping[str, Thread], stale_days: int = STALE_DAYS) -> list[Attention]:
+    """Every entry of the list, most pressing first (by rule, then oldest thread)."""
+    out: list[Attention] = []
+    for tr in report.threads:
+        thread = threads.get(tr.id)
+        if thread is None or tr.state is None:
+            continue
+        out += _entries(tr, thread, threads, report.window, stale_days)
+    rank = {t.id: i for i, t in enumerate(report.threads)}
+    out.sort(key=lambda a: (ORDER.index(a.code) if a.code in ORDER else len(ORDER), rank.get(a.thread_id, 0)))
+    return out
+
+
+def for_me(entries: list[Attention], me: str) -> list[Attention]:
+    """The entries that wait on ``me`` ("Name <addr>" or a bare address)."""
+    addr = (parseaddr(me)[1] or me).strip().lower()
+    return [a for a in entries if addr in a.waits_on]
+
+
+def _entries(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], window: Window,
+             stale_days: int) -> list[Attention]:
+    st = tr.state
+    assert st is not None
+    author = _author(thread)
+    out: list[Attention] = []
+    if st.name == "rejected":
+        out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", [author]))
+    if st.name == "changes-requested":
+        out.append(Attention(tr.id, f"{st.detail}; no new revision yet", list(st.evidence),
+                             "changes-requested", [author]))
+    fails = [f for f in st.flags if f.kind in ("build-failure", "ci-failure")]
+    if fails and st.name not in ("superseded",):
+        out.append(Attention(tr.id, f"{fails[0].kind}: {fails[0].verdict}", [f.message_id for f in fails],
+                             "build-failure", [author]))
+    if st.name == "new":
+        out += _silent(tr, thread, window, stale_days)
+    if tr.series is not None and st.name != "superseded":
+        out += _dropped(tr, thread, threads, window, author)
+    return out
+
+
+def _silent(tr: ThreadReport, thread: Thread, window: Window, stale_days: int) -> list[Attention]:
+    root = thread.messages[0]
+    asked = _addrs(root)
+    if tr.kind in ("bug", "question"):
+        return [Attention(tr.id, f"{tr.kind} without any answer since {root.date:%Y-%m-%d}", [root.msgid],
+                          "unanswered", asked)]
+    if tr.kind not in _WORK or tr.series is None:
+        return []
+    posted = _posted(tr, thread)
+    days = (window.until - posted.date).days
+    if days < stale_days:
+        return []
+    return [Attention(tr.id, f"no reply in {days} days (posted {posted.date:%Y-%m-%d})", [posted.msgid],
+                      "no-reply", _addrs(posted))]
+
+
+def _posted(tr: ThreadReport, thread: Thread) -> Message:
+    by_id = {m.msgid: m for m in thread.messages}
+    ev = tr.state.evidence if tr.state else []
+    return by_id.get(ev[0]) if ev and ev[0] in by_id else thread.messages[0]  # type: ignore[return-value]
+
+
+def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], window: Window,
+             author: str) -> list[Attention]:
+    """A revision posted this week that lost trailers the one before it was given."""
+    s = tr.series
+    assert s is not None
+    posts = postings(thread)
+    if not posts:
+        return []
+    post = max(posts, key=lambda p: (p.revision, p.date))
+    if post.date not in window:
+        return []
+    before = [r for r in s.lineage if r.version < post.revision and r.date < post.date and r.thread_id in threads]
+    if not before:
+        return []
+    prev = max(before, key=lambda r: (r.version, r.date))
+    given = _given(threads[prev.thread_id], post.date)
+    text = "\n".join(body_text(m) for m in post.messages).lower()
+    lost = {addr: (kind, who, mid) for addr, (kind, who, mid) in given.items() if addr not in text}
+    if not lost:
+        return []
+    names = ", ".join(f"{kind} {who}" for kind, who, _ in lost.values())
+    return [Attention(tr.id, f"v{post.revision} dropped trailers given to v{prev.version}: {names}",
+                      [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", [author])]
+
+
+def _given(prev: Thread, before: datetime) -> dict[str, tuple[str, str, str]]:
+    """address -> (kind, person, message id) of trailers given to ``prev``'s newest posting."""
+    posts = postings(prev)
+    if not posts:
+        return {}
+    newest: Posting = max(posts, key=lambda p: (p.revision, p.date))
+    ids = {m.msgid: m for p in posts for m in p.messages}
+    subjects = {m.subject for m in newest.messages}
+    out: dict[str, tuple[str, str, str]] = {}
+    for t in find_trailers(prev, ids):
+        addr = parseaddr(t.person)[1].lower()
+        if t.kind in _GIVEN and t.patch in subjects and addr and (t.date is None or t.date < before):
+            out.setdefault(addr, (t.kind, t.person, t.message_id))
+    return out
+
+
+def _author(thread: Thread) -> str:
+    posts = postings(thread)
+    if posts:
+        return max(posts, key=lambda p: (p.revision, p.date)).author.lower()
+    if thread.ghost_root:
+        return ghost_author(thread)
+    return thread.messages[0].from_addr.lower()
+
+
+def _addrs(msg: Message) -> list[str]:
+    return list(dict.fromkeys(a.lower() for a in (*msg.to, *msg.cc) if a.lower() != msg.from_addr.lower()))
