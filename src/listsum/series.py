@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from listsum.facts.applied import find_applied
-from listsum.facts.state import Work, ghost_author, series_state
+from listsum.facts.state import Author, Work, ghost_author, series_state
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
@@ -212,9 +212,9 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
         trailers=find_trailers(thread, patches),
         applied=find_applied(thread, set(patches)),
     )
-    work = Work(author=post.author, cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
+    work = Work(author=Author.of(post.first.from_name, post.author), cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
                 patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
-                older={m.msgid for p in posts if p is not post for m in p.messages})
+                older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
     facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers)
     return facts
 
@@ -227,6 +227,7 @@ def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None)
                         resend=subj.resend, lineage=list(lineage),
                         trailers=find_trailers(thread, {}),
                         applied=find_applied(thread, set()))
-    work = Work(author=ghost_author(thread), cover=None, patches=[], version=subj.revision, rfc=subj.is_rfc)
+    work = Work(author=Author.of("", ghost_author(thread)), cover=None, patches=[], version=subj.revision, rfc=subj.is_rfc,
+                thread_id=thread.id)
     facts.state, _ = series_state(thread, work, lineage, window, facts.trailers)
     return facts

@@ -43,6 +43,8 @@ _BRANCH_OF = re.compile(r"^\s*to\s+the\s+(?P<b>[^\s,!]+)\s+branch\s+of\s+(?P<rep
 _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
 # patchwork-bot (linux-leds 2026): "This series was applied to netdev/net-next.git (main)".
 _PW_APPLIED = re.compile(r"^This (?:series|patch) was applied to (?P<b>\S+(?:\s+\([^)\s]+\))?)\s*$")
+# Mark Brown's b4 ty (linux-leds 2025): "Applied to\n\n   https://git.kernel.org/.../broonie/sound.git for-next".
+_APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
 # b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
 _COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
@@ -68,12 +70,16 @@ def applied_in(msg: Message) -> AppliedFact | None:
         return None
     lines = own_lines(text)
     for i, line in enumerate(lines):
-        branch = applied_branch(line)
+        branch = applied_branch(line) if not _APPLIED_TO_EOL.match(line) else _next_line(lines, i)
         if branch is not None:
             commits = [m.group(1) for x in lines[i + 1:] if (m := _COMMIT.match(x))]
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
                                branch=branch or None, text=line.strip(), commits=commits)
     return None
+
+
+def _next_line(lines: list[str], i: int) -> str:
+    return next((x.strip() for x in lines[i + 1:i + 4] if x.strip()), "")
 
 
 def applied_branch(line: str) -> str | None:

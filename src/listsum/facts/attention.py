@@ -21,7 +21,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from listsum.facts import body_text
-from listsum.facts.state import ghost_author
+from listsum.facts.state import Author, ghost_author
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -60,14 +60,14 @@ def _entries(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
     author = _author(thread)
     out: list[Attention] = []
     if st.name == "rejected":
-        out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", [author]))
+        out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", author))
     if st.name == "changes-requested":
         out.append(Attention(tr.id, f"{st.detail}; no new revision yet", list(st.evidence),
-                             "changes-requested", [author]))
+                             "changes-requested", author))
     fails = [f for f in st.flags if f.kind in ("build-failure", "ci-failure")]
     if fails and st.name not in ("superseded",):
         out.append(Attention(tr.id, f"{fails[0].kind}: {fails[0].verdict}", [f.message_id for f in fails],
-                             "build-failure", [author]))
+                             "build-failure", author))
     if st.name == "new":
         out += _silent(tr, thread, window, stale_days)
     if tr.series is not None and st.name != "superseded":
@@ -98,7 +98,7 @@ def _posted(tr: ThreadReport, thread: Thread) -> Message:
 
 
 def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], window: Window,
-             author: str) -> list[Attention]:
+             author: list[str]) -> list[Attention]:
     """A revision posted this week that lost trailers the one before it was given."""
     s = tr.series
     assert s is not None
@@ -119,7 +119,7 @@ def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
         return []
     names = ", ".join(f"{kind} {who}" for kind, who, _ in lost.values())
     return [Attention(tr.id, f"v{post.revision} dropped trailers given to v{prev.version}: {names}",
-                      [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", [author])]
+                      [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", author)]
 
 
 def _given(prev: Thread, before: datetime) -> dict[str, tuple[str, str, str]]:
@@ -131,20 +131,26 @@ def _given(prev: Thread, before: datetime) -> dict[str, tuple[str, str, str]]:
     ids = {m.msgid: m for p in posts for m in p.messages}
     subjects = {m.subject for m in newest.messages}
     out: dict[str, tuple[str, str, str]] = {}
+    senders = {m.msgid: m.from_addr.lower() for m in prev.messages}
     for t in find_trailers(prev, ids):
         addr = parseaddr(t.person)[1].lower()
-        if t.kind in _GIVEN and t.patch in subjects and addr and (t.date is None or t.date < before):
+        # Given by the sender themself: not "Acked-by: The Stakeholder <stakeholder@example.org>"
+        # typed as an example by Jean-François Lessard (linux-leds, TM16xx v3).
+        if (t.kind in _GIVEN and t.patch in subjects and addr and addr == senders.get(t.message_id)
+                and (t.date is None or t.date < before)):
             out.setdefault(addr, (t.kind, t.person, t.message_id))
     return out
 
 
-def _author(thread: Thread) -> str:
+def _author(thread: Thread) -> list[str]:
+    """The addresses of whoever posted the work (a b4 relay's decoded too)."""
     posts = postings(thread)
     if posts:
-        return max(posts, key=lambda p: (p.revision, p.date)).author.lower()
+        post = max(posts, key=lambda p: (p.revision, p.date))
+        return list(Author.of(post.first.from_name, post.author).addrs)
     if thread.ghost_root:
-        return ghost_author(thread)
-    return thread.messages[0].from_addr.lower()
+        return [ghost_author(thread)]
+    return [thread.messages[0].from_addr.lower()]
 
 
 def _addrs(msg: Message) -> list[str]:

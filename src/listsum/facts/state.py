@@ -56,6 +56,35 @@ _TY_PATCH = re.compile(r"^\s*\[(\d+)/\d+\]\s")
 MAX_EVIDENCE = 6
 
 
+# b4's web relay sends as "Maud Spierings via B4 Relay <devnull+maudspierings.gocontroll.com@kernel.org>"
+# and the author answers reviews from maudspierings@gocontroll.com (linux-leds, max25014 v2).
+_RELAY = re.compile(r"^devnull\+(?P<enc>[^@]+)@kernel\.org$", re.I)
+_VIA_RELAY = re.compile(r"\s+via\s+B4 Relay\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who posted the work: addresses (a b4 relay's decoded too) and display name."""
+
+    addrs: tuple[str, ...]
+    name: str = ""
+
+    @classmethod
+    def of(cls, name: str, addr: str) -> Author:
+        addr = addr.lower()
+        out = [addr] if addr else []
+        m = _RELAY.match(addr)
+        if m:  # the local part may hold dots too: every split is a candidate
+            enc = m.group("enc")
+            out += [f"{enc[:i]}@{enc[i + 1:]}" for i, c in enumerate(enc) if c == "." and 0 < i < len(enc) - 1]
+        return cls(tuple(out), _VIA_RELAY.sub("", name).strip().lower())
+
+    def wrote(self, msg: Message) -> bool:
+        if msg.from_addr.lower() in self.addrs:
+            return True
+        return bool(self.name) and len(self.name) > 3 and _VIA_RELAY.sub("", msg.from_name).strip().lower() == self.name
+
+
 @dataclass
 class Verdict:
     """What one reply says about the posting it answers."""
@@ -74,8 +103,8 @@ class Verdict:
         return self.msg.from_addr.lower()
 
 
-def reply_verdict(msg: Message, author: str, to_author: bool = True, patch: str = "") -> Verdict | None:
-    """The verdict of reply ``msg`` on the posting of ``author`` (an address); None
+def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: str = "") -> Verdict | None:
+    """The verdict of reply ``msg`` on the posting of ``author``; None
     when it decides nothing (the author's own replies, a bot without a verdict)."""
     if is_bot(msg) or is_bot_mail(msg):
         if is_merge_bot(msg):
@@ -86,7 +115,7 @@ def reply_verdict(msg: Message, author: str, to_author: bool = True, patch: str 
     fact = applied_in(msg)
     if fact is not None:
         return Verdict("applied", "applied", msg, fact.text, applied=fact, counters=_ty_counters(msg))
-    if msg.from_addr.lower() == author.lower():
+    if author.wrote(msg):
         return None
     given = [k for k, _ in reply_trailers(msg)]
     if "NAK" in given:
@@ -110,12 +139,13 @@ def _ty_counters(msg: Message) -> set[int]:
 class Work:
     """The newest posting of a thread, as state.py needs it (series.py builds it)."""
 
-    author: str  # address
+    author: Author
     cover: Message | None
     patches: list[tuple[int, Message]]  # (counter, mail), by counter
     version: int
     rfc: bool = False
     older: set[str] = field(default_factory=set)  # msgids of earlier postings in the thread
+    thread_id: str = ""
 
     @property
     def ids(self) -> set[str]:
@@ -147,7 +177,7 @@ def _collect(thread: Thread, work: Work, until: datetime) -> _Seen:
         if target in work.older:
             continue  # about an earlier revision in this thread
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
-        to_author = parent is not None and parent.from_addr.lower() == work.author.lower()
+        to_author = parent is not None and work.author.wrote(parent)
         v = reply_verdict(msg, work.author, to_author, subjects.get(target or "", thread.subject))
         if v is None:
             continue
@@ -183,10 +213,11 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     applied = [v for v in verdicts if v.name == "applied"]
     if applied:
         return _applied_state(applied)
-    newer = [r for r in lineage if r.version > work.version and r.date < until]
+    newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
     if newer:
         last = max(newer, key=lambda r: (r.version, r.date))
-        return State("superseded", [last.thread_id], f"superseded by v{last.version}", superseded_by=last.thread_id)
+        return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else ""),
+                     superseded_by=last.thread_id)
     naks = [v for v in verdicts if v.name == "rejected"]
     if naks:
         return State("rejected", _ids(naks), "NAK by " + _names(naks))
@@ -202,6 +233,14 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
         return State("under-review", _ids(comments), "comments from " + _names(comments))
     first = work.first
     return State("new", [first.msgid] if first else [], "no reply yet")
+
+
+def _resent(r: Revision, work: Work) -> bool:
+    """A RESEND of this version in another, later thread: Nam Tran's "[PATCH v13 RESEND
+    0/4] leds: add new LED driver for TI LP5812" (linux-leds, 2025-08) closes the v13."""
+    first = work.first
+    return (r.version == work.version and r.resend and r.thread_id != work.thread_id
+            and first is not None and r.date > first.date)
 
 
 def _open_requests(now: list[tuple[Verdict, str | None]]) -> list[Verdict]:
@@ -240,7 +279,7 @@ def _later_lines(later: list[tuple[Verdict, str | None]], work: Work, lineage: S
         text = what.format(who=v.msg.sender, name=v.name, flag=f"{v.flag.kind}: {v.flag.verdict}" if v.flag else "")
         lines.append(f"later: {text} ({v.msg.date:%Y-%m-%d}, <{v.msg.msgid}>)")
     for r in lineage:
-        if r.version > work.version and r.date >= until:
+        if r.date >= until and (r.version > work.version or _resent(r, work)):
             lines.append(f"later: v{r.version} posted ({r.date:%Y-%m-%d}, <{r.thread_id}>)")
     return lines
 
@@ -285,8 +324,9 @@ def ghost_author(thread: Thread) -> str:
 def thread_state(thread: Thread, window: Window | None) -> State:
     """new / answered for a thread that posts no work: did anyone but the opener reply?"""
     until = window.until if window is not None else _END_OF_TIME
-    opener = thread.messages[0].from_addr.lower()
-    answers = [m for m in thread.messages[1:] if m.from_addr.lower() != opener and not is_bot(m)]
+    first = thread.messages[0]
+    opener = Author.of(first.from_name, first.from_addr)
+    answers = [m for m in thread.messages[1:] if not opener.wrote(m) and not is_bot(m)]
     now = [m for m in answers if m.date < until]
     later = [f"later: answer from {m.sender} ({m.date:%Y-%m-%d}, <{m.msgid}>)" for m in answers if m.date >= until]
     if now:
