@@ -81,6 +81,21 @@ EN: dict[str, str] = {
     "state.acked": "acked",
     "state.tested": "tested",
     "state.pending": "no review yet",
+    "state.new": "new, no reply yet",
+    "state.under-review": "under review",
+    "state.changes-requested": "changes requested",
+    "state.superseded": "superseded",
+    "state.rejected": "rejected (NAK)",
+    "state.answered": "answered",
+    "state": "State",
+    "rfc_flag": "RFC",
+    "attention": "Needs attention",
+    "attention_for": "Needs attention for {name}",
+    "applied_week": "Applied this week",
+    "new_series": "New series",
+    "nothing": "nothing",
+    "flag": "Bot",
+    "mail": "mail",
 }
 
 ZH: dict[str, str] = {
@@ -155,6 +170,21 @@ ZH: dict[str, str] = {
     "state.acked": "已确认 (Acked)",
     "state.tested": "已测试",
     "state.pending": "尚无审阅",
+    "state.new": "新，尚无回复",
+    "state.under-review": "审阅中",
+    "state.changes-requested": "要求修改",
+    "state.superseded": "已被新版本取代",
+    "state.rejected": "被拒绝 (NAK)",
+    "state.answered": "已回复",
+    "state": "状态",
+    "rfc_flag": "RFC",
+    "attention": "需要关注",
+    "attention_for": "需要 {name} 关注",
+    "applied_week": "本周已合入",
+    "new_series": "新补丁系列",
+    "nothing": "无",
+    "flag": "机器人",
+    "mail": "邮件",
 }
 
 _TABLES = {"en": EN, "zh": ZH}
