@@ -13,6 +13,7 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
   should also be checked" -- "should" after a subject or before be/also/...,
   not a quoted "should never happen"
 - prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not"
+- imperative: "Drop unused labels.", "Remove the superfluous tab." (linux-leds reviews)
 - question: a line of three words or more ending in "?" (so "// KVM_CAP_SYNC_MMU?",
   code, is not one), only in a reply to the author's own mail (a question
   between reviewers asks the author nothing)
@@ -30,6 +31,11 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bshould\s+(?:be|also|probably|just|rather|use|really)\b", re.I)),
     ("prefer", re.compile(r"\bI(?:'d| would)\s+(?:rather|prefer|suggest)\b|\bI suggest\b|^\s*nit:|\bwhy not\b",
                           re.I)),
+    # linux-leds reviewers write bare imperatives: "Drop unused labels." (Rob Herring),
+    # "Remove the superfluous tab.", "Use MFD_CELL_OF()" (Lee Jones), "Drop the cast." (Krzysztof
+    # Kozlowski). Capitalised verb opening the line; "Use of ..." is a noun.
+    ("imperative", re.compile(r"^\s*(?:Drop|Remove|Rename|Move|Split|Squash|Document|Use|Add|Fix|Keep|Avoid|"
+                              r"Replace|Merge)\s+(?!of\b)\S")),
 )
 
 

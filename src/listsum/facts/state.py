@@ -204,7 +204,11 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     state.rfc = work.rfc
     state.flags = [v.flag for v, _ in seen.now if v.flag is not None]
     state.later = _later_lines(seen.later, work, lineage, until)
-    return state, _patch_states(seen.now, work, trailers, until)
+    # A robot's "kindly add Reported-by: kernel test robot" is a flag, never a trailer.
+    bots = {m.msgid for m in thread.messages if is_bot(m)} | {v.msg.msgid for v, _ in seen.now + seen.later
+                                                             if v.rule == "bot"}
+    given = [t for t in trailers if t.message_id not in bots]
+    return state, _patch_states(seen.now, work, given, until)
 
 
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
