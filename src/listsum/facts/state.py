@@ -208,7 +208,7 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     bots = {m.msgid for m in thread.messages if is_bot(m)} | {v.msg.msgid for v, _ in seen.now + seen.later
                                                              if v.rule == "bot"}
     given = [t for t in trailers if t.message_id not in bots]
-    return state, _patch_states(seen.now, work, given, until)
+    return state, _patch_states(seen.now, work, given, lineage, until)
 
 
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
@@ -289,13 +289,13 @@ def _later_lines(later: list[tuple[Verdict, str | None]], work: Work, lineage: S
 
 
 def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: Sequence[TrailerFact],
-                  until: datetime) -> list[PatchState]:
+                  lineage: Sequence[Revision], until: datetime) -> list[PatchState]:
     out = []
     cover_subject = work.cover.subject if work.cover else None
     for counter, msg in work.patches:
         mine = [(v, w) for v, w in now if w is None or w == msg.msgid]
         mine = [(v, w) for v, w in mine if not (v.name == "applied" and v.counters and counter not in v.counters)]
-        st = _decide(mine, work, (), until)
+        st = _decide(mine, work, lineage, until)
         st.rfc = work.rfc
         st.flags = [v.flag for v, _ in mine if v.flag is not None]
         given = [t for t in trailers if t.patch in (msg.subject, cover_subject)
