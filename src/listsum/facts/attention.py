@@ -81,8 +81,8 @@ def _silent(tr: ThreadReport, thread: Thread, window: Window, stale_days: int) -
     if tr.kind in ("bug", "question"):
         return [Attention(tr.id, f"{tr.kind} without any answer since {root.date:%Y-%m-%d}", [root.msgid],
                           "unanswered", asked)]
-    if tr.kind not in _WORK or tr.series is None:
-        return []
+    if tr.kind not in _WORK or tr.series is None or not tr.series.patches:
+        return []  # a posting outside the input ("Re: [PATCH v7 15/15]" only): its age is unknown
     posted = _posted(tr, thread)
     days = (window.until - posted.date).days
     if days < stale_days:

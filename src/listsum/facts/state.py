@@ -329,8 +329,13 @@ def thread_state(thread: Thread, window: Window | None) -> State:
     """new / answered for a thread that posts no work: did anyone but the opener reply?"""
     until = window.until if window is not None else _END_OF_TIME
     first = thread.messages[0]
-    opener = Author.of(first.from_name, first.from_addr)
-    answers = [m for m in thread.messages[1:] if not opener.wrote(m) and not is_bot(m)]
+    if thread.ghost_root:
+        # The opening mail is outside the input: tglx's "Re: [syzbot] [kernel?] BUG: soft lockup
+        # in tmigr_handle_remote" (linux-leds, 2025-12) answers a report we do not have.
+        opener, replies = Author.of("", ghost_author(thread)), thread.messages
+    else:
+        opener, replies = Author.of(first.from_name, first.from_addr), thread.messages[1:]
+    answers = [m for m in replies if not opener.wrote(m) and not is_bot(m)]
     now = [m for m in answers if m.date < until]
     later = [f"later: answer from {m.sender} ({m.date:%Y-%m-%d}, <{m.msgid}>)" for m in answers if m.date >= until]
     if now:
