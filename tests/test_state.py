@@ -219,3 +219,34 @@ def test_mail_after_the_window_is_later_not_state() -> None:
     # The whole week: superseded, nothing later.
     full = _states(week_read(), WEEK_WINDOW, ["20211004090328.540941-1-qperret@google.com"])
     assert full["20211004090328.540941-1-qperret@google.com"].later == []
+
+
+def _mail(msgid: str, subject: str, name: str, addr: str, day: int, text: str, parent: str | None = None) -> Message:
+    return Message(msgid=msgid, subject=subject, from_name=name, from_addr=addr,
+                   date=datetime(2022, 4, day, tzinfo=UTC), in_reply_to=parent,
+                   references=(parent,) if parent else (), origin=Origin("t", day), text_memo=text)
+
+
+def test_of_two_applied_notices_the_branch_is_kept() -> None:
+    """A bare "Applied, thanks" and Catalin's line with its branch, on one series."""
+    cover = _mail("c@x", "[PATCH v3 0/2] arm64/sme: Initial support", "Mark Brown", "broonie@kernel.org", 1, "cover")
+    p1 = _mail("p1@x", "[PATCH v3 1/2] arm64/sme: one", "Mark Brown", "broonie@kernel.org", 1, "patch", "c@x")
+    bare = _mail("a1@x", "Re: [PATCH v3 0/2] arm64/sme: Initial support", "Catalin Marinas",
+                 "catalin.marinas@arm.com", 3, "Applied, thanks.\n", "c@x")
+    named = _mail("a2@x", "Re: [PATCH v3 0/2] arm64/sme: Initial support", "Catalin Marinas",
+                  "catalin.marinas@arm.com", 4, "I queued patches 3-27 on the arm64 for-next/sme.\n", "a1@x")
+    [thread] = build_threads([cover, p1, bare, named])
+    facts = series_facts(thread, [])
+    assert facts is not None and facts.state is not None
+    assert (facts.state.name, facts.state.evidence) == ("applied", ["a1@x", "a2@x"])
+    assert facts.state.detail == "applied by Catalin Marinas to arm64 for-next/sme"
+
+
+def test_two_trees_took_parts_of_one_series() -> None:
+    """gpiolib (linux-leds): Mark Brown took 2 patches in August, Lee Jones more in September."""
+    autumn = Window(datetime(2025, 8, 1, tzinfo=UTC), datetime(2025, 10, 1, tzinfo=UTC))
+    gp = _states(leds_read(), autumn, ["20250808151822.536879-1-arnd@kernel.org"])["20250808151822.536879-1-arnd@kernel.org"]
+    assert gp.evidence == ["175501582810.192378.6304989017593161369.b4-ty@kernel.org",
+                           "175681776381.2341743.17892612215782644085.b4-ty@kernel.org"]
+    assert gp.detail.startswith("applied by Mark Brown to https://git.kernel.org/pub/scm/linux/kernel/git/broonie/"
+                                "sound.git for-next; by Lee Jones (commit ")

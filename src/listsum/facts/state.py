@@ -262,9 +262,12 @@ def _open_requests(now: list[tuple[Verdict, str | None]]) -> list[Verdict]:
 
 def _applied_state(applied: list[Verdict]) -> State:
     # Of two notices keep every branch named: "I queued patches 3-27 on the arm64
-    # for-next/sme" beside a bare "Applied, thanks" must not lose its branch.
+    # for-next/sme" beside a bare "Applied, thanks" must not lose its branch. A bare notice
+    # stays when someone else wrote it: gpiolib's patches went to Mark Brown's sound tree
+    # and, a month later, Lee Jones' (linux-leds, 2025-08/09).
     facts = [v.applied for v in applied if v.applied is not None]
-    named = [f for f in facts if f.branch] or facts
+    with_branch = {f.by for f in facts if f.branch}
+    named = [f for f in facts if f.branch or f.by not in with_branch]
     parts = list(dict.fromkeys(f"by {f.by}" + (f" to {f.branch}" if f.branch else "") for f in named))
     commits = [c for f in facts for c in f.commits]
     detail = "applied " + "; ".join(parts)
