@@ -39,6 +39,11 @@ VERDICTS = [
      "changes-requested", "change-request", {"line": "I'd prefer we avoid maintaining two implementations of the same"}),
     ("week", "87bl45ru66.wl-maz@kernel.org", "qperret@google.com", "changes-requested", "change-request", {}),
     ("week", "20211005113040.GA29208@willie-the-truck", "qperret@google.com", "under-review", "comment", {}),
+    # Drew on Oliver's PSCI 10/11: "Please do\nthis refactoring ... in the next revision" + Reviewed-by.
+    ("week", "20211005134539.s7kzhqlg2pykfcam@gator.home", "oupton@google.com",
+     "changes-requested", "trailer-with-respin", {}),
+    ("week", "20211005134930.dxej2lgcjklzouw7@gator.home", "oupton@google.com", "changes-requested",
+     "change-request", {"line": "How about only guarding the new tests with this, so we can still do the"}),
     # kvmarm archive 2019-2021
     ("archive", "20200526125634.GG1363@C02TD0UTHF1T.local", "gshan@redhat.com", "rejected", "nak", {}),
     ("archive", "202006260902.snscFOg0%lkp@intel.com", "alexandru.elisei@arm.com",  # "kindly add Reported-by"
@@ -250,3 +255,27 @@ def test_two_trees_took_parts_of_one_series() -> None:
                            "175681776381.2341743.17892612215782644085.b4-ty@kernel.org"]
     assert gp.detail.startswith("applied by Mark Brown to https://git.kernel.org/pub/scm/linux/kernel/git/broonie/"
                                 "sound.git for-next; by Lee Jones (commit ")
+
+
+def test_replies_to_a_posting_outside_the_input_see_its_later_revisions() -> None:
+    """Ricardo's v3 01/10 and Marc's 2/5 (retitled "KVM: arm64: vgic-v3: Work around ..." in
+    v2, his 3/5 kept its title): only replies are in the week, v4 and v2 were posted in it."""
+    ids = ["20210928184803.2496885-1-ricarkol@google.com", "20210924082542.2766170-1-maz@kernel.org"]
+    st = _states(week_read(), WEEK_WINDOW, ids)
+    assert (st[ids[0]].name, st[ids[0]].superseded_by) == ("superseded", "20211005011921.437353-1-ricarkol@google.com")
+    assert (st[ids[1]].name, st[ids[1]].detail) == ("superseded", "superseded by v2")
+
+
+def test_a_subset_applied_then_respun_is_superseded() -> None:
+    """ov9282 v5 (linux-leds): Lee Jones took only [03/10] (b4 ty "(subset)"), the rest came
+    back as v6. The series is superseded; patch 3 alone is applied."""
+    tid = "20250617-ov9282-flash-strobe-v5-0-9762da74d065@linux.dev"
+    threads = _threads_of("leds")
+    thread = next(t for t in threads if t.id == tid)
+    from listsum.series import link_revisions
+
+    facts = series_facts(thread, link_revisions(threads)[tid], LEDS_AUGUST)
+    assert facts is not None and facts.state is not None
+    assert facts.state.name == "superseded" and facts.state.detail.endswith("; patch 3 applied before")
+    applied = [p.counter for p in facts.patch_states if p.state.name == "applied"]
+    assert applied == [3]

@@ -231,3 +231,47 @@ def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None)
                 thread_id=thread.id)
     facts.state, _ = series_state(thread, work, lineage, window, facts.trailers)
     return facts
+
+
+def link_orphans(threads: list[Thread], lineage: dict[str, list[Revision]]) -> dict[str, list[Revision]]:
+    """Lineages ``link_revisions`` cannot see, found by patch title (same author):
+
+    - a thread whose posting is outside the input ("Re: [PATCH v3 01/10] kvm: arm64: vgic:
+      Introduce vgic_check_iorange", kvmarm week of 2021-10-04) gets the lineage of the
+      posting that carries that title as a patch, so its v4 supersedes it;
+    - a lone patch whose title comes back as one patch of a later, larger revision (Heiko's
+      "[PATCH] leds: qnap-mcu: add support for the red and green status leds" and its
+      "[PATCH v2 2/2]", linux-leds 2025-08) joins that revision's lineage.
+    Returns only the threads it changed.
+    """
+    index: dict[str, list[tuple[Thread, Posting]]] = {}
+    for t in threads:
+        for post in postings(t):
+            for m in post.messages:
+                index.setdefault(Subject.parse(m.subject).normalised, []).append((t, post))
+    out: dict[str, list[Revision]] = {}
+    for t in threads:
+        posts = postings(t)
+        if not posts and t.ghost_root:
+            # Every patch the replies name: Marc's 2/5 was retitled in v2 ("KVM: arm64: vgic-v3:
+            # Work around ..."), his 3/5 kept its title.
+            subjects = {s.normalised: s for s in (Subject.parse(m.subject) for m in t.messages)}
+            author = set(Author.of("", ghost_author(t)).addrs)
+            later = [(c, p) for key, subj in subjects.items() for c, p in index.get(key, [])
+                     if p.revision > subj.revision and (not author or p.author.lower() in author)]
+            if later:
+                out[t.id] = _merged(lineage.get(later[0][0].id, []))
+        elif len(posts) == 1 and posts[0].cover is None and len(posts[0].patches) == 1:
+            lone = posts[0]
+            later = [(c, p) for c, p in index.get(lone.subject.normalised, [])
+                     if c.id != t.id and p.author == lone.author and p.revision > lone.revision and p.date > lone.date]
+            if later and not any(r.version > lone.revision for r in lineage.get(t.id, [])):
+                other = later[0][0].id
+                both = _merged(lineage.get(t.id, []) + lineage.get(other, []))
+                out[t.id] = out[other] = both
+    return out
+
+
+def _merged(revs: list[Revision]) -> list[Revision]:
+    seen = {(r.thread_id, r.version, r.resend): r for r in revs}
+    return sorted(seen.values(), key=lambda r: (r.version, r.date, r.thread_id))

@@ -16,6 +16,7 @@ Rules (``code``), from the states of facts/state.py, all as of the window's end:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parseaddr
@@ -26,12 +27,15 @@ from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.model import Attention, Report, ThreadReport, Window
+from listsum.mail.subject import Subject
 from listsum.series import Posting, postings
 
 STALE_DAYS = 7
 ORDER = ("nak", "changes-requested", "build-failure", "dropped-trailers", "unanswered", "no-reply")
 _WORK = ("patch", "rfc", "pull", "stable")
 _GIVEN = ("Reviewed-by", "Acked-by", "Tested-by")
+_CARRIED = re.compile(r"^(Reviewed|Acked|Tested)-by:\s*(.*<([^<>\s]+@[^<>\s]+)>)\s*$")
+_SIGNED = re.compile(r"^(Signed-off)-by:\s*(.*<([^<>\s]+@[^<>\s]+)>)\s*$")
 
 
 def needs_attention(report: Report, threads: Mapping[str, Thread], stale_days: int = STALE_DAYS) -> list[Attention]:
@@ -70,6 +74,8 @@ def _entries(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
                              "build-failure", author))
     if st.name == "new":
         out += _silent(tr, thread, window, stale_days)
+    if st.name == "answered" and tr.kind in ("bug", "question"):
+        out += _follow_up(tr, thread, window)
     if tr.series is not None and st.name != "superseded":
         out += _dropped(tr, thread, threads, window, author)
     return out
@@ -81,14 +87,29 @@ def _silent(tr: ThreadReport, thread: Thread, window: Window, stale_days: int) -
     if tr.kind in ("bug", "question"):
         return [Attention(tr.id, f"{tr.kind} without any answer since {root.date:%Y-%m-%d}", [root.msgid],
                           "unanswered", asked)]
-    if tr.kind not in _WORK or tr.series is None or not tr.series.patches:
-        return []  # a posting outside the input ("Re: [PATCH v7 15/15]" only): its age is unknown
+    if tr.kind not in _WORK or tr.kind == "stable" or tr.series is None or not tr.series.patches:
+        # A posting outside the input ("Re: [PATCH v7 15/15]" only) has no known age; Sasha's
+        # AUTOSEL backports ask for no reply ("[PATCH AUTOSEL 6.16-5.10] leds: ...").
+        return []
     posted = _posted(tr, thread)
     days = (window.until - posted.date).days
     if days < stale_days:
         return []
     return [Attention(tr.id, f"no reply in {days} days (posted {posted.date:%Y-%m-%d})", [posted.msgid],
                       "no-reply", _addrs(posted))]
+
+
+def _follow_up(tr: ThreadReport, thread: Thread, window: Window) -> list[Attention]:
+    """The asker wrote last and nobody answered that: Lukas Jünger's last follow-up on
+    "KVM userspace GICv2 IRQ controller on platform with GICv3" (vgic_v3_enable() never
+    called, no JTAG; kvmarm 2021-10-08) got no reply by the week's end."""
+    before = [m for m in thread.messages if m.date < window.until]
+    opener = thread.messages[0].from_addr.lower()
+    if thread.ghost_root or len(before) < 2 or before[-1].from_addr.lower() != opener:
+        return []
+    last = before[-1]
+    return [Attention(tr.id, f"the {tr.kind}'s follow-up of {last.date:%Y-%m-%d} got no reply", [last.msgid],
+                      "unanswered", _addrs(last))]
 
 
 def _posted(tr: ThreadReport, thread: Thread) -> Message:
@@ -99,7 +120,8 @@ def _posted(tr: ThreadReport, thread: Thread) -> Message:
 
 def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], window: Window,
              author: list[str]) -> list[Attention]:
-    """A revision posted this week that lost trailers the one before it was given."""
+    """A revision posted this week whose patches no longer carry a trailer the revision
+    before it was given (in a reply) or carried (in its own patches), patch by patch."""
     s = tr.series
     assert s is not None
     posts = postings(thread)
@@ -112,9 +134,12 @@ def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
     if not before:
         return []
     prev = max(before, key=lambda r: (r.version, r.date))
-    given = _given(threads[prev.thread_id], post.date)
-    text = "\n".join(body_text(m) for m in post.messages).lower()
-    lost = {addr: (kind, who, mid) for addr, (kind, who, mid) in given.items() if addr not in text}
+    carried = _carried(post)
+    lost: dict[str, tuple[str, str, str]] = {}
+    for (addr, key), found in _given(threads[prev.thread_id], post.date).items():
+        # A patch dropped or retitled in the new revision: nothing to compare with.
+        if key in carried and addr not in carried[key]:
+            lost.setdefault(addr, found)
     if not lost:
         return []
     names = ", ".join(f"{kind} {who}" for kind, who, _ in lost.values())
@@ -122,23 +147,44 @@ def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
                       [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", author)]
 
 
-def _given(prev: Thread, before: datetime) -> dict[str, tuple[str, str, str]]:
-    """address -> (kind, person, message id) of trailers given to ``prev``'s newest posting."""
+def _carried(post: Posting) -> dict[str, set[str]]:
+    """Patch title -> addresses its trailer lines name; "*" -> any patch's (for the cover)."""
+    out: dict[str, set[str]] = {"*": set()}
+    for m in post.patches:
+        # Signed-off-by too: Will's own "Acked-by" on Marc's patch in v2 became his
+        # Signed-off-by when he posted v3 (pKVM hypercalls, 2021-10-08).
+        addrs = {c.group(3).lower() for line in body_text(m).split("\n---", 1)[0].splitlines()
+                 if (c := _CARRIED.match(line) or _SIGNED.match(line))}
+        out.setdefault(Subject.parse(m.subject).normalised, set()).update(addrs)
+        out["*"].update(addrs)
+    return out
+
+
+def _given(prev: Thread, before: datetime) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(address, patch title or "*" for the cover) -> (kind, person, message id) of the
+    trailers ``prev``'s newest posting was given in replies or carried in its patches."""
     posts = postings(prev)
     if not posts:
         return {}
     newest: Posting = max(posts, key=lambda p: (p.revision, p.date))
     ids = {m.msgid: m for p in posts for m in p.messages}
-    subjects = {m.subject for m in newest.messages}
-    out: dict[str, tuple[str, str, str]] = {}
+    keys = {m.subject: "*" if m is newest.cover else Subject.parse(m.subject).normalised for m in newest.messages}
+    out: dict[tuple[str, str], tuple[str, str, str]] = {}
+    # Carried in the previous revision's own patches: Will's pKVM hypercalls v2 carried
+    # "Reviewed-by: Quentin Perret" on two patches, and v3 of the week of 2021-10-04 lost it.
+    for m in newest.patches:
+        for line in body_text(m).split("\n---", 1)[0].splitlines():
+            c = _CARRIED.match(line)
+            if c:
+                out.setdefault((c.group(3).lower(), keys[m.subject]), (f"{c.group(1)}-by", c.group(2).strip(), m.msgid))
     senders = {m.msgid: m.from_addr.lower() for m in prev.messages}
     for t in find_trailers(prev, ids):
         addr = parseaddr(t.person)[1].lower()
         # Given by the sender themself: not "Acked-by: The Stakeholder <stakeholder@example.org>"
         # typed as an example by Jean-François Lessard (linux-leds, TM16xx v3).
-        if (t.kind in _GIVEN and t.patch in subjects and addr and addr == senders.get(t.message_id)
+        if (t.kind in _GIVEN and t.patch in keys and addr and addr == senders.get(t.message_id)
                 and (t.date is None or t.date < before)):
-            out.setdefault(addr, (t.kind, t.person, t.message_id))
+            out.setdefault((addr, keys[t.patch]), (t.kind, t.person, t.message_id))
     return out
 
 

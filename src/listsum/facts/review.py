@@ -12,7 +12,7 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
 - should: "we should keep vms->highmem here", "^ should be 1", "The address
   should also be checked" -- "should" after a subject or before be/also/...,
   not a quoted "should never happen"
-- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not"
+- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not", "How about only guarding ..."
 - imperative: "Drop unused labels.", "Remove the superfluous tab." (linux-leds reviews)
 - question: a line of three words or more ending in "?" (so "// KVM_CAP_SYNC_MMU?",
   code, is not one), only in a reply to the author's own mail (a question
@@ -29,8 +29,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("can-you", re.compile(r"\b(?:can|could|would)\s+(?:you|we)\b(?!\s+(?:tell|see)\b)|\bwould you mind\b", re.I)),
     ("should", re.compile(r"\b(?:this|that|it|you|we|which|these|there|they)\s+should\b(?!\s+never\b)"
                           r"|\bshould\s+(?:be|also|probably|just|rather|use|really)\b", re.I)),
-    ("prefer", re.compile(r"\bI(?:'d| would)\s+(?:rather|prefer|suggest)\b|\bI suggest\b|^\s*nit:|\bwhy not\b",
-                          re.I)),
+    # "How about only guarding the new tests with this, so we can still do the cpu_on test
+    # when this feature isn't present?" (Drew on Oliver's PSCI 11/11, week of 2021-10-04).
+    ("prefer", re.compile(r"\bI(?:'d| would)\s+(?:rather|prefer|suggest)\b|\bI suggest\b|^\s*nit:|\bwhy not\b|"
+                          r"\bhow about\b", re.I)),
     # linux-leds reviewers write bare imperatives: "Drop unused labels." (Rob Herring),
     # "Remove the superfluous tab.", "Use MFD_CELL_OF()" (Lee Jones), "Drop the cast." (Krzysztof
     # Kozlowski). Capitalised verb opening the line; "Use of ..." is a noun.

@@ -19,13 +19,17 @@ each named after the real mail that needs it:
 - trailer: a Reviewed-by / Acked-by / Tested-by the sender gives ("Reviewed-by: Andrew
   Jones" on Ricardo's vgic v4 06/11) -> reviewed / acked / tested. A trailer wins over
   a nit in the same reply ("nit: ... With that fixed: Reviewed-by: ...").
+- trailer-with-respin: a trailer beside a request for the next revision ("Please do this
+  refactoring before adding the new test in the next revision, though." + Reviewed-by,
+  Drew on Oliver's PSCI 10/11) -> changes-requested.
 - change-request: a line facts/review.py reads as asking for a change ("Can you please
   provide some traces", "we should keep vms->highmem here") -> changes-requested.
 - comment: any other reply from someone but the author -> under-review.
 The author's own replies ("Thanks, will fix in v2") decide nothing.
 
-A series is, in this order: applied, superseded (a later revision in the input posted
-by the window's end), rejected, changes-requested (a request on any patch that no
+A series is, in this order: applied (unless only a b4 "subset" was taken and a later
+revision carries the rest), superseded (a later revision in the input posted by the
+window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
 no work is answered (somebody but the opener replied) or new. Mail dated at or after
@@ -36,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from listsum.facts import body_text, own_lines
@@ -54,6 +58,9 @@ _STRENGTH = ("reviewed", "acked", "tested")  # strongest first (gold README)
 # b4 ty lists what it took: "[3/3] leds: Add LED1202 I2C driver" (Lee Jones, "Re: (subset) ...").
 _TY_PATCH = re.compile(r"^\s*\[(\d+)/\d+\]\s")
 MAX_EVIDENCE = 6
+# A request that names the next posting: "... in the next revision, though." (drjones, 2021-10-05).
+_NEXT_REVISION = re.compile(r"\b(?:next|new|another)\s+(?:revision|version|spin|respin|iteration|posting)\b|"
+                            r"\bwhen you re-?spin\b|\bin v\d+\b", re.I)
 
 
 # b4's web relay sends as "Maud Spierings via B4 Relay <devnull+maudspierings.gocontroll.com@kernel.org>"
@@ -121,11 +128,17 @@ def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: s
     if "NAK" in given:
         return Verdict("rejected", "nak", msg, "NAK")
     kinds = [_TRAILER_STATE[k] for k in given if k in _TRAILER_STATE]
+    lines = own_lines(body_text(msg))
+    asks = [(rule, line) for rule, line in change_requests(lines, to_author) if rule != "question"]
+    # The request may wrap onto the next line: "... Please do\nthis refactoring ... in the next revision".
+    respin = asks[0][1] if asks and _NEXT_REVISION.search(" ".join(lines)) else None
+    if kinds and respin is not None:
+        # Drew on Oliver's PSCI 10/11: "Please do this refactoring before adding the new test in the
+        # next revision, though." + "Reviewed-by": the trailer is for the respin it asks for.
+        return Verdict("changes-requested", "trailer-with-respin", msg, respin, kinds=kinds)
     if kinds:
         best = min(kinds, key=_STRENGTH.index)
         return Verdict(best, "trailer", msg, best, kinds=kinds)
-    asks = [(rule, line) for rule, line in change_requests(own_lines(body_text(msg)), to_author)
-            if rule != "question"]
     if asks:
         return Verdict("changes-requested", "change-request", msg, asks[0][1])
     return Verdict("under-review", "comment", msg)
@@ -215,12 +228,14 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
             until: datetime) -> State:
     verdicts = [v for v, _ in now]
     applied = [v for v in verdicts if v.name == "applied"]
-    if applied:
-        return _applied_state(applied)
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
+    if applied and not (newer and _partial(applied, work)):
+        return _applied_state(applied)
     if newer:
         last = max(newer, key=lambda r: (r.version, r.date))
-        return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else ""),
+        taken = sorted({c for v in applied for c in v.counters})
+        return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
+                     + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
                      superseded_by=last.thread_id)
     naks = [v for v in verdicts if v.name == "rejected"]
     if naks:
@@ -237,6 +252,16 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
         return State("under-review", _ids(comments), "comments from " + _names(comments))
     first = work.first
     return State("new", [first.msgid] if first else [], "no reply yet")
+
+
+def _partial(applied: list[Verdict], work: Work) -> bool:
+    """Every notice is a b4 ty of a subset that leaves patches out: Lee Jones took only
+    "[03/10] media: v4l2-flash: fix flash_timeout comment" of ov9282 v5 (linux-leds,
+    2025-06), and the rest went on as v6."""
+    if not all(v.counters for v in applied):
+        return False
+    taken = {c for v in applied for c in v.counters}
+    return not work.patches or not {c for c, _ in work.patches} <= taken
 
 
 def _resent(r: Revision, work: Work) -> bool:
@@ -298,7 +323,7 @@ def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: S
     for counter, msg in work.patches:
         mine = [(v, w) for v, w in now if w is None or w == msg.msgid]
         mine = [(v, w) for v, w in mine if not (v.name == "applied" and v.counters and counter not in v.counters)]
-        st = _decide(mine, work, lineage, until)
+        st = _decide(mine, replace(work, patches=[(counter, msg)]), lineage, until)
         st.rfc = work.rfc
         st.flags = [v.flag for v, _ in mine if v.flag is not None]
         given = [t for t in trailers if t.patch in (msg.subject, cover_subject)
