@@ -121,7 +121,7 @@ def _problems(f: _Fmt) -> list[str]:
 
 def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, str]) -> list[str]:
     parts = [f"v{s.version}"]
-    if s.expected:
+    if s.expected and s.patches:  # none seen: the posting is outside the input, not "0 of 5"
         parts.append(f.t("patches", patches=s.patches, expected=s.expected))
     if s.has_cover:
         parts.append(f.t("cover"))
@@ -224,7 +224,8 @@ def _applied_and_new(f: _Fmt, anchors: dict[str, str]) -> list[str]:
         for t in threads:
             st = t.state
             what = (escape.md(st.detail) if key == "applied_week" and st else
-                    f"v{t.series.version if t.series else 1}, {f.t('state.' + st.name) if st else ''}")
+                    f"v{t.series.version if t.series else 1}, {f.t('state.' + st.name) if st else ''}"
+                    + (f" ({f.t('rfc_flag')})" if st and st.rfc else ""))
             lines.append(f"- [{escape.md(t.subject)}](#{anchors[t.id]}): {what}")
         lines += ([f"- {f.t('nothing')}"] if not threads else []) + [""]
     return lines

@@ -142,7 +142,7 @@ class TerminalRenderer:
 
     def state_word(self, t: ThreadReport) -> str:
         if t.state is not None:
-            return self.t(f"state.{t.state.name}")
+            return self.t(f"state.{t.state.name}") + (f" ({self.t('rfc_flag')})" if t.state.rfc else "")
         return self.t(f"state.{t.series.review_state}") if t.series else ""
 
     def ref(self, msgid: str) -> str:
