@@ -138,7 +138,7 @@ def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, st
             else:
                 revs.append(f"v{rev.version} `<{rev.thread_id}>` {f.when(rev.date)}")
         lines.append(f"- **{f.t('lineage')}**: " + " → ".join(revs))
-    lines.append(f"- **{f.t('review_state')}**: {f.t('state.' + (s.state.name if s.state else s.review_state))}")
+    lines.append(f"- **{f.t('review_state')}**: " + (_state_text(f, s.state) if s.state else f.t("state." + s.review_state)))
     for tr in s.trailers:
         lines.append(f"  - {tr.kind}: {esc(tr.person)} ({esc(tr.patch)})")
     for ap in s.applied:
@@ -181,7 +181,7 @@ def _thread(f: _Fmt, n: int, t: ThreadReport, anchors: dict[str, str]) -> list[s
     if t.series is not None:
         lines += _series(f, t.series, t, anchors)
     if t.state is not None:
-        lines += _state(f, t.state)
+        lines += _state(f, t.state, head=t.series is None)
     if t.ghost_root:
         lines.append(f"- _{f.t('ghost_root')}_")
     return lines + [""] + _summary(f, t.summary) + _messages(f, t) + ["---", ""]
@@ -193,12 +193,16 @@ def _ref(f: _Fmt, msgid: str) -> str:
     return f"[{f.t('mail')}](<{url}>)" if url else escape.md_code(f"<{msgid}>")
 
 
-def _state(f: _Fmt, st: State) -> list[str]:
-    """The thread's State line with the mail that decided it, bot flags, later facts."""
+def _state_text(f: _Fmt, st: State) -> str:
+    """"superseded — superseded by v2 ([mail](...))": the word, why, and the mail that decided it."""
     head = f.t("state." + st.name) + (f" ({f.t('rfc_flag')})" if st.rfc else "")
-    detail = f": {escape.md(st.detail)}" if st.detail else ""
     refs = ", ".join(_ref(f, e) for e in st.evidence[:3])
-    lines = [f"- **{f.t('state')}**: {head}{detail}" + (f" ({refs})" if refs else "")]
+    return head + (f" — {escape.md(st.detail)}" if st.detail else "") + (f" ({refs})" if refs else "")
+
+
+def _state(f: _Fmt, st: State, head: bool) -> list[str]:
+    """A thread's State line (series have theirs in the series block), bot flags, later facts."""
+    lines = [f"- **{f.t('state')}**: {_state_text(f, st)}"] if head else []
     lines += [f"  - {f.t('flag')} {fl.kind}: {escape.md(fl.verdict)} ({_ref(f, fl.message_id)})" for fl in st.flags]
     lines += [f"  - {escape.md(x)}" for x in st.later]
     return lines

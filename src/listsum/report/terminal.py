@@ -129,7 +129,7 @@ class TerminalRenderer:
                 parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=ap.by)}"
                                   + (f", {self.t('branch', branch=ap.branch)}" if ap.branch else "")))
         if t.state is not None:
-            parts += self.state_lines(t.state)
+            parts += self.state_lines(t.state, head=t.series is None)
         if t.ghost_root:
             parts.append(Text(self.t("ghost_root"), style="italic"))
         if t.summary is not None:
@@ -149,11 +149,13 @@ class TerminalRenderer:
         """A mail as its lore URL when the list URL is known, else <message-id> (markup-escaped)."""
         return term(sections.link(self.r, msgid) or f"<{msgid}>")
 
-    def state_lines(self, st: State) -> list[Text]:
-        head = self.t(f"state.{st.name}") + (f" ({self.t('rfc_flag')})" if st.rfc else "")
+    def state_lines(self, st: State, head: bool = True) -> list[Text]:
+        """Why the state is what it is and the mail that decided it; series show the word
+        itself on their Series line already."""
+        word = self.t(f"state.{st.name}") + (f" ({self.t('rfc_flag')})" if st.rfc else "")
         refs = " ".join(self.ref(e) for e in st.evidence[:2])
-        lines = [Text.from_markup(f"{self.t('state')}: {term(head)}" + (f": {term(st.detail)}" if st.detail else "")
-                                  + (f" {refs}" if refs else ""))]
+        first = (f"{self.t('state')}: {term(word)} — " if head else "  ") + term(st.detail) + (f" {refs}" if refs else "")
+        lines = [Text.from_markup(first)]
         lines += [Text.from_markup(f"  {self.t('flag')} {fl.kind}: {term(fl.verdict)} {self.ref(fl.message_id)}",
                                    style="yellow") for fl in st.flags]
         lines += [Text.from_markup(f"  {term(x)}", style="dim") for x in st.later]
