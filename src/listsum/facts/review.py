@@ -25,7 +25,9 @@ import re
 
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("nak", re.compile(r"^\s*(?:NAK\b|Nacked-by:)|\bNAK\b")),
-    ("please", re.compile(r"\bplease\b(?!\s+(?:find|ignore|disregard)\b)", re.I)),
+    # Not the verb: "it's still a \"you cannot please everyone\"" (Uwe Kleine-König, linux-leds).
+    ("please", re.compile(r"(?<!cannot )(?<!can't )(?<!\bto )\bplease\b(?!\s+(?:find|ignore|disregard|everyone|everybody)\b)",
+                          re.I)),
     ("can-you", re.compile(r"\b(?:can|could|would)\s+(?:you|we)\b(?!\s+(?:tell|see)\b)|\bwould you mind\b", re.I)),
     ("should", re.compile(r"\b(?:this|that|it|you|we|which|these|there|they)\s+should\b(?!\s+never\b)"
                           r"|\bshould\s+(?:be|also|probably|just|rather|use|really)\b", re.I)),
