@@ -119,7 +119,7 @@ def facts(threads: Sequence[Thread], chosen: Sequence[Thread], window: Window | 
     """Kind and series facts of the reported threads; revisions over all.
     States are as of ``window``'s end: later mail never sets them."""
     lineage = link_revisions(list(threads))
-    lineage.update(link_orphans(list(threads), lineage))
+    lineage.update(link_orphans(list(threads), lineage, list(chosen)))
     series = {t.id: series_facts(t, lineage.get(t.id, []), window) for t in chosen}
     kinds = {t.id: classify(t, series[t.id]) for t in chosen}
     return kinds, series

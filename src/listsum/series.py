@@ -215,7 +215,7 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
     work = Work(author=Author.of(post.first.from_name, post.author), cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
                 patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
                 older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
-    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers)
+    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied)
     return facts
 
 
@@ -229,12 +229,14 @@ def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None)
                         applied=find_applied(thread, set()))
     work = Work(author=Author.of("", ghost_author(thread)), cover=None, patches=[], version=subj.revision, rfc=subj.is_rfc,
                 thread_id=thread.id)
-    facts.state, _ = series_state(thread, work, lineage, window, facts.trailers)
+    facts.state, _ = series_state(thread, work, lineage, window, facts.trailers, facts.applied)
     return facts
 
 
-def link_orphans(threads: list[Thread], lineage: dict[str, list[Revision]]) -> dict[str, list[Revision]]:
-    """Lineages ``link_revisions`` cannot see, found by patch title (same author):
+def link_orphans(threads: list[Thread], lineage: dict[str, list[Revision]],
+                 only: list[Thread] | None = None) -> dict[str, list[Revision]]:
+    """Lineages ``link_revisions`` cannot see, found by patch title (same author), for the
+    threads of ``only`` (default: all):
 
     - a thread whose posting is outside the input ("Re: [PATCH v3 01/10] kvm: arm64: vgic:
       Introduce vgic_check_iorange", kvmarm week of 2021-10-04) gets the lineage of the
@@ -244,32 +246,42 @@ def link_orphans(threads: list[Thread], lineage: dict[str, list[Revision]]) -> d
       "[PATCH v2 2/2]", linux-leds 2025-08) joins that revision's lineage.
     Returns only the threads it changed.
     """
-    index: dict[str, list[tuple[Thread, Posting]]] = {}
-    for t in threads:
-        for post in postings(t):
-            for m in post.messages:
-                index.setdefault(Subject.parse(m.subject).normalised, []).append((t, post))
+    index = _posted_titles(threads)
     out: dict[str, list[Revision]] = {}
-    for t in threads:
-        posts = postings(t)
-        if not posts and t.ghost_root:
+    for t in only if only is not None else threads:
+        if t.ghost_root and t.id not in lineage:
             # Every patch the replies name: Marc's 2/5 was retitled in v2 ("KVM: arm64: vgic-v3:
             # Work around ..."), his 3/5 kept its title.
             subjects = {s.normalised: s for s in (Subject.parse(m.subject) for m in t.messages)}
             author = set(Author.of("", ghost_author(t)).addrs)
-            later = [(c, p) for key, subj in subjects.items() for c, p in index.get(key, [])
-                     if p.revision > subj.revision and (not author or p.author.lower() in author)]
+            later = [tid for key, subj in subjects.items() for tid, rev, addr, _ in index.get(key, [])
+                     if rev > subj.revision and (not author or addr in author)]
             if later:
-                out[t.id] = _merged(lineage.get(later[0][0].id, []))
-        elif len(posts) == 1 and posts[0].cover is None and len(posts[0].patches) == 1:
+                out[t.id] = _merged(lineage.get(later[0], []))
+            continue
+        posts = postings(t) if t.id in lineage and len(lineage[t.id]) == 1 else []
+        if len(posts) == 1 and posts[0].cover is None and len(posts[0].patches) == 1:
             lone = posts[0]
-            later = [(c, p) for c, p in index.get(lone.subject.normalised, [])
-                     if c.id != t.id and p.author == lone.author and p.revision > lone.revision and p.date > lone.date]
-            if later and not any(r.version > lone.revision for r in lineage.get(t.id, [])):
-                other = later[0][0].id
-                both = _merged(lineage.get(t.id, []) + lineage.get(other, []))
-                out[t.id] = out[other] = both
+            later = [tid for tid, rev, addr, date in index.get(lone.subject.normalised, [])
+                     if tid != t.id and addr == lone.author and rev > lone.revision and date > lone.date]
+            if later:
+                both = _merged(lineage.get(t.id, []) + lineage.get(later[0], []))
+                out[t.id] = out[later[0]] = both
     return out
+
+
+def _posted_titles(threads: list[Thread]) -> dict[str, list[tuple[str, int, str, datetime]]]:
+    """Normalised title of every posted mail -> (thread id, revision, author, date): a
+    header scan, lighter than ``postings`` for every thread."""
+    index: dict[str, list[tuple[str, int, str, datetime]]] = {}
+    for t in threads:
+        for m in t.messages:
+            if starts_as_reply(m.subject):
+                continue
+            subj = Subject.parse(m.subject)
+            if is_posting(subj):
+                index.setdefault(subj.normalised, []).append((t.id, subj.revision, m.from_addr, m.date))
+    return index
 
 
 def _merged(revs: list[Revision]) -> list[Revision]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from listsum.facts import _folded
+
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("nak", re.compile(r"^\s*(?:NAK\b|Nacked-by:)|\bNAK\b")),
     # Not the verb: "it's still a \"you cannot please everyone\"" (Uwe Kleine-König, linux-leds).
@@ -43,9 +45,41 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def change_request(line: str, to_author: bool = True) -> str | None:
+# Words every match of a rule holds in some case (None: test always, the rule is cheap).
+# One lower-casing and a few substring searches per reply spare the slow case-blind
+# regexes on most replies: the kvmarm archive's 5,000 replies took 3.6 s, rule by line.
+_CUES: dict[str, tuple[str, ...] | None] = {
+    "nak": ("nak", "nack"), "please": ("please",),
+    "can-you": ("can you", "can we", "could you", "could we", "would you", "would we"),
+    "should": ("should",), "prefer": ("rather", "prefer", "suggest", "nit:", "why not", "how about"),
+    "imperative": None,
+}
+
+
+# Case-sensitive rules anchored at the line start, tested once on the whole text.
+_WHOLE = {name: re.compile(rule.pattern, re.M) for name, rule in _RULES if _CUES.get(name) is None}
+
+
+def _active(lines: list[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The rules that can match some line of ``lines``, in order."""
+    text = "\n".join(lines)
+    low = " ".join(_folded(text).split())  # "can  you" -> "can you", as \s+ reads it
+    return tuple((name, rule) for name, rule in _RULES
+                 if ((cues := _CUES.get(name)) is None and _WHOLE[name].search(text))
+                 or (cues is not None and any(c in low for c in cues)))
+
+
+def change_request(line: str, to_author: bool = True,
+                   rules: tuple[tuple[str, re.Pattern[str]], ...] = _RULES) -> str | None:
     """The rule a line matches (see module docstring), or None."""
-    for name, rule in _RULES:
+    low = None
+    for name, rule in rules:
+        cues = _CUES.get(name)
+        if cues is not None:  # the slow case-blind regex only where its word is
+            if low is None:
+                low = " ".join((line.lower() if line.isascii() else _folded(line)).split())
+            if not any(c in low for c in cues):
+                continue
         if rule.search(line):
             return name
     text = line.strip()
@@ -56,9 +90,12 @@ def change_request(line: str, to_author: bool = True) -> str | None:
 
 def change_requests(lines: list[str], to_author: bool = True) -> list[tuple[str, str]]:
     """(rule, line) for every line of ``lines`` that asks for a change."""
+    rules = _active(lines)
+    if not rules and not to_author:
+        return []
     out = []
     for line in lines:
-        rule = change_request(line, to_author)
+        rule = change_request(line, to_author, rules)
         if rule is not None:
             out.append((rule, line.strip()))
     return out

@@ -92,6 +92,9 @@ class Author:
         return bool(self.name) and len(self.name) > 3 and _VIA_RELAY.sub("", msg.from_name).strip().lower() == self.name
 
 
+Known = dict[str, AppliedFact]
+
+
 @dataclass
 class Verdict:
     """What one reply says about the posting it answers."""
@@ -110,26 +113,31 @@ class Verdict:
         return self.msg.from_addr.lower()
 
 
-def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: str = "") -> Verdict | None:
+def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: str = "",
+                  trailers: list[str] | None = None, known: Known | None = None,
+                  read_asks: bool = True) -> Verdict | None:
     """The verdict of reply ``msg`` on the posting of ``author``; None
-    when it decides nothing (the author's own replies, a bot without a verdict)."""
+    when it decides nothing (the author's own replies, a bot without a verdict).
+    ``trailers``: the kinds this reply gives, when the caller already read them;
+    ``known``: the applied notices already read, by message id; ``read_asks`` False skips
+    reading change requests (a later revision already answers them)."""
     if is_bot(msg) or is_bot_mail(msg):
         if is_merge_bot(msg):
             fact = applied_in(msg)
             return Verdict("applied", "bot-merge", msg, fact.text, applied=fact) if fact else None
         flag = bot_flag(msg, patch)
         return Verdict("flag", "bot", msg, flag.verdict, flag=flag) if flag else None
-    fact = applied_in(msg)
+    fact = applied_in(msg) if known is None else known.get(msg.msgid)
     if fact is not None:
         return Verdict("applied", "applied", msg, fact.text, applied=fact, counters=_ty_counters(msg))
     if author.wrote(msg):
         return None
-    given = [k for k, _ in reply_trailers(msg)]
+    given = [k for k, _ in reply_trailers(msg)] if trailers is None else trailers
     if "NAK" in given:
         return Verdict("rejected", "nak", msg, "NAK")
     kinds = [_TRAILER_STATE[k] for k in given if k in _TRAILER_STATE]
-    lines = own_lines(body_text(msg))
-    asks = [(rule, line) for rule, line in change_requests(lines, to_author) if rule != "question"]
+    lines = own_lines(body_text(msg)) if read_asks else []
+    asks = change_requests(lines, to_author=False)  # "question" is under-review, not a request
     # The request may wrap onto the next line: "... Please do\nthis refactoring ... in the next revision".
     respin = asks[0][1] if asks and _NEXT_REVISION.search(" ".join(lines)) else None
     if kinds and respin is not None:
@@ -178,7 +186,8 @@ class _Seen:
     later: list[tuple[Verdict, str | None]] = field(default_factory=list)
 
 
-def _collect(thread: Thread, work: Work, until: datetime) -> _Seen:
+def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[str]] | None,
+             known: Known | None, read_asks: bool = True) -> _Seen:
     ids, seen = work.ids, _Seen()
     cover = work.cover.msgid if work.cover else None
     subjects = {m.msgid: m.subject for _, m in work.patches} | ({cover: work.cover.subject} if work.cover else {})
@@ -191,7 +200,9 @@ def _collect(thread: Thread, work: Work, until: datetime) -> _Seen:
             continue  # about an earlier revision in this thread
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
         to_author = parent is not None and work.author.wrote(parent)
-        v = reply_verdict(msg, work.author, to_author, subjects.get(target or "", thread.subject))
+        v = reply_verdict(msg, work.author, to_author, subjects.get(target or "", thread.subject),
+                          None if given is None else given.get(msg.msgid, []), known,
+                          read_asks or msg.date >= until)
         if v is None:
             continue
         where = None if target in (None, cover) else target
@@ -209,10 +220,22 @@ def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None
 
 
 def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window: Window | None,
-                 trailers: Sequence[TrailerFact] = ()) -> tuple[State, list[PatchState]]:
-    """The State of the newest posting as of the window's end, and one per patch."""
+                 trailers: Sequence[TrailerFact] | None = None,
+                 applied: Sequence[AppliedFact] | None = None) -> tuple[State, list[PatchState]]:
+    """The State of the newest posting as of the window's end, and one per patch.
+    ``trailers`` / ``applied``: what series.py already read from this thread's replies."""
     until = window.until if window is not None else _END_OF_TIME
-    seen = _collect(thread, work, until)
+    # The trailers series.py already read (find_trailers), by the reply that gave them.
+    given: dict[str, list[str]] | None = None
+    if trailers is not None:
+        given = {}
+        for t in trailers:
+            given.setdefault(t.message_id, []).append(t.kind)
+    known = None if applied is None else {a.message_id: a for a in applied}
+    # Superseded by the window's end: no change request can set a state, so none is read
+    # (half the series of an archive; reading them is the costly part).
+    answered = any(r.date < until and (r.version > work.version or _resent(r, work)) for r in lineage)
+    seen = _collect(thread, work, until, given, known, read_asks=not answered)
     state = _decide(seen.now, work, lineage, until)
     state.rfc = work.rfc
     state.flags = [v.flag for v, _ in seen.now if v.flag is not None]
@@ -220,8 +243,8 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     # A robot's "kindly add Reported-by: kernel test robot" is a flag, never a trailer.
     bots = {m.msgid for m in thread.messages if is_bot(m)} | {v.msg.msgid for v, _ in seen.now + seen.later
                                                              if v.rule == "bot"}
-    given = [t for t in trailers if t.message_id not in bots]
-    return state, _patch_states(seen.now, work, given, lineage, until)
+    given_now = [t for t in trailers or () if t.message_id not in bots]
+    return state, _patch_states(seen.now, work, given_now, lineage, until)
 
 
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
@@ -267,9 +290,10 @@ def _partial(applied: list[Verdict], work: Work) -> bool:
 def _resent(r: Revision, work: Work) -> bool:
     """A RESEND of this version in another, later thread: Nam Tran's "[PATCH v13 RESEND
     0/4] leds: add new LED driver for TI LP5812" (linux-leds, 2025-08) closes the v13."""
+    if not (r.version == work.version and r.resend and r.thread_id != work.thread_id):
+        return False
     first = work.first
-    return (r.version == work.version and r.resend and r.thread_id != work.thread_id
-            and first is not None and r.date > first.date)
+    return first is not None and r.date > first.date
 
 
 def _open_requests(now: list[tuple[Verdict, str | None]]) -> list[Verdict]:
