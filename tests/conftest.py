@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 ARCHIVE = CORPUS / "kvmarm-2019-2021.mbox.gz"
 WEEK = CORPUS / "kvmarm-2021-10-04.week.mbox.gz"
+LEDS = CORPUS / "linux-leds-2025-01-2026-07.mbox.gz"
 SAMPLES = Path(__file__).resolve().parent / "samples"
 
 
@@ -55,6 +56,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def archive() -> Path:
     assert ARCHIVE.exists(), f"corpus missing: {ARCHIVE}"
     return ARCHIVE
+
+
+@pytest.fixture(scope="session")
+def leds() -> Path:
+    assert LEDS.exists(), f"corpus missing: {LEDS}"
+    return LEDS
 
 
 @pytest.fixture(scope="session")

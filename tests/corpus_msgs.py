@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from conftest import ARCHIVE, CORPUS, WEEK
+from conftest import ARCHIVE, LEDS, WEEK
 
 from listsum.mail.message import Message
 from listsum.sources.reader import ReadResult, read_inputs
@@ -24,12 +24,8 @@ def week_read() -> ReadResult:
     return read_inputs([str(WEEK)], use_cache=False)
 
 
-LEDS = CORPUS / "linux-leds-2025-01-2026-07.mbox.gz"
-
-
 @lru_cache(maxsize=None)
 def leds_read() -> ReadResult:
-    """The linux-leds archive (2025-01 .. 2026-07): a second, recent list."""
     return read_inputs([str(LEDS)], use_cache=False)
 
 
