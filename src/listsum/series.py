@@ -23,6 +23,11 @@ from datetime import datetime
 from listsum.facts.applied import find_applied
 from listsum.facts.state import Author, Work, ghost_author, series_state
 from listsum.facts.trailers import find_trailers
+
+try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py
+    from listsum.facts.trailers import per_patch_trailers as _per_patch  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the merge
+    _per_patch = None
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
@@ -215,7 +220,9 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
     work = Work(author=Author.of(post.first.from_name, post.author), cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
                 patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
                 older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
-    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied)
+    per_patch = _per_patch(thread, post) if _per_patch is not None else None
+    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied,
+                                                   per_patch)
     return facts
 
 

@@ -221,9 +221,11 @@ def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None
 
 def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window: Window | None,
                  trailers: Sequence[TrailerFact] | None = None,
-                 applied: Sequence[AppliedFact] | None = None) -> tuple[State, list[PatchState]]:
+                 applied: Sequence[AppliedFact] | None = None,
+                 per_patch: dict[str, list[TrailerFact]] | None = None) -> tuple[State, list[PatchState]]:
     """The State of the newest posting as of the window's end, and one per patch.
-    ``trailers`` / ``applied``: what series.py already read from this thread's replies."""
+    ``trailers`` / ``applied``: what series.py already read from this thread's replies;
+    ``per_patch``: patch Message-ID -> the trailers `b4 am` would apply, when known."""
     until = window.until if window is not None else _END_OF_TIME
     # The trailers series.py already read (find_trailers), by the reply that gave them.
     given: dict[str, list[str]] | None = None
@@ -244,7 +246,9 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     bots = {m.msgid for m in thread.messages if is_bot(m)} | {v.msg.msgid for v, _ in seen.now + seen.later
                                                              if v.rule == "bot"}
     given_now = [t for t in trailers or () if t.message_id not in bots]
-    return state, _patch_states(seen.now, work, given_now, lineage, until)
+    if per_patch is not None:
+        per_patch = {k: [t for t in v if t.message_id not in bots] for k, v in per_patch.items()}
+    return state, _patch_states(seen.now, work, given_now, lineage, until, per_patch)
 
 
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
@@ -341,7 +345,8 @@ def _later_lines(later: list[tuple[Verdict, str | None]], work: Work, lineage: S
 
 
 def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: Sequence[TrailerFact],
-                  lineage: Sequence[Revision], until: datetime) -> list[PatchState]:
+                  lineage: Sequence[Revision], until: datetime,
+                  per_patch: dict[str, list[TrailerFact]] | None = None) -> list[PatchState]:
     out = []
     cover_subject = work.cover.subject if work.cover else None
     for counter, msg in work.patches:
@@ -350,8 +355,9 @@ def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: S
         st = _decide(mine, replace(work, patches=[(counter, msg)]), lineage, until)
         st.rfc = work.rfc
         st.flags = [v.flag for v, _ in mine if v.flag is not None]
-        given = [t for t in trailers if t.patch in (msg.subject, cover_subject)
-                 and (t.date is None or t.date < until) and t.kind != "NAK"]
+        mine_given = per_patch.get(msg.msgid, []) if per_patch is not None else \
+            [t for t in trailers if t.patch in (msg.subject, cover_subject)]
+        given = [t for t in mine_given if (t.date is None or t.date < until) and t.kind != "NAK"]
         out.append(PatchState(patch=msg.subject, message_id=msg.msgid, counter=counter, state=st, trailers=given))
     return out
 
