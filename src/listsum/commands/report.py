@@ -69,12 +69,14 @@ def _attention_options(me: str | None, stale_days: int | None) -> tuple[str | No
         cfg = load_config() if me is None or stale_days is None else {}
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{config_path()}: not valid TOML ({exc})") from None
+    where_me = "--me" if me is not None else f"{config_path()}: me ="
+    where_days = "--stale-days" if stale_days is not None else f"{config_path()}: stale_days ="
     me = me if me is not None else cfg.get("me")
     days = stale_days if stale_days is not None else cfg.get("stale_days", 7)
     if me is not None and (not isinstance(me, str) or "@" not in me):
-        raise UsageError(f"--me {me!r} names no address", hint='use --me "Name <addr@example.org>"')
+        raise UsageError(f"{where_me} {me!r} names no address", hint='use --me "Name <addr@example.org>"')
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise UsageError(f"--stale-days {days!r} must be a whole number of days, at least 1")
+        raise UsageError(f"{where_days} {days!r} must be a whole number of days, at least 1")
     return me, days
 
 
