@@ -86,6 +86,9 @@ def test_week_markdown_starts_with_what_needs_the_reader(week: Report) -> None:
     applied = md.split("## Applied this week\n")[1].split("\n## ")[0]
     assert applied.count("\n- ") == 4
     assert "applied by Marc Zyngier to fixes (commit 1d58a17ef545, 7615c2a51478)" in applied
+    # per patch, when they differ: Drew reviewed most of MMIO guard v2 and asked for a change on 13/16
+    assert ("- **Patches**: reviewed: 1-4, 6-7, 10; under review: 5, 8-9, 11-12, 14-16; changes requested: 13"
+            in md.splitlines())
     text = render_terminal_text(week, width=120)
     assert text.index("Needs attention") < text.index("Applied this week") < text.index("New series") \
         < text.index("Messages per day")

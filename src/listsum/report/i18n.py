@@ -96,6 +96,7 @@ EN: dict[str, str] = {
     "nothing": "nothing",
     "flag": "Bot",
     "mail": "mail",
+    "patch_states": "Patches",
 }
 
 ZH: dict[str, str] = {
@@ -185,6 +186,7 @@ ZH: dict[str, str] = {
     "nothing": "无",
     "flag": "机器人",
     "mail": "邮件",
+    "patch_states": "各补丁",
 }
 
 _TABLES = {"en": EN, "zh": ZH}

@@ -139,6 +139,9 @@ def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, st
                 revs.append(f"v{rev.version} `<{rev.thread_id}>` {f.when(rev.date)}")
         lines.append(f"- **{f.t('lineage')}**: " + " → ".join(revs))
     lines.append(f"- **{f.t('review_state')}**: " + (_state_text(f, s.state) if s.state else f.t("state." + s.review_state)))
+    groups = sections.patch_groups(s)
+    if groups:
+        lines.append(f"- **{f.t('patch_states')}**: " + "; ".join(f"{f.t('state.' + n)}: {r}" for n, r in groups))
     for tr in s.trailers:
         lines.append(f"  - {tr.kind}: {esc(tr.person)} ({esc(tr.patch)})")
     for ap in s.applied:

@@ -7,7 +7,7 @@ Pure selection over the Report; the renderers only format (and escape) it.
 from __future__ import annotations
 
 from listsum.report.build import message_url
-from listsum.report.model import Attention, Report, ThreadReport
+from listsum.report.model import Attention, Report, SeriesFacts, ThreadReport
 
 
 def applied_this_week(report: Report) -> list[ThreadReport]:
@@ -51,3 +51,27 @@ def me_name(report: Report) -> str:
     """The name part of --me ("Marc Zyngier <maz@kernel.org>" -> "Marc Zyngier")."""
     me = report.me or ""
     return me.split("<")[0].strip().strip('"') or me.strip("<> ")
+
+
+def patch_groups(s: SeriesFacts) -> list[tuple[str, str]]:
+    """(state, "1-4, 6") per state of the newest posting's patches, when they differ:
+    "reviewed" for most of MMIO guard v2, "changes-requested" for 13/16."""
+    by: dict[str, list[int]] = {}
+    for p in s.patch_states:
+        by.setdefault(p.state.name, []).append(p.counter)
+    if len(by) < 2:
+        return []
+    return [(name, _ranges(sorted(nums))) for name, nums in by.items()]
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)

@@ -125,6 +125,10 @@ class TerminalRenderer:
             revs = " → ".join(f"v{rev.version}" + ("*" if rev.thread_id == t.id else "") for rev in s.lineage)
             parts.append(Text(f"{self.t('series')}: v{s.version} · {self.t('review_state')}: "
                               f"{self.state_word(t)}" + (f" · {self.t('lineage')}: {revs}" if revs else "")))
+            groups = sections.patch_groups(s)
+            if groups:
+                parts.append(Text(f"{self.t('patch_states')}: "
+                                  + "; ".join(f"{self.t('state.' + n)}: {r}" for n, r in groups)))
             for ap in s.applied:
                 parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=ap.by)}"
                                   + (f", {self.t('branch', branch=ap.branch)}" if ap.branch else "")))
