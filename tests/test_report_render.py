@@ -39,8 +39,10 @@ def md() -> str:
 
 def test_markdown_header_in_seed_order(md: str) -> None:
     heads = [line for line in md.splitlines() if line.startswith("#")]
-    assert heads[:7] == ["# Mailing list report", "## Totals", "### Threads by kind", "### Messages per day",
-                         "### Busiest threads", "### Most active people", "## PATCH"]
+    # What needs the reader comes first (facts issue item 6), then the seed report's sections.
+    assert heads[:10] == ["# Mailing list report", "## Needs attention", "## Applied this week", "## New series",
+                          "## Totals", "### Threads by kind", "### Messages per day",
+                          "### Busiest threads", "### Most active people", "## PATCH"]
     assert "**Generated at**: 2024-03-12 07:30:00 UTC" in md
     assert ("**Window**: 2024-03-05 00:00:00 UTC .. 2024-03-11 23:59:59 UTC (the last days of the input, "
             "which ends on 2024-03-11 15:00 UTC; not today)") in md
@@ -51,7 +53,7 @@ def test_markdown_header_in_seed_order(md: str) -> None:
                  "- **Bug report**: 1 threads (1 messages in window, 2 in all)",
                  "| 2024-03-05 | 0 |  |", "| 2024-03-06 | 5 | ████████████████████ |"):
         assert line in md.splitlines(), line
-    kinds = [line[3:] for line in md.splitlines() if line.startswith("## ")][1:]
+    kinds = [line[3:] for line in md.splitlines() if line.startswith("## ")][4:]
     assert kinds == ["PATCH", "RFC", "GIT PULL", "Bug report", "Question", "Stable backport", "Bot report"]
 
 

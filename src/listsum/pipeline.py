@@ -20,12 +20,14 @@ from datetime import datetime, timezone
 from types import ModuleType
 from typing import Any
 
+from listsum.facts import attention
 from listsum.facts.kinds import classify
+from listsum.facts.state import thread_state
 from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
-from listsum.report.model import Report, SeriesFacts, Summary, Window
-from listsum.series import link_revisions, series_facts
+from listsum.report.model import Report, SeriesFacts, State, Summary, Window
+from listsum.series import link_orphans, link_revisions, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.window import WindowSpec, resolve
 
@@ -48,6 +50,8 @@ class ReportSettings:
     model: str | None = None
     lang: str = "en"
     use_cache: bool = True
+    me: str | None = None  # "Name <addr>": needs_attention filtered to what waits on this person
+    stale_days: int = attention.STALE_DAYS  # a series with no reply this long needs attention
 
     @property
     def effective_list_url(self) -> str | None:
@@ -110,13 +114,21 @@ def _skipped(res: ReadResult, kept: list[Any]) -> int:
     return len({p.where for p in res.problems if ", message " in p.where and p.where not in origins})
 
 
-def facts(threads: Sequence[Thread], chosen: Sequence[Thread]
+def facts(threads: Sequence[Thread], chosen: Sequence[Thread], window: Window | None = None
           ) -> tuple[dict[str, str], dict[str, SeriesFacts | None]]:
-    """Kind and series facts of the reported threads; revisions over all."""
+    """Kind and series facts of the reported threads; revisions over all.
+    States are as of ``window``'s end: later mail never sets them."""
     lineage = link_revisions(list(threads))
-    series = {t.id: series_facts(t, lineage.get(t.id, [])) for t in chosen}
+    lineage.update(link_orphans(list(threads), lineage, list(chosen)))
+    series = {t.id: series_facts(t, lineage.get(t.id, []), window) for t in chosen}
     kinds = {t.id: classify(t, series[t.id]) for t in chosen}
     return kinds, series
+
+
+def states(chosen: Sequence[Thread], series: dict[str, SeriesFacts | None], window: Window) -> dict[str, State]:
+    """Every reported thread's State: its series', else new/answered."""
+    return {t.id: (s.state if (s := series.get(t.id)) is not None and s.state is not None
+                   else thread_state(t, window)) for t in chosen}
 
 
 def build(settings: ReportSettings, progress: Progress | None = None, *,
@@ -133,10 +145,13 @@ def build(settings: ReportSettings, progress: Progress | None = None, *,
     threads = build_threads(messages)
     window = window or resolve(settings.window, inputs.newest, now=now)
     chosen = reported_threads(threads, window)
-    kinds, series = facts(threads, chosen)
+    kinds, series = facts(threads, chosen, window)
     report = build_report(chosen, window, kinds, series, inputs, generated_at=now or datetime.now(UTC),
                           list_name=settings.list_name, list_url=settings.effective_list_url,
-                          lang=settings.lang, tz=settings.window.tz)
+                          lang=settings.lang, tz=settings.window.tz, states=states(chosen, series, window))
+    attend = attention.needs_attention(report, {t.id: t for t in threads}, stale_days=settings.stale_days)
+    report.me = settings.me
+    report.needs_attention = attention.for_me(attend, settings.me) if settings.me else attend
     return Built(report=report, threads={t.id: t for t in chosen})
 
 

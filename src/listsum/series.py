@@ -21,11 +21,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from listsum.facts.applied import find_applied
+from listsum.facts.state import Author, Work, ghost_author, series_state
 from listsum.facts.trailers import find_trailers
+
+try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py
+    from listsum.facts.trailers import per_patch_trailers as _per_patch  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - depends on the merge
+    _per_patch = None
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
-from listsum.report.model import Revision, SeriesFacts
+from listsum.report.model import Revision, SeriesFacts, Window
 
 # b4 writes "change-id: 20221005-topic-1234abcdef" at the foot of the cover
 # letter (or of a lone patch). Lower case only: Gerrit's "Change-Id: I4a46..."
@@ -264,18 +270,19 @@ def _one_per_posting(lineage: list[Revision]) -> list[Revision]:
     return out
 
 
-def series_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None) -> SeriesFacts | None:
     """Facts of the newest posting in ``thread``; None when it posts no work.
 
     A thread whose posting is missing from the input (only "Re: [PATCH v3 2/5]"
     replies survive) still gets facts from the reply subject, with 0 patches.
+    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None).
     """
     posts = postings(thread)
     if not posts:
-        return _ghost_facts(thread, lineage)
+        return _ghost_facts(thread, lineage, window)
     post = max(posts, key=lambda p: (p.revision, p.date))
     patches = {m.msgid: m for p in posts for m in p.messages}
-    return SeriesFacts(
+    facts = SeriesFacts(
         version=post.revision,
         patches=len(post.patches),
         expected=post.expected,
@@ -286,13 +293,80 @@ def series_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
         trailers=find_trailers(thread, patches),
         applied=find_applied(thread, set(patches)),
     )
+    work = Work(author=Author.of(post.first.from_name, post.author), cover=post.cover, version=post.revision, rfc=post.subject.is_rfc,
+                patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
+                older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
+    per_patch = _per_patch(thread, post) if _per_patch is not None else None
+    facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied,
+                                                   per_patch)
+    return facts
 
 
-def _ghost_facts(thread: Thread, lineage: list[Revision]) -> SeriesFacts | None:
+def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None) -> SeriesFacts | None:
     subj = Subject.parse(thread.subject)
     if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)):
         return None
-    return SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
-                       resend=subj.resend, lineage=list(lineage),
-                       trailers=find_trailers(thread, {}),
-                       applied=find_applied(thread, set()))
+    facts = SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
+                        resend=subj.resend, lineage=list(lineage),
+                        trailers=find_trailers(thread, {}),
+                        applied=find_applied(thread, set()))
+    work = Work(author=Author.of("", ghost_author(thread)), cover=None, patches=[], version=subj.revision, rfc=subj.is_rfc,
+                thread_id=thread.id)
+    facts.state, _ = series_state(thread, work, lineage, window, facts.trailers, facts.applied)
+    return facts
+
+
+def link_orphans(threads: list[Thread], lineage: dict[str, list[Revision]],
+                 only: list[Thread] | None = None) -> dict[str, list[Revision]]:
+    """Lineages ``link_revisions`` cannot see, found by patch title (same author), for the
+    threads of ``only`` (default: all):
+
+    - a thread whose posting is outside the input ("Re: [PATCH v3 01/10] kvm: arm64: vgic:
+      Introduce vgic_check_iorange", kvmarm week of 2021-10-04) gets the lineage of the
+      posting that carries that title as a patch, so its v4 supersedes it;
+    - a lone patch whose title comes back as one patch of a later, larger revision (Heiko's
+      "[PATCH] leds: qnap-mcu: add support for the red and green status leds" and its
+      "[PATCH v2 2/2]", linux-leds 2025-08) joins that revision's lineage.
+    Returns only the threads it changed.
+    """
+    index = _posted_titles(threads)
+    out: dict[str, list[Revision]] = {}
+    for t in only if only is not None else threads:
+        if t.ghost_root and t.id not in lineage:
+            # Every patch the replies name: Marc's 2/5 was retitled in v2 ("KVM: arm64: vgic-v3:
+            # Work around ..."), his 3/5 kept its title.
+            subjects = {s.normalised: s for s in (Subject.parse(m.subject) for m in t.messages)}
+            author = set(Author.of("", ghost_author(t)).addrs)
+            later = [tid for key, subj in subjects.items() for tid, rev, addr, _ in index.get(key, [])
+                     if rev > subj.revision and (not author or addr in author)]
+            if later:
+                out[t.id] = _merged(lineage.get(later[0], []))
+            continue
+        posts = postings(t) if t.id in lineage and len(lineage[t.id]) == 1 else []
+        if len(posts) == 1 and posts[0].cover is None and len(posts[0].patches) == 1:
+            lone = posts[0]
+            later = [tid for tid, rev, addr, date in index.get(lone.subject.normalised, [])
+                     if tid != t.id and addr == lone.author and rev > lone.revision and date > lone.date]
+            if later:
+                both = _merged(lineage.get(t.id, []) + lineage.get(later[0], []))
+                out[t.id] = out[later[0]] = both
+    return out
+
+
+def _posted_titles(threads: list[Thread]) -> dict[str, list[tuple[str, int, str, datetime]]]:
+    """Normalised title of every posted mail -> (thread id, revision, author, date): a
+    header scan, lighter than ``postings`` for every thread."""
+    index: dict[str, list[tuple[str, int, str, datetime]]] = {}
+    for t in threads:
+        for m in t.messages:
+            if starts_as_reply(m.subject):
+                continue
+            subj = Subject.parse(m.subject)
+            if is_posting(subj):
+                index.setdefault(subj.normalised, []).append((t.id, subj.revision, m.from_addr, m.date))
+    return index
+
+
+def _merged(revs: list[Revision]) -> list[Revision]:
+    seen = {(r.thread_id, r.version, r.resend): r for r in revs}
+    return sorted(seen.values(), key=lambda r: (r.version, r.date, r.thread_id))

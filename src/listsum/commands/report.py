@@ -59,6 +59,27 @@ def _check(inputs: list[Path], list_name: str | None, engine: str, lang: str) ->
         raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
 
 
+def _attention_options(me: str | None, stale_days: int | None) -> tuple[str | None, int]:
+    """--me and --stale-days, else the config file's ``me`` / ``stale_days``, checked."""
+    import tomllib
+
+    from listsum.settings import config_path, load_config
+
+    try:
+        cfg = load_config() if me is None or stale_days is None else {}
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{config_path()}: not valid TOML ({exc})") from None
+    where_me = "--me" if me is not None else f"{config_path()}: me ="
+    where_days = "--stale-days" if stale_days is not None else f"{config_path()}: stale_days ="
+    me = me if me is not None else cfg.get("me")
+    days = stale_days if stale_days is not None else cfg.get("stale_days", 7)
+    if me is not None and (not isinstance(me, str) or "@" not in me):
+        raise UsageError(f"{where_me} {me!r} names no address", hint='use --me "Name <addr@example.org>"')
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise UsageError(f"{where_days} {days!r} must be a whole number of days, at least 1")
+    return me, days
+
+
 def _render(report: object, fmt: str) -> str:
     if fmt == "json":
         from listsum.report.json_out import render_json
@@ -100,6 +121,10 @@ def report_cmd(
     offline: bool = typer.Option(False, help="With --list: use only what was fetched before."),
     list_url: str | None = typer.Option(None, help="Archive URL used for message links."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress output."),
+    me: str | None = typer.Option(None, "--me", help='"Name <addr>": list only what waits on you (config: me).'),
+    stale_days: int | None = typer.Option(None, "--stale-days",
+                                          help="A series with no reply this many days needs attention (default 7; "
+                                               "config: stale_days)."),
 ) -> None:
     """Write a report of a time window: statistics, threads by kind, summaries.
 
@@ -112,13 +137,15 @@ def report_cmd(
       listsum report --list kvmarm --days 7 --format json -o week.json
     """
     with user_errors():
+        who, stale = _attention_options(me, stale_days)
         _run(inputs or [], since, until, days, tz, output, fmt, lang, engine, model, dry_run,
-             list_name, server, offline, list_url, quiet)
+             list_name, server, offline, list_url, quiet, who, stale)
 
 
 def _run(inputs: list[Path], since: str | None, until: str | None, days: int | None, tz: str,
          output: Path | None, fmt: str | None, lang: str, engine: str, model: str | None, dry_run: bool,
-         list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool) -> None:
+         list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool,
+         me: str | None = None, stale_days: int = 7) -> None:
     from listsum import pipeline
     from listsum.window import WindowSpec, zone
 
@@ -128,7 +155,7 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
     settings = pipeline.ReportSettings(
         inputs=[str(p) for p in inputs], window=WindowSpec(since=since, until=until, days=days, tz=tz),
         list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
-        model=model, lang=lang)
+        model=model, lang=lang, me=me, stale_days=stale_days)
     progress = None if quiet else _LazyProgress()
     try:
         built = pipeline.build(settings, progress)

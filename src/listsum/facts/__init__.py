@@ -42,12 +42,18 @@ def own_lines(text: str) -> list[str]:
     "-- " is the signature marker; everything below it is the sender's
     footer, never a trailer or an "applied" notice.
     """
+    return list(_own_lines(text))
+
+
+@lru_cache(maxsize=256)
+def _own_lines(text: str) -> tuple[str, ...]:
+    """Cached: trailers, applied and state read the same replies of one thread in turn."""
     lines = text.splitlines()
     # list.index and str.lstrip instead of a loop with a regex per line: this
     # runs over every reply of an archive. lstrip strips exactly what re's \s
     # matches, so "  > x" is quoted as with r"^\s*>".
     cut = min(_index(lines, "-- "), _index(lines, "--"))  # some clients strip the trailing space
-    return [line for line in lines[:cut] if not line.lstrip().startswith(">")]
+    return tuple(line for line in lines[:cut] if not line.lstrip().startswith(">"))
 
 
 def _index(lines: list[str], item: str) -> int:

@@ -33,11 +33,20 @@ _GOOD_REST = re.compile(
 _NEGATIVE = re.compile(
     r"\bnot\b|n't\b|\bon top\b|\blocally\b|\btested\b|\bown version\b|\bupdated\b|"
     r"\bwill\b|\bwould\b|\?|\bif\b|\bdecision\b|\bover\b", re.I)
-# "to next", "this to -next", "patch 1 to target-arm.next", "to arm64 (for-next/fixes)".
-_BRANCH = re.compile(r"^\s*(?:(?:it|this|them|the series|patch(?:es)? [\d-]+)\s+)?(?:to|into|in)\s+"
-                     r"(?P<b>[^\s,!]+(?:\s+\([^)\s]+\))?)", re.I)
+# "to next", "this to -next", "patch 1 to target-arm.next", "to arm64 (for-next/fixes)",
+# Catalin's "I queued patches 3-27 on the arm64 for-next/sme" (repo, then branch).
+_BRANCH = re.compile(r"^\s*(?:(?:it|this|them|the series|patch(?:es)? [\d-]+)\s+)?(?:to|into|in|on)\s+(?:the\s+)?"
+                     r"(?P<b>[^\s,!]+(?:\s+\([^)\s]+\)|\s+[\w.-]+/[^\s,!]+)?)", re.I)
+# Jonathan Cameron (linux-leds): "Applied to the testing branch of iio.git."
+_BRANCH_OF = re.compile(r"^\s*to\s+the\s+(?P<b>[^\s,!]+)\s+branch\s+of\s+(?P<repo>[^\s,!]+?)[.,!]?(?:\s|$)", re.I)
 # pr-tracker-bot: "has been merged into torvalds/linux.git:" opens its own line.
 _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
+# patchwork-bot (linux-leds 2026): "This series was applied to netdev/net-next.git (main)".
+_PW_APPLIED = re.compile(r"^This (?:series|patch) was applied to (?P<b>\S+(?:\s+\([^)\s]+\))?)\s*$")
+# Mark Brown's b4 ty (linux-leds 2025): "Applied to\n\n   https://git.kernel.org/.../broonie/sound.git for-next".
+_APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
+# b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
+_COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
 _VERBS = ("applied", "queued", "merged", "pushed", "picked up")
 
@@ -59,17 +68,23 @@ def applied_in(msg: Message) -> AppliedFact | None:
     text = body_text(msg)
     if not mentions(text, _VERBS):  # most replies: skip splitting them into lines
         return None
-    for line in own_lines(text):
-        branch = applied_branch(line)
+    lines = own_lines(text)
+    for i, line in enumerate(lines):
+        branch = applied_branch(line) if not _APPLIED_TO_EOL.match(line) else _next_line(lines, i)
         if branch is not None:
+            commits = [m.group(1) for x in lines[i + 1:] if (m := _COMMIT.match(x))]
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
-                               branch=branch or None, text=line.strip())
+                               branch=branch or None, text=line.strip(), commits=commits)
     return None
+
+
+def _next_line(lines: list[str], i: int) -> str:
+    return next((x.strip() for x in lines[i + 1:i + 4] if x.strip()), "")
 
 
 def applied_branch(line: str) -> str | None:
     """None when ``line`` is no applied notice, else the branch ("" if unnamed)."""
-    m = _PR_MERGED.match(line)
+    m = _PR_MERGED.match(line) or _PW_APPLIED.match(line)
     if m:
         return m.group("b")
     m = _APPLIED.match(line)
@@ -78,5 +93,8 @@ def applied_branch(line: str) -> str | None:
     rest = m.group("rest")
     if not _GOOD_REST.match(rest) or _NEGATIVE.search(rest):
         return None
+    of = _BRANCH_OF.match(rest)
+    if of:
+        return f"{of.group('repo')} ({of.group('b')})"
     b = _BRANCH.match(rest)
     return b.group("b").rstrip(".,:;!") if b else ""

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.report.model import MessageEntry, Problem, Report, SeriesFacts, Stats, ThreadReport, Window
+from listsum.report.model import MessageEntry, Problem, Report, SeriesFacts, State, Stats, ThreadReport, Window
 from listsum.window import zone
 
 LARGE = 20  # a "large thread" has more than this many messages in all
@@ -123,10 +123,12 @@ def stats(threads: Sequence[ThreadReport], inputs: Inputs) -> Stats:
 def build_report(threads: Sequence[Thread], window: Window, kinds: Mapping[str, str],
                  series: Mapping[str, SeriesFacts | None], inputs: Inputs, *, generated_at: datetime,
                  list_name: str | None = None, list_url: str | None = None, lang: str = "en",
-                 tz: str = "UTC") -> Report:
+                 tz: str = "UTC", states: Mapping[str, State] | None = None) -> Report:
     """The Report for ``threads`` (already the reported ones, oldest first)."""
     reports = [thread_report(t, window, kinds.get(t.id, "discussion"), series.get(t.id), list_url)
                for t in threads]
+    for r in reports:
+        r.state = (states or {}).get(r.id)
     return Report(
         generated_at=generated_at, window=window, stats=stats(reports, inputs), threads=reports,
         list_name=list_name, list_url=list_url, inputs=list(inputs.paths), problems=list(inputs.problems),

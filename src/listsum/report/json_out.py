@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import TypedDict
 
-from listsum.report.model import Report, SeriesFacts, Summary, ThreadReport
+from listsum.report.model import Attention, PatchState, Report, SeriesFacts, State, Summary, ThreadReport
 
 SCHEMA = 1
 
@@ -75,6 +75,41 @@ class AppliedJSON(TypedDict):
     date: str
     branch: str | None
     text: str
+    commits: list[str]  # b4 ty's "commit: <sha>" lines
+
+
+class FlagJSON(TypedDict):
+    kind: str  # build-failure | ci-failure | ci-passed: a bot's verdict, never a review
+    patch: str
+    verdict: str  # the bot's own line
+    message_id: str
+    date: str | None
+
+
+class StateJSON(TypedDict):
+    name: str  # new | under-review | changes-requested | reviewed | acked | tested | applied | superseded | rejected | answered
+    evidence: list[str]  # message ids that decided it
+    detail: str
+    rfc: bool
+    flags: list[FlagJSON]
+    superseded_by: str | None  # thread id of the newer revision
+    later: list[str]  # "later: ..." facts dated after the window's end
+
+
+class PatchStateJSON(TypedDict):
+    patch: str
+    message_id: str
+    counter: int
+    state: StateJSON
+    trailers: list["TrailerJSON"]
+
+
+class AttentionJSON(TypedDict):
+    thread_id: str
+    reason: str
+    evidence: list[str]  # message ids
+    code: str  # changes-requested | no-reply | nak | build-failure | unanswered | dropped-trailers
+    waits_on: list[str]  # addresses
 
 
 class SeriesJSON(TypedDict):
@@ -88,6 +123,8 @@ class SeriesJSON(TypedDict):
     lineage: list[RevisionJSON]
     trailers: list[TrailerJSON]
     applied: list[AppliedJSON]
+    state: StateJSON | None
+    patch_states: list[PatchStateJSON]
 
 
 MessageJSON = TypedDict("MessageJSON", {
@@ -109,6 +146,7 @@ class ThreadJSON(TypedDict):
     series: SeriesJSON | None
     summary: SummaryJSON | None
     messages: list[MessageJSON]
+    state: StateJSON | None
 
 
 class DayJSON(TypedDict):
@@ -131,7 +169,7 @@ ReportJSON = TypedDict("ReportJSON", {
     "inputs": list[str], "lang": str, "tz": str, "window": WindowJSON, "stats": StatsJSON,
     "kinds": dict[str, KindJSON], "per_day": list[DayJSON], "top_people": list[PersonJSON],
     "top_threads": list[TopThreadJSON], "problems": list[ProblemJSON], "overview": SummaryJSON | None,
-    "threads": list[ThreadJSON],
+    "threads": list[ThreadJSON], "needs_attention": list[AttentionJSON], "me": str | None,
 })
 
 
@@ -156,8 +194,31 @@ def _series(s: SeriesFacts | None) -> SeriesJSON | None:
         "trailers": [{"kind": t.kind, "person": t.person, "patch": t.patch, "message_id": t.message_id,
                       "date": _iso(t.date)} for t in s.trailers],
         "applied": [{"by": a.by, "message_id": a.message_id, "date": a.date.isoformat(), "branch": a.branch,
-                     "text": a.text} for a in s.applied],
+                     "text": a.text, "commits": list(a.commits)} for a in s.applied],
+        "state": _state(s.state), "patch_states": [_patch_state(p) for p in s.patch_states],
     }
+
+
+def _state(st: State | None) -> StateJSON | None:
+    if st is None:
+        return None
+    return {"name": st.name, "evidence": list(st.evidence), "detail": st.detail, "rfc": st.rfc,
+            "flags": [{"kind": f.kind, "patch": f.patch, "verdict": f.verdict, "message_id": f.message_id,
+                       "date": _iso(f.date)} for f in st.flags],
+            "superseded_by": st.superseded_by, "later": list(st.later)}
+
+
+def _patch_state(p: PatchState) -> PatchStateJSON:
+    state = _state(p.state)
+    assert state is not None
+    return {"patch": p.patch, "message_id": p.message_id, "counter": p.counter, "state": state,
+            "trailers": [{"kind": t.kind, "person": t.person, "patch": t.patch, "message_id": t.message_id,
+                          "date": _iso(t.date)} for t in p.trailers]}
+
+
+def _attention(a: Attention) -> AttentionJSON:
+    return {"thread_id": a.thread_id, "reason": a.reason, "evidence": list(a.evidence), "code": a.code,
+            "waits_on": list(a.waits_on)}
 
 
 def _thread(t: ThreadReport) -> ThreadJSON:
@@ -169,6 +230,7 @@ def _thread(t: ThreadReport) -> ThreadJSON:
         "messages": [{"message_id": m.message_id, "date": m.date.isoformat(), "from": m.sender,
                       "from_addr": m.from_addr, "subject": m.subject, "in_window": m.in_window,
                       "depth": m.depth, "url": m.url, "date_flag": m.date_flag} for m in t.messages],
+        "state": _state(t.state),
     }
 
 
@@ -195,6 +257,7 @@ def to_json(report: Report) -> ReportJSON:
         "problems": [{"where": p.where, "what": p.what} for p in report.problems],
         "overview": _summary(report.overview),
         "threads": [_thread(t) for t in report.threads],
+        "needs_attention": [_attention(a) for a in report.needs_attention], "me": report.me,
     }
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from listsum.report import escape, sections
 from listsum.report.build import message_url
 from listsum.report.i18n import kind_label, label
-from listsum.report.model import Report, SeriesFacts, Summary, ThreadReport
+from listsum.report.model import Report, SeriesFacts, State, Summary, ThreadReport
 from listsum.window import zone
 
 KIND_ORDER = ("patch", "rfc", "pull", "bug", "question", "stable", "bot", "announce", "discussion")
@@ -120,7 +121,7 @@ def _problems(f: _Fmt) -> list[str]:
 
 def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, str]) -> list[str]:
     parts = [f"v{s.version}"]
-    if s.expected:
+    if s.expected and s.patches:  # none seen: the posting is outside the input, not "0 of 5"
         parts.append(f.t("patches", patches=s.patches, expected=s.expected))
     if s.has_cover:
         parts.append(f.t("cover"))
@@ -137,7 +138,10 @@ def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, st
             else:
                 revs.append(f"v{rev.version} `<{rev.thread_id}>` {f.when(rev.date)}")
         lines.append(f"- **{f.t('lineage')}**: " + " → ".join(revs))
-    lines.append(f"- **{f.t('review_state')}**: {f.t('state.' + s.review_state)}")
+    lines.append(f"- **{f.t('review_state')}**: " + (_state_text(f, s.state) if s.state else f.t("state." + s.review_state)))
+    groups = sections.patch_groups(s)
+    if groups:
+        lines.append(f"- **{f.t('patch_states')}**: " + "; ".join(f"{f.t('state.' + n)}: {r}" for n, r in groups))
     for tr in s.trailers:
         lines.append(f"  - {tr.kind}: {esc(tr.person)} ({esc(tr.patch)})")
     for ap in s.applied:
@@ -179,15 +183,65 @@ def _thread(f: _Fmt, n: int, t: ThreadReport, anchors: dict[str, str]) -> list[s
               f"- **{f.t('first')}**: {f.when(t.first)} | **{f.t('last')}**: {f.when(t.last)}"]
     if t.series is not None:
         lines += _series(f, t.series, t, anchors)
+    if t.state is not None:
+        lines += _state(f, t.state, head=t.series is None)
     if t.ghost_root:
         lines.append(f"- _{f.t('ghost_root')}_")
     return lines + [""] + _summary(f, t.summary) + _messages(f, t) + ["---", ""]
 
 
+def _ref(f: _Fmt, msgid: str) -> str:
+    """A link to one mail: lore when the list URL is known, else its id as code."""
+    url = sections.link(f.report, msgid)
+    return f"[{f.t('mail')}](<{url}>)" if url else escape.md_code(f"<{msgid}>")
+
+
+def _state_text(f: _Fmt, st: State) -> str:
+    """"superseded — superseded by v2 ([mail](...))": the word, why, and the mail that decided it."""
+    head = f.t("state." + st.name) + (f" ({f.t('rfc_flag')})" if st.rfc else "")
+    refs = ", ".join(_ref(f, e) for e in st.evidence[:3])
+    return head + (f" — {escape.md(st.detail)}" if st.detail else "") + (f" ({refs})" if refs else "")
+
+
+def _state(f: _Fmt, st: State, head: bool) -> list[str]:
+    """A thread's State line (series have theirs in the series block), bot flags, later facts."""
+    lines = [f"- **{f.t('state')}**: {_state_text(f, st)}"] if head else []
+    lines += [f"  - {f.t('flag')} {fl.kind}: {escape.md(fl.verdict)} ({_ref(f, fl.message_id)})" for fl in st.flags]
+    lines += [f"  - {escape.md(x)}" for x in st.later]
+    return lines
+
+
+def _attention(f: _Fmt, anchors: dict[str, str]) -> list[str]:
+    r = f.report
+    title = f.t("attention_for", name=escape.md(sections.me_name(r))) if r.me else f.t("attention")
+    lines = [f"## {title}", ""]
+    for a in r.needs_attention:
+        refs = ", ".join(_ref(f, e) for e in a.evidence[:3])
+        subject = escape.md(sections.entry_subject(r, a))
+        where = f"[{subject}](#{anchors[a.thread_id]})" if a.thread_id in anchors else subject
+        lines.append(f"- {where}: {escape.md(a.reason)}" + (f" ({refs})" if refs else ""))
+    return lines + ([f"- {f.t('nothing')}"] if not r.needs_attention else []) + [""]
+
+
+def _applied_and_new(f: _Fmt, anchors: dict[str, str]) -> list[str]:
+    lines: list[str] = []
+    for key, threads in (("applied_week", sections.applied_this_week(f.report)),
+                         ("new_series", sections.new_series(f.report))):
+        lines += [f"## {f.t(key)}", ""]
+        for t in threads:
+            st = t.state
+            what = (escape.md(st.detail) if key == "applied_week" and st else
+                    f"v{t.series.version if t.series else 1}, {f.t('state.' + st.name) if st else ''}"
+                    + (f" ({f.t('rfc_flag')})" if st and st.rfc else ""))
+            lines.append(f"- [{escape.md(t.subject)}](#{anchors[t.id]}): {what}")
+        lines += ([f"- {f.t('nothing')}"] if not threads else []) + [""]
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     f = _Fmt(report)
     anchors = {t.id: f"t{i}" for i, t in enumerate(report.threads, 1)}
-    out = _header(f) + _totals(f) + _kinds(f) + _large(f, anchors) + _activity(f, anchors) + _problems(f)
+    out = _header(f) + _attention(f, anchors) + _applied_and_new(f, anchors) + _totals(f) + _kinds(f) + _large(f, anchors) + _activity(f, anchors) + _problems(f)
     if report.overview is not None:
         out += [f"## {f.t('overview')}", ""] + _summary(f, report.overview)[2:]
     out += ["---", ""]

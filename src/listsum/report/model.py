@@ -55,6 +55,7 @@ class AppliedFact:
     date: datetime
     branch: str | None = None
     text: str = ""  # the line that said it
+    commits: list[str] = field(default_factory=list)  # b4 ty's "commit: <sha>" lines, when given
 
 
 @dataclass

@@ -17,9 +17,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from listsum.report import sections
+from listsum.report.escape import term
 from listsum.report.i18n import kind_label, label
 from listsum.report.markdown import kinds_in_order
-from listsum.report.model import Report, ThreadReport
+from listsum.report.model import Report, State, ThreadReport
 from listsum.window import zone
 
 _BARS = " ▁▂▃▄▅▆▇█"
@@ -45,6 +47,8 @@ class TerminalRenderer:
 
     def render(self) -> None:
         self.header()
+        self.attention()
+        self.applied_and_new()
         self.activity()
         for kind, threads in kinds_in_order(self.r):
             self.kind_table(kind, threads)
@@ -107,7 +111,7 @@ class TerminalRenderer:
         table.add_column(self.t("last"), no_wrap=True)
         for t in threads:
             s = t.series
-            table.add_row(t.subject, f"v{s.version}" if s else "", self.t(f"state.{s.review_state}") if s else "",
+            table.add_row(t.subject, f"v{s.version}" if s else "", self.state_word(t),
                           str(t.in_window), str(t.total), t.last.astimezone(self.zone).strftime("%m-%d %H:%M"))
         self.c.print(table)
 
@@ -120,10 +124,16 @@ class TerminalRenderer:
             s = t.series
             revs = " → ".join(f"v{rev.version}" + ("*" if rev.thread_id == t.id else "") for rev in s.lineage)
             parts.append(Text(f"{self.t('series')}: v{s.version} · {self.t('review_state')}: "
-                              f"{self.t('state.' + s.review_state)}" + (f" · {self.t('lineage')}: {revs}" if revs else "")))
+                              f"{self.state_word(t)}" + (f" · {self.t('lineage')}: {revs}" if revs else "")))
+            groups = sections.patch_groups(s)
+            if groups:
+                parts.append(Text(f"{self.t('patch_states')}: "
+                                  + "; ".join(f"{self.t('state.' + n)}: {r}" for n, r in groups)))
             for ap in s.applied:
                 parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=ap.by)}"
                                   + (f", {self.t('branch', branch=ap.branch)}" if ap.branch else "")))
+        if t.state is not None:
+            parts += self.state_lines(t.state, head=t.series is None)
         if t.ghost_root:
             parts.append(Text(self.t("ghost_root"), style="italic"))
         if t.summary is not None:
@@ -133,6 +143,48 @@ class TerminalRenderer:
             parts.append(Text(t.summary.text.strip()))
         parts.append(self.message_list(t))
         self.c.print(Panel(Group(*parts), title=Text(t.subject), title_align="left"))
+
+    def state_word(self, t: ThreadReport) -> str:
+        if t.state is not None:
+            return self.t(f"state.{t.state.name}") + (f" ({self.t('rfc_flag')})" if t.state.rfc else "")
+        return self.t(f"state.{t.series.review_state}") if t.series else ""
+
+    def ref(self, msgid: str) -> str:
+        """A mail as its lore URL when the list URL is known, else <message-id> (markup-escaped)."""
+        return term(sections.link(self.r, msgid) or f"<{msgid}>")
+
+    def state_lines(self, st: State, head: bool = True) -> list[Text]:
+        """Why the state is what it is and the mail that decided it; series show the word
+        itself on their Series line already."""
+        word = self.t(f"state.{st.name}") + (f" ({self.t('rfc_flag')})" if st.rfc else "")
+        refs = " ".join(self.ref(e) for e in st.evidence[:2])
+        first = (f"{self.t('state')}: {term(word)} — " if head else "  ") + term(st.detail) + (f" {refs}" if refs else "")
+        lines = [Text.from_markup(first)]
+        lines += [Text.from_markup(f"  {self.t('flag')} {fl.kind}: {term(fl.verdict)} {self.ref(fl.message_id)}",
+                                   style="yellow") for fl in st.flags]
+        lines += [Text.from_markup(f"  {term(x)}", style="dim") for x in st.later]
+        return lines
+
+    def attention(self) -> None:
+        r = self.r
+        title = self.t("attention_for", name=sections.me_name(r)) if r.me else self.t("attention")
+        self.c.rule(term(title))
+        for a in r.needs_attention:
+            refs = " ".join(self.ref(e) for e in a.evidence[:2])
+            self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {term(a.reason)} {refs}")
+        if not r.needs_attention:
+            self.c.print(self.t("nothing"))
+
+    def applied_and_new(self) -> None:
+        for key, threads in (("applied_week", sections.applied_this_week(self.r)),
+                             ("new_series", sections.new_series(self.r))):
+            self.c.rule(self.t(key))
+            for t in threads:
+                what = t.state.detail if key == "applied_week" and t.state else \
+                    f"v{t.series.version if t.series else 1}, {self.state_word(t)}"
+                self.c.print(f"• {term(t.subject)}: {term(what)}")
+            if not threads:
+                self.c.print(self.t("nothing"))
 
     def message_list(self, t: ThreadReport) -> Table:
         grid = Table.grid(padding=(0, 1))

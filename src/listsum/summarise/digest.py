@@ -159,7 +159,8 @@ def _series_facts(tr: ThreadReport) -> list[str]:
     s = tr.series
     if s is None:
         return []
-    out = [f"Version: v{s.version}, {s.patches} patches" + (" (resend)" if s.resend else "")
+    # No "0 patches" when the posting is outside the input (a thread rooted at a reply).
+    out = [f"Version: v{s.version}" + (f", {s.patches} patches" if s.patches else "") + (" (resend)" if s.resend else "")
            + f"; review state: {s.review_state}"]
     # The lineage holds every revision found, later ones too (the deep dive
     # of v2 also knows v3): say which side of this posting each one is.

@@ -1,0 +1,77 @@
+"""What the first three sections of every rendering show, chosen once for all renderers:
+"Needs attention" (Report.needs_attention), "Applied this week" and "New series".
+
+Pure selection over the Report; the renderers only format (and escape) it.
+"""
+
+from __future__ import annotations
+
+from listsum.report.build import message_url
+from listsum.report.model import Attention, Report, SeriesFacts, ThreadReport
+
+
+def applied_this_week(report: Report) -> list[ThreadReport]:
+    """Threads whose state is applied by a notice dated inside the window."""
+    out = []
+    for t in report.threads:
+        if t.state is None or t.state.name != "applied":
+            continue
+        in_window = {m.message_id for m in t.messages if m.in_window}
+        if any(e in in_window for e in t.state.evidence):
+            out.append(t)
+    return out
+
+
+def new_series(report: Report) -> list[ThreadReport]:
+    """Threads whose newest posting was sent inside the window."""
+    out = []
+    for t in report.threads:
+        s = t.series
+        if s is None or t.ghost_root and not s.patches:
+            continue
+        if any(r.thread_id == t.id and r.version == s.version and r.date in report.window for r in s.lineage):
+            out.append(t)
+    return out
+
+
+def link(report: Report, msgid: str) -> str | None:
+    """The lore URL of ``msgid`` when the list URL is known, else None (show the id)."""
+    return message_url(report.list_url, msgid)
+
+
+def subjects(report: Report) -> dict[str, str]:
+    return {t.id: t.subject for t in report.threads}
+
+
+def entry_subject(report: Report, a: Attention) -> str:
+    return subjects(report).get(a.thread_id, a.thread_id)
+
+
+def me_name(report: Report) -> str:
+    """The name part of --me ("Marc Zyngier <maz@kernel.org>" -> "Marc Zyngier")."""
+    me = report.me or ""
+    return me.split("<")[0].strip().strip('"') or me.strip("<> ")
+
+
+def patch_groups(s: SeriesFacts) -> list[tuple[str, str]]:
+    """(state, "1-4, 6") per state of the newest posting's patches, when they differ:
+    "reviewed" for most of MMIO guard v2, "changes-requested" for 13/16."""
+    by: dict[str, list[int]] = {}
+    for p in s.patch_states:
+        by.setdefault(p.state.name, []).append(p.counter)
+    if len(by) < 2:
+        return []
+    return [(name, _ranges(sorted(nums))) for name, nums in by.items()]
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
