@@ -99,6 +99,8 @@ def test_sample_trailers_only_from_the_replies_own_lines() -> None:
     ("Applied to kvmtool (master), thanks!", "kvmtool (master)"),
     ("Applied to kvm-arm64/misc-5.13, thanks!", "kvm-arm64/misc-5.13"),
     ("Queued, thanks.", ""),
+    ("Pulled, thanks.", ""),  # Paolo Bonzini on "[GIT PULL] KVM/arm64 fixes for 5.8, take #1"
+    ("Pulled the wrong branch?", None),
     ("Queued patches 1-5, thanks.", ""),
     ("Queued for 5.7. Thanks.", ""),
     ("Applied, thanks!", ""),

@@ -279,3 +279,15 @@ def test_a_subset_applied_then_respun_is_superseded() -> None:
     assert facts.state.name == "superseded" and facts.state.detail.endswith("; patch 3 applied before")
     applied = [p.counter for p in facts.patch_states if p.state.name == "applied"]
     assert applied == [3]
+
+
+def test_a_pull_request_with_its_patches_is_one_posting() -> None:
+    """Marc's "[GIT PULL] KVM/arm64 fixes for 5.8, take #1" (kvmarm, 2020-06-11) sends its
+    eleven patches in reply to the pull; Paolo's "Pulled, thanks." answers the pull.
+    Split into a pull and a patch posting, the newest (the patches) looked unanswered."""
+    thread = next(t for t in _threads_of("archive") if t.id == "20200611090956.1537104-1-maz@kernel.org")
+    facts = series_facts(thread, [])
+    assert facts is not None and facts.state is not None
+    assert (facts.patches, facts.has_cover) == (11, True)
+    assert facts.state.name == "applied"
+    assert facts.state.evidence == ["be82c5cb-be6d-74f7-9b77-dbd1648a8933@redhat.com"]

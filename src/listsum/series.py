@@ -107,11 +107,31 @@ def postings(thread: Thread) -> list[Posting]:
         else:
             post.patches.append(msg)
         post.expected = max(post.expected, subj.expected)
+    _join_pull_patches(thread, groups)
     for post in groups.values():
         post.patches = _replace_points(post.patches)
         if post.cover is None and post.patches:
             post.subject = Subject.parse(post.patches[0].subject)
     return sorted(groups.values(), key=lambda p: (p.revision, p.date))
+
+
+def _join_pull_patches(thread: Thread, groups: dict[tuple[object, ...], Posting]) -> None:
+    """Patches sent under a pull request belong to it: Marc's "[GIT PULL] KVM/arm64
+    fixes for 5.8, take #1" with "[PATCH 01/11] ..." answering it, Andrew Jones's
+    "[PULL kvm-unit-tests 0/3]" with "[PATCH kvm-unit-tests n/3]". Split apart, the
+    maintainer's "Pulled, thanks." answers a posting that is not the newest one."""
+    for key, post in list(groups.items()):
+        rev, resend, stable, is_pull, author = key
+        if is_pull or post.cover is not None:
+            continue
+        pull = groups.get((rev, resend, stable, True, author))
+        if pull is None or (pull.cover is None and len(pull.patches) != 1):
+            continue
+        head = pull.cover or pull.patches[0]  # "[GIT PULL] ..." has no 0/N: it heads them
+        if all(thread.parent.get(m.msgid) == head.msgid for m in post.patches):
+            pull.cover, pull.patches = head, [m for m in pull.patches if m is not head] + post.patches
+            pull.expected = max(pull.expected, post.expected)
+            del groups[key]
 
 
 def _untagged_cover(thread: Thread, sent: list[tuple[Message, Subject]]) -> tuple[Message, Subject] | None:

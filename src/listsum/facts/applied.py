@@ -4,6 +4,7 @@ Real forms from the kvmarm archive:
   "Applied to next, thanks!" + b4's "[1/5] KVM: arm64: ...\n      commit: 71b3ec5f..."
   "Applied to arm64 (for-next/fixes), thanks!"  (Will Deacon)
   "Queued, thanks." / "Queued patches 1-5, thanks." / "Queued for 5.7. Thanks." (Paolo Bonzini)
+  "Pulled, thanks." (Paolo Bonzini taking Marc's "[GIT PULL] KVM/arm64 fixes for 5.8, take #1")
   "Pushed to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue" (Drew Jones)
   "The pull request you sent on ...\n\nhas been merged into torvalds/linux.git:" (pr-tracker-bot)
 Not applied: "Applied this series on top of v5.15-rc1 and tested" (a tester),
@@ -23,8 +24,8 @@ from listsum.report.model import AppliedFact
 # The verb opens the line (a sentence start), capitalised, or after "I've".
 _APPLIED = re.compile(
     r"^\s*(?:(?:thanks|thank you|ok|now)[,!.]?\s+)?"
-    r"(?:(?:I've|I have|I)\s+(?i:applied|queued|merged|pushed|picked up)|"
-    r"Applied|Queued|Merged|Pushed|Picked up)\b(?P<rest>.*)$")
+    r"(?:(?:I've|I have|I)\s+(?i:applied|queued|merged|pushed|pulled|picked up)|"
+    r"Applied|Queued|Merged|Pushed|Pulled|Picked up)\b(?P<rest>.*)$")
 # After the verb: "to X", "into X", "in X", a bare "," "." "!" ":", "patches 1-5",
 # "it"/"this"/"them"/"the series", "for 5.7", or nothing at all.
 _GOOD_REST = re.compile(
@@ -48,7 +49,7 @@ _APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
 # b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
 _COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
-_VERBS = ("applied", "queued", "merged", "pushed", "picked up")
+_VERBS = ("applied", "queued", "merged", "pushed", "pulled", "picked up")
 
 
 def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
