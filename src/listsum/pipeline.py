@@ -48,6 +48,10 @@ class ReportSettings:
     model: str | None = None
     lang: str = "en"
     use_cache: bool = True
+    endpoint: str | None = None  # --engine server
+    allow_hosts: tuple[str, ...] = ()
+    jobs: int = 1
+    timeout: float | None = None
 
     @property
     def effective_list_url(self) -> str | None:
@@ -144,7 +148,8 @@ def summarise_settings(settings: ReportSettings) -> Any:
     from listsum.summarise.run import SummariseSettings
 
     return SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang,
-                             use_cache=settings.use_cache)
+                             use_cache=settings.use_cache, endpoint=settings.endpoint,
+                             allow_hosts=tuple(settings.allow_hosts), jobs=settings.jobs, timeout=settings.timeout)
 
 
 def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> None:
