@@ -20,7 +20,7 @@ class Stub:
     fail: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (status, message)
     hang: float = 0.0  # seconds to sleep before answering a chat request
     tokenize: bool = True
-    fail_subjects: tuple[str, ...] = ()  # chat requests whose prompt holds one of these get a 500
+    fail_subjects: tuple[str, ...] = ()  # a thread whose Subject: holds one of these gets a 500
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -32,11 +32,17 @@ class Stub:
                 pass
 
             def do_GET(self) -> None:
-                stub.handle(self, "GET", {})
+                self.safely("GET", {})
 
             def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-                stub.handle(self, "POST", body)
+                self.safely("POST", json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                                               or b"{}"))
+
+            def safely(self, method: str, body: dict[str, Any]) -> None:
+                try:
+                    stub.handle(self, method, body)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a timeout test)
+                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -75,11 +81,11 @@ class Stub:
         if self.hang:
             time.sleep(self.hang)
         user = body["messages"][-1]["content"]
-        if any(s in user for s in self.fail_subjects):
-            return _json(h, 500, {"error": {"message": "llama_decode failed", "code": 500}})
         subject = next((ln.removeprefix("Subject:").strip() for ln in user.splitlines()
-                        if ln.startswith("Subject:")), "?")
-        text = self.reply.format(subject=subject)
+                        if ln.startswith("Subject:")), "?")  # the thread's, first in the prompt
+        if any(s in subject for s in self.fail_subjects):
+            return _json(h, 500, {"error": {"message": "llama_decode failed", "code": 500}})
+        text = self.reply.replace("{subject}", subject)
         h.send_response(200)
         h.send_header("Content-Type", "text/event-stream")
         h.end_headers()

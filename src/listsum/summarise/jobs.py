@@ -33,6 +33,7 @@ class _Breaker:
         self.reason = ""
         self.failures = 0
         self.note = note
+        self.said: set[str] = set()  # each message once: every failed thread's flag carries it anyway
         self.lock = threading.Lock()
 
     def ok(self) -> None:
@@ -45,7 +46,10 @@ class _Breaker:
             first = not self.reason
             if exc.fatal or self.failures >= GIVE_UP_AFTER:
                 self.reason = self.reason or exc.message
-        self.note(f"model server: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint and first else ""))
+            new = exc.message not in self.said
+            self.said.add(exc.message)
+        if new:
+            self.note(f"model server: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint and first else ""))
 
 
 def jobs_for(run: object, jobs: int) -> int:
