@@ -68,7 +68,10 @@ def _server_options(engine: str, endpoint: str | None, allow_host: list[str], jo
 
     if engine != "server" and (endpoint or allow_host):
         raise UsageError("--endpoint and --allow-host go with --engine server")
-    return dict(endpoint=endpoint, allow_hosts=tuple(allow_host), jobs=jobs or int(load_config().get("jobs", 1)))
+    cfg_jobs = load_config().get("jobs", 1)
+    if not isinstance(cfg_jobs, int) or cfg_jobs < 1:
+        raise UsageError(f"config jobs: a whole number >= 1, got {cfg_jobs!r}")
+    return dict(endpoint=endpoint, allow_hosts=tuple(allow_host), jobs=jobs or cfg_jobs)
 
 
 def _render(report: object, fmt: str) -> str:

@@ -310,6 +310,11 @@ def server_kwargs(settings: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     trusted = cfg.get("trusted_hosts", [])
     if isinstance(trusted, str):
         trusted = [trusted]
+    if not isinstance(trusted, list) or not all(isinstance(h, str) for h in trusted):
+        raise UsageError(f"config trusted_hosts: a list of host names, got {trusted!r}")
+    timeout = cfg.get("timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise UsageError(f"config timeout: seconds > 0, got {timeout!r}")
     return dict(endpoint=settings.endpoint or cfg.get("endpoint"),
                 model=settings.model or cfg.get("server_model"),
                 allow_hosts=tuple(settings.allow_hosts) + tuple(trusted),
