@@ -4,7 +4,7 @@
   .venv/bin/python bench/bench_server.py ratio   # characters per SmolLM2 token on the week's digests
 
 `week` starts llama-cpp-python's OpenAI-compatible server with the default
-GGUF (n_ctx 8192, 2 threads, as in-process) on a free loopback port. Heavy:
+GGUF (n_ctx 8192, 1 thread, as in-process here) on a free loopback port. Heavy:
 run once, not in a loop; the machine is shared.
 """
 
@@ -21,6 +21,14 @@ from pathlib import Path
 WEEK = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "kvmarm-2021-10-04.week.mbox.gz"
 
 
+def _env() -> dict[str, str]:
+    env = dict(os.environ)  # LISTSUM_SERVER_DEPS: the [server] extras kept out of a shared venv
+    if os.environ.get("LISTSUM_SERVER_DEPS"):
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (os.environ["LISTSUM_SERVER_DEPS"],
+                                                        env.get("PYTHONPATH")) if p)
+    return env
+
+
 def _server() -> tuple[subprocess.Popen[bytes], str]:
     from listsum.summarise.models import resolve
 
@@ -28,8 +36,9 @@ def _server() -> tuple[subprocess.Popen[bytes], str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(resolve()), "--host",
-                             "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "127.0.0.1", "--port", str(port), "--n_ctx", "8192", "--n_threads", "1",
+                             "--interrupt_requests", "False"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env())
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(480):
         try:
@@ -72,7 +81,7 @@ def week() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    _one("in-process", SummariseSettings(engine="llama", n_threads=2, use_cache=False))
+    _one("in-process", SummariseSettings(engine="llama", n_threads=1, use_cache=False))
     print(f"jobs 4 vs jobs 1: {sum(a == b for a, b in zip(one, four))}/{len(one)} summaries identical")
 
 

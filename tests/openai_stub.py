@@ -20,6 +20,7 @@ class Stub:
     fail: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (status, message)
     hang: float = 0.0  # seconds to sleep before answering a chat request
     tokenize: bool = True
+    cut: bool = False  # end streams without a finish_reason, as an interrupted llama-cpp-python server does
     fail_subjects: tuple[str, ...] = ()  # a thread whose Subject: holds one of these gets a 500
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -93,6 +94,10 @@ class Stub:
             chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body.get("model"),
                      "choices": [{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}]}
             h.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+        if not self.cut:
+            last = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body.get("model"),
+                    "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            h.wfile.write(f"data: {json.dumps(last)}\n\n".encode())
         h.wfile.write(b"data: [DONE]\n\n")
         h.wfile.flush()
 

@@ -6,6 +6,7 @@ Structure, attribution, token counts, JSON-schema output; never wording."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -50,9 +51,11 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("modelserver") / "server.log"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(resolve()), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"]
+           "--port", str(port), "--n_ctx", "8192", "--n_threads", "1", "--interrupt_requests", "False"]
+    # One thread: on a shared, loaded box two were 5x slower (bench/RESULTS.md). Not interrupting:
+    # by default this server drops a streaming request when the next arrives, which --jobs does.
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=server_env())
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_ready(proc, url, log)
@@ -66,11 +69,23 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait()
 
 
+def server_env() -> dict[str, str]:
+    """The server's environment: LISTSUM_SERVER_DEPS, when set, is a directory
+    holding the [server] extras (fastapi, uvicorn, ...) kept out of a shared
+    venv; `make setup` installs them into the venv itself."""
+    env = dict(os.environ)
+    deps = os.environ.get("LISTSUM_SERVER_DEPS")
+    if deps:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (deps, env.get("PYTHONPATH")) if p)
+    return env
+
+
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
     deadline = time.monotonic() + READY_WITHIN
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited {proc.returncode}: {log.read_text()[-2000:]}")
+            pytest.fail(f"llama_cpp.server exited {proc.returncode} (its extras: pip install "
+                        f"'llama-cpp-python[server]'): {log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(url + "/models", timeout=5) as resp:
                 if resp.status == 200:

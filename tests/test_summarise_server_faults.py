@@ -283,3 +283,11 @@ def test_eval_through_a_server(week: Path) -> None:
     assert rows["model"] == f"stub-model at {stub.url.split('//')[1].removesuffix('/v1')}"
     assert rows["threads"] == "4" and rows["fallback rate"] == "0% (0)"
     assert rows["tokens counted by"] == "server /extras/tokenize/count"
+
+
+def test_an_answer_cut_off_by_the_server_is_an_error_not_an_empty_summary() -> None:
+    with Stub(cut=True) as stub:
+        built, _, notes = _summarise(stub.url, limit=2, model="stub-model", jobs=2)
+    assert notes[0].startswith("model server: model server at 127.0.0.1:")
+    assert "ended an answer without finishing it (hint: llama-cpp-python's server drops a request" in notes[0]
+    assert all(t.summary.fallback and t.summary.flags[0].startswith("server-error") for t in built.report.threads)

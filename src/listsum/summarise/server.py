@@ -211,13 +211,19 @@ class ServerSummariser(Summariser):
         except _Retry:
             kwargs["response_format"] = self._response_format(options.schema or {})
             stream = self._call(lambda: self.client.chat.completions.create(**kwargs))
+        finished = None
         try:
             for chunk in self._chunks(stream):
                 piece = chunk.choices[0].delta.content if chunk.choices else None
+                finished = (chunk.choices[0].finish_reason if chunk.choices else None) or finished
                 if piece:
                     yield piece
         finally:
             stream.close()  # a loop cut short stops the server's generation too
+        if finished is None:  # the stream ended without saying why: the server dropped it
+            raise ServerError(f"model server at {self.host} ended an answer without finishing it",
+                              hint="llama-cpp-python's server drops a request when the next one arrives: "
+                                   "start it with --interrupt_requests False, or use --jobs 1")
 
     def _chunks(self, stream: Any) -> Iterator[Any]:
         it = iter(stream)
