@@ -196,3 +196,13 @@ def test_eval_cli_through_the_server(model_server: str, week: Path) -> None:
     assert rows["model"] == f"{MODEL} at {host}" and rows["threads"] == "2"
     assert rows["tokens counted by"] == "server /extras/tokenize/count"
     assert "server-error" not in rows["fallback reasons"]
+
+
+def test_a_model_the_server_does_not_have_is_refused(model_server: str) -> None:
+    from listsum.summarise.server import ServerError
+
+    backend = ServerSummariser(endpoint=model_server, model="qwen2.5-7b-instruct")
+    with pytest.raises(ServerError, match=r"model 'qwen2.5-7b-instruct' is not served at 127.0.0.1:\d+ "
+                                          r"\(it serves: .*SmolLM2-135M-Instruct.Q4_1.gguf\)") as err:
+        backend.count_tokens("x")
+    assert err.value.fatal

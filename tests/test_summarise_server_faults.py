@@ -291,3 +291,10 @@ def test_an_answer_cut_off_by_the_server_is_an_error_not_an_empty_summary() -> N
     assert notes[0].startswith("model server: model server at 127.0.0.1:")
     assert "ended an answer without finishing it (hint: llama-cpp-python's server drops a request" in notes[0]
     assert all(t.summary.fallback and t.summary.flags[0].startswith("server-error") for t in built.report.threads)
+
+
+def test_without_a_tokenize_route_tokens_are_estimated_and_said_so() -> None:
+    with Stub(tokenize=False) as stub:
+        backend = ServerSummariser(endpoint=stub.url)
+        assert backend.count_tokens("x" * 225) == 101  # 2.25 characters per token, rounded up
+    assert backend.counting == "estimate: 1 token per 2.25 characters (the server cannot tokenize)"

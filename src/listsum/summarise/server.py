@@ -27,10 +27,11 @@ from urllib.parse import urlsplit
 from listsum.errors import ModelError, UsageError
 from listsum.summarise.base import Options, Prompt, Summariser
 
-# SmolLM2's tokenizer on the kvmarm week's digests gave 3.6 characters per
-# token (bench/RESULTS.md, "model server"); 3.0 over-counts on purpose, so an
-# estimated prompt stays inside the server's context.
-CHARS_PER_TOKEN = 3.0
+# SmolLM2's tokenizer on the kvmarm week's digests: 2.82 characters per token
+# on average, 2.27 for the densest thread (bench/RESULTS.md, "model server").
+# 2.25 over-counts on purpose, so an estimated prompt stays inside the
+# server's context; larger vocabularies (Llama 3, Qwen) need fewer tokens.
+CHARS_PER_TOKEN = 2.25
 DEFAULT_CTX = 2048  # llama-cpp-python's server default when the server does not say
 DEFAULT_TIMEOUT = 600.0  # seconds of silence; a loaded CPU server takes minutes per prompt
 SEED = 42  # same prompt, same answer on servers that honour it: --jobs 4 then equals --jobs 1
