@@ -221,9 +221,14 @@ def test_store_concurrent_writers(tmp_path: Path) -> None:
     assert sqlite3.connect(tmp_path / "s.db").execute("SELECT count(DISTINCT key) FROM summaries").fetchone() == (800,)
 
 
-def test_memory_store_keeps_one_job() -> None:
+def test_memory_store_and_in_process_engines_keep_one_job() -> None:
+    from listsum.summarise.echo import EchoSummariser
     from listsum.summarise.jobs import jobs_for
+    from listsum.summarise.llama import LlamaSummariser
     from listsum.summarise.run import Run
+
+    assert LlamaSummariser.concurrent is False  # one prompt at a time: it already uses every core
+    assert jobs_for(Run(SummariseSettings(engine="echo"), backend=EchoSummariser()), 4) == 1
 
     with Stub() as stub:
         run = Run(_settings(stub.url, model="stub-model"), store=Store(sqlite3.connect(":memory:")))
