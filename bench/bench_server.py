@@ -1,6 +1,6 @@
 """The corpus week through a model server and in-process, in one run.
 
-  .venv/bin/python bench/bench_server.py week    # server --jobs 1, server --jobs 4, in-process (no cache)
+  .venv/bin/python bench/bench_server.py week [N]  # server --jobs 1, --jobs 4, in-process (no cache); N: first N threads
   .venv/bin/python bench/bench_server.py ratio   # characters per SmolLM2 token on the week's digests
 
 `week` starts llama-cpp-python's OpenAI-compatible server with the default
@@ -50,11 +50,12 @@ def _server() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("server not ready in 240 s")
 
 
-def _one(label: str, settings: object) -> tuple[str, list[str]]:
+def _one(label: str, settings: object, limit: int | None) -> tuple[str, list[str]]:
     from listsum import pipeline
     from listsum.summarise.run import summarise_report
 
     built = pipeline.build(pipeline.ReportSettings(inputs=[str(WEEK)]))
+    built.report.threads = built.report.threads[:limit]
     load = os.getloadavg()[0]
     start = time.monotonic()
     run = summarise_report(built.report, built.threads, settings)  # type: ignore[arg-type]
@@ -70,18 +71,20 @@ def _one(label: str, settings: object) -> tuple[str, list[str]]:
 def week() -> None:
     from listsum.summarise.run import SummariseSettings
 
+    limit = int(sys.argv[2]) if len(sys.argv) > 2 else None
+
     proc, url = _server()
     try:
         print("| run | wall | calls | prompt tok | completion tok | tok/s (wall) | fallbacks | load at start |")
         print("|---|---|---|---|---|---|---|---|")
         _, one = _one("server --jobs 1", SummariseSettings(engine="server", endpoint=url, n_ctx=8192,
-                                                           use_cache=False, jobs=1))
+                                                           use_cache=False, jobs=1), limit)
         _, four = _one("server --jobs 4", SummariseSettings(engine="server", endpoint=url, n_ctx=8192,
-                                                            use_cache=False, jobs=4))
+                                                            use_cache=False, jobs=4), limit)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    _one("in-process", SummariseSettings(engine="llama", n_threads=1, use_cache=False))
+    _one("in-process", SummariseSettings(engine="llama", n_threads=1, use_cache=False), limit)
     print(f"jobs 4 vs jobs 1: {sum(a == b for a, b in zip(one, four))}/{len(one)} summaries identical")
 
 

@@ -87,7 +87,7 @@ class ServerSummariser(Summariser):
                              hint="for example --endpoint http://127.0.0.1:8080/v1")
         self.host = check_endpoint(endpoint, allow_hosts)
         self.url = base_url(endpoint)
-        self.root = self.url[: -len(urlsplit(self.url).path)] if urlsplit(self.url).path else self.url
+        self.root = self.url.removesuffix("/v1")  # the server's own routes (/tokenize, /props) live here
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.requested = model
         self.model = model or ""
