@@ -303,3 +303,17 @@ def test_without_a_tokenize_route_tokens_are_estimated_and_said_so() -> None:
         backend = ServerSummariser(endpoint=stub.url)
         assert backend.count_tokens("x" * 225) == 101  # 2.25 characters per token, rounded up
     assert backend.counting == "estimate: 1 token per 2.25 characters (the server cannot tokenize)"
+
+
+def test_dry_run_counts_with_the_servers_tokenizer(week: Path) -> None:
+    with Stub() as stub:
+        res = CliRunner().invoke(app, ["report", str(week), "--engine", "server", "--endpoint", stub.url,
+                                       "--dry-run", "-q"])
+        counted = [b["input"] for p, b in stub.requests if p == "/extras/tokenize/count"]
+        assert stub.chats() == []  # nothing generated
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[-1].endswith("total prompt tokens, 30 threads") and len(lines) == 31
+    total = int(lines[-1].split()[0])
+    assert counted and sum(int(ln.split()[0]) for ln in lines[:-1]) == total
+    assert total < 38_573 * 0.7  # the stub counts words: far fewer than SmolLM2's 38,573 tokens
