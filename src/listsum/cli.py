@@ -110,10 +110,10 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        try:
+        try:  # typer >= 0.29 vendors click as typer._click and raises its exceptions,
+            from typer import _click as click  # even when a real click is installed (uvicorn's)
+        except ImportError:
             import click
-        except ModuleNotFoundError:  # typer >= 0.29 vendors click as typer._click
-            from typer import _click as click
 
         if isinstance(exc, typer.Abort):
             sys.exit(130)

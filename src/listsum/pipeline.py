@@ -53,6 +53,11 @@ class ReportSettings:
     me: str | None = None  # "Name <addr>": needs_attention filtered to what waits on this person
     stale_days: int = attention.STALE_DAYS  # a series with no reply this long needs attention
 
+    endpoint: str | None = None  # --engine server
+    allow_hosts: tuple[str, ...] = ()
+    jobs: int = 1
+    timeout: float | None = None
+
     @property
     def effective_list_url(self) -> str | None:
         if self.list_url:
@@ -159,7 +164,8 @@ def summarise_settings(settings: ReportSettings) -> Any:
     from listsum.summarise.run import SummariseSettings
 
     return SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang,
-                             use_cache=settings.use_cache)
+                             use_cache=settings.use_cache, endpoint=settings.endpoint,
+                             allow_hosts=tuple(settings.allow_hosts), jobs=settings.jobs, timeout=settings.timeout)
 
 
 def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> None:

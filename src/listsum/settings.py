@@ -45,7 +45,8 @@ def config_path() -> Path:
 def load_config() -> dict[str, Any]:
     """The user's config.toml as a dict ({} when absent). Keys: model, n_ctx,
     n_threads, n_gpu_layers, server, lang, tz, me ("Name <addr>" for report --me),
-    stale_days (report --stale-days)."""
+    stale_days (report --stale-days); for --engine server: endpoint,
+    server_model, trusted_hosts, jobs, timeout."""
     path = config_path()
     if not path.exists():
         return {}

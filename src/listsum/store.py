@@ -5,6 +5,12 @@ hash, prompt version, language), prefixed with a scheme tag so a change of
 scheme stays detectable. Store is handed its connection (tests pass
 ":memory:"); every put commits, so a kill -9 loses only the thread being
 summarised.
+
+Concurrent writers (--jobs threads, or two listsum runs): a file database is
+in WAL mode with a busy timeout, and each thread other than the one that
+opened the Store gets its own connection to the same file (a sqlite3
+connection belongs to one thread). An in-memory database has no file to
+share, so it serves its own thread only (``shareable``).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +28,7 @@ from listsum import settings
 from listsum.migrations import migrate
 
 HASH_PREFIX = "s1:"
+BUSY_MS = 30_000  # a writer waits this long for another's commit before giving up
 
 
 def db_path() -> Path:
@@ -30,7 +38,14 @@ def db_path() -> Path:
 def open_db(path: Path | None = None) -> sqlite3.Connection:
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return sqlite3.connect(path)
+    return _connect(str(path))
+
+
+def _connect(path: str, check_same_thread: bool = True) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=BUSY_MS / 1000, check_same_thread=check_same_thread)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+    db.execute("PRAGMA journal_mode = WAL")  # readers never block the one writer
+    return db
 
 
 def cache_key(content: Any, model_hash: str, prompt_version: str, lang: str) -> str:
@@ -49,8 +64,39 @@ class Cached:
 
 class Store:
     def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+        self._own = db
+        self._owner = threading.get_ident()
+        self._local = threading.local()
+        self._others: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
         migrate(db)
+        row = db.execute("PRAGMA database_list").fetchone()
+        self.path = row[2] if row else ""  # "" for an in-memory database
+
+    @property
+    def shareable(self) -> bool:
+        return bool(self.path)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        if threading.get_ident() == self._owner:
+            return self._own
+        db = getattr(self._local, "db", None)
+        if db is None:
+            if not self.shareable:
+                raise RuntimeError("an in-memory summary cache serves only the thread that opened it")
+            db = self._local.db = _connect(self.path, check_same_thread=False)  # closed by close_others
+            with self._lock:
+                self._others.append(db)
+        return db
+
+    def close_others(self) -> None:
+        """Close the connections worker threads opened."""
+        with self._lock:
+            others, self._others = self._others, []
+        for db in others:
+            db.close()
 
     def get(self, key: str) -> Cached | None:
         row = self.db.execute("SELECT text, engine, fallback, flags FROM summaries WHERE key = ?", (key,)).fetchone()

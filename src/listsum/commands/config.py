@@ -7,7 +7,7 @@ import typer
 from listsum.cli import app, user_errors
 
 config_app = typer.Typer(help="The config file (TOML): model, n_ctx, n_threads, n_gpu_layers, server, lang, tz, "
-                         "me, stale_days.",
+                         "me, stale_days, endpoint, server_model, trusted_hosts, jobs, timeout.",
                          no_args_is_help=True)
 app.add_typer(config_app, name="config")
 

@@ -51,20 +51,39 @@ def eval_cmd(
     until: str | None = typer.Option(None, help="Window end."),
     limit: int | None = typer.Option(None, help="Only the first N threads."),
     n_threads: int | None = typer.Option(None, help="CPU threads for the model."),
+    engine: str = typer.Option("llama", help="llama (local GGUF) or server (--endpoint)."),
+    endpoint: str | None = typer.Option(None, help="OpenAI-compatible model server, e.g. http://127.0.0.1:8080/v1."),
+    allow_host: list[str] = typer.Option(None, "--allow-host", help="Trust this non-loopback server host with mail."),
+    jobs: int = typer.Option(1, min=1, help="Threads summarised at once (--engine server only)."),
 ) -> None:
     """Score a model on an mbox: grounded names, flagged identifiers, echo,
     fallback rate, tokens and time. Nothing is cached.
 
     Example: listsum eval week.mbox.gz --model gemma3-270m
+
+    Example: listsum eval week.mbox.gz --engine server --endpoint http://127.0.0.1:8080/v1 --jobs 4
     """
     from listsum.summarise.eval import evaluate
     from listsum.summarise.run import SummariseSettings
 
     def progress(stage: str, done: int, total: int) -> None:
+        if done < 0:  # a note (a server error): its own line
+            sys.stderr.write(f"\n{stage}\n")
+            return
         sys.stderr.write(f"\r[{done}/{total}] {stage[:70]:<70}")
 
     with user_errors():
-        res = evaluate(str(mbox), SummariseSettings(model=model, n_threads=n_threads), since, until, limit, progress)
+        settings = SummariseSettings(engine=engine, model=model, n_threads=n_threads, endpoint=endpoint,
+                                     allow_hosts=tuple(allow_host or ()), jobs=jobs)
+        if engine == "server":
+            from listsum.summarise.server import preflight
+
+            preflight(settings)
+        elif engine != "llama":
+            from listsum.errors import UsageError
+
+            raise UsageError(f"unknown --engine {engine!r} for eval", hint="use llama or server")
+        res = evaluate(str(mbox), settings, since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
         typer.echo(f"{key:<20} {value}")

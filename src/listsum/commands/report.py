@@ -15,7 +15,7 @@ import typer
 from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
 
-ENGINES = ("llama", "extractive", "none")
+ENGINES = ("llama", "server", "extractive", "none")
 
 
 class _LazyProgress:
@@ -41,9 +41,10 @@ class _LazyProgress:
             self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
             self.bar.start()
-        if stage not in self.tasks:
-            self.tasks[stage] = self.bar.add_task(stage, total=total)
-        self.bar.update(self.tasks[stage], completed=done, total=total)
+        key = stage.split(" (")[0]  # "summaries (ETA ...)": one bar whose label changes
+        if key not in self.tasks:
+            self.tasks[key] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[key], completed=done, total=total, description=stage)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -79,6 +80,19 @@ def _attention_options(me: str | None, stale_days: int | None) -> tuple[str | No
         raise UsageError(f"{where_days} {days!r} must be a whole number of days, at least 1")
     return me, days
 
+def _server_options(engine: str, endpoint: str | None, allow_host: list[str], jobs: int | None
+                    ) -> dict[str, object]:
+    """--endpoint/--allow-host/--jobs (--jobs defaults to the config's jobs;
+    the config's endpoint, trusted_hosts and timeout are read by the backend)."""
+    from listsum.settings import load_config
+
+    if engine != "server" and (endpoint or allow_host):
+        raise UsageError("--endpoint and --allow-host go with --engine server")
+    cfg_jobs = load_config().get("jobs", 1)
+    if not isinstance(cfg_jobs, int) or cfg_jobs < 1:
+        raise UsageError(f"config jobs: a whole number >= 1, got {cfg_jobs!r}")
+    return dict(endpoint=endpoint, allow_hosts=tuple(allow_host), jobs=jobs or cfg_jobs)
+
 
 def _render(report: object, fmt: str) -> str:
     if fmt == "json":
@@ -113,8 +127,11 @@ def report_cmd(
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
     fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
     lang: str = typer.Option("en", help="Report language: en or zh."),
-    engine: str = typer.Option("llama", help="llama (local GGUF), extractive, or none (no summaries)."),
-    model: str | None = typer.Option(None, help="GGUF path or model name."),
+    engine: str = typer.Option("llama", help="llama (local GGUF), server (--endpoint), extractive, or none."),
+    model: str | None = typer.Option(None, help="GGUF path or model name; with --engine server, the server's model."),
+    endpoint: str | None = typer.Option(None, help="OpenAI-compatible model server, e.g. http://127.0.0.1:8080/v1."),
+    allow_host: list[str] = typer.Option(None, "--allow-host", help="Trust this non-loopback server host with mail."),
+    jobs: int | None = typer.Option(None, min=1, help="Threads summarised at once (--engine server only)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be summarised and the prompt sizes."),
     list_name: str | None = typer.Option(None, "--list", help="Fetch this lore list's window first."),
     server: str | None = typer.Option(None, help="public-inbox server for --list (default lore.kernel.org)."),
@@ -138,14 +155,15 @@ def report_cmd(
     """
     with user_errors():
         who, stale = _attention_options(me, stale_days)
+        srv = _server_options(engine, endpoint, allow_host or [], jobs)
         _run(inputs or [], since, until, days, tz, output, fmt, lang, engine, model, dry_run,
-             list_name, server, offline, list_url, quiet, who, stale)
+             list_name, server, offline, list_url, quiet, who, stale, srv)
 
 
 def _run(inputs: list[Path], since: str | None, until: str | None, days: int | None, tz: str,
          output: Path | None, fmt: str | None, lang: str, engine: str, model: str | None, dry_run: bool,
          list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool,
-         me: str | None = None, stale_days: int = 7) -> None:
+         me: str | None = None, stale_days: int = 7, srv: dict[str, object] | None = None) -> None:
     from listsum import pipeline
     from listsum.window import WindowSpec, zone
 
@@ -155,7 +173,11 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
     settings = pipeline.ReportSettings(
         inputs=[str(p) for p in inputs], window=WindowSpec(since=since, until=until, days=days, tz=tz),
         list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
-        model=model, lang=lang, me=me, stale_days=stale_days)
+        model=model, lang=lang, me=me, stale_days=stale_days, **(srv or {}))  # type: ignore[arg-type]
+    if engine == "server":
+        from listsum.summarise.server import preflight
+
+        preflight(pipeline.summarise_settings(settings))  # an untrusted host is refused before reading mail
     progress = None if quiet else _LazyProgress()
     try:
         built = pipeline.build(settings, progress)

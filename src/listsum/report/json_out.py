@@ -169,6 +169,7 @@ ReportJSON = TypedDict("ReportJSON", {
     "inputs": list[str], "lang": str, "tz": str, "window": WindowJSON, "stats": StatsJSON,
     "kinds": dict[str, KindJSON], "per_day": list[DayJSON], "top_people": list[PersonJSON],
     "top_threads": list[TopThreadJSON], "problems": list[ProblemJSON], "overview": SummaryJSON | None,
+    "summarised_by": str | None,  # "MODEL at HOST" when a model server wrote the summaries
     "threads": list[ThreadJSON], "needs_attention": list[AttentionJSON], "me": str | None,
 })
 
@@ -256,6 +257,7 @@ def to_json(report: Report) -> ReportJSON:
         "top_threads": [{"id": i, "messages_in_window": n} for i, n in report.top_threads],
         "problems": [{"where": p.where, "what": p.what} for p in report.problems],
         "overview": _summary(report.overview),
+        "summarised_by": report.summarised_by,
         "threads": [_thread(t) for t in report.threads],
         "needs_attention": [_attention(a) for a in report.needs_attention], "me": report.me,
     }

@@ -61,7 +61,13 @@ def _header(f: _Fmt) -> list[str]:
     lines += [f"**{f.t('window')}**: {span}", ""]
     if r.inputs:
         lines += [f"**{f.t('inputs')}**: " + ", ".join(f"`{p}`" for p in r.inputs), ""]
-    return lines
+    return lines + _summarised_by(f)
+
+
+def _summarised_by(f: _Fmt) -> list[str]:
+    """Which model server saw the mail ("MODEL at HOST"); nothing for in-process."""
+    by = f.report.summarised_by
+    return [f"**{f.t('summarised_by')}**: {escape.md(by)}", ""] if by else []
 
 
 def _totals(f: _Fmt) -> list[str]:

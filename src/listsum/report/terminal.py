@@ -19,6 +19,7 @@ from rich.text import Text
 
 from listsum.report import sections
 from listsum.report.escape import term
+from listsum.report import escape
 from listsum.report.i18n import kind_label, label
 from listsum.report.markdown import kinds_in_order
 from listsum.report.model import Report, State, ThreadReport
@@ -68,6 +69,7 @@ class TerminalRenderer:
         grid.add_column()
         grid.add_row(self.t("generated_at"), self.when(r.generated_at))
         grid.add_row(self.t("window"), w)
+        self.summarised_by(grid)
         for key in ("messages_in_window", "threads", "large_threads", "participants", "messages_context",
                     "messages_total", "duplicates_dropped", "skipped", "dates_derived"):
             grid.add_row(self.t(key), str(getattr(s, key)))
@@ -80,6 +82,11 @@ class TerminalRenderer:
             self.c.print(Text(f"{self.t('problems')}: {p.where}: {p.what}", style="yellow"))
         if len(r.problems) > 10:
             self.c.print(Text(self.t("more_problems", n=len(r.problems) - 10), style="yellow"))
+
+    def summarised_by(self, grid: Table) -> None:
+        """Which model server saw the mail ("MODEL at HOST"); nothing for in-process."""
+        if self.r.summarised_by:
+            grid.add_row(self.t("summarised_by"), escape.term(self.r.summarised_by))
 
     def activity(self) -> None:
         r = self.r

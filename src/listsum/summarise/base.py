@@ -1,7 +1,7 @@
 """The backend interface: one method to generate, one to count tokens.
 
-A backend (llama.py in-process, echo.py for tests, later a llama.cpp server
-on localhost) implements ``generate`` and ``count_tokens`` only. Prompt
+A backend (llama.py in-process, echo.py for tests, server.py for an
+OpenAI-compatible model server) implements ``generate`` and ``count_tokens`` only. Prompt
 building, budgeting, checks, caching and loop control live outside it, so a
 new backend never touches the pipeline. Backends arrive through
 ``register`` like plugins, the built-in ones included (``default_backends``).
@@ -76,6 +76,7 @@ class Summariser(ABC):
     model_hash: str = ""  # identifies the weights for the cache key
     has_chat_template: bool = False
     n_ctx: int = 2048
+    concurrent: bool = False  # may serve several prompts at once (a server); see jobs.py
 
     @abstractmethod
     def generate(self, prompt: Prompt, options: Options) -> Iterator[str]:
@@ -164,9 +165,11 @@ def default_backends(register: Callable[[str, Factory], None]) -> None:
     """The built-in backends, registered the way a plugin would."""
     from listsum.summarise.echo import EchoSummariser
     from listsum.summarise.llama import LlamaSummariser
+    from listsum.summarise.server import ServerSummariser
 
     register("llama", LlamaSummariser)
     register("echo", EchoSummariser)
+    register("server", ServerSummariser)
 
 
 REGISTRY = Registry()

@@ -32,6 +32,7 @@ class EvalResult:
     seconds: float = 0.0  # time in the model
     wall: float = 0.0
     fallback_reasons: dict[str, int] = field(default_factory=dict)
+    counting: str = ""  # how a server backend counted tokens (server route or estimate)
 
     def rate(self, part: int) -> float:
         return part / self.threads if self.threads else 0.0
@@ -51,7 +52,8 @@ class EvalResult:
                 ("fallback rate", f"{self.rate(self.fallbacks):.0%} ({self.fallbacks})"),
                 ("fallback reasons", ", ".join(f"{k} {v}" for k, v in sorted(self.fallback_reasons.items())) or "-"),
                 ("prompt tokens", str(self.prompt_tokens)), ("completion tokens", str(self.completion_tokens)),
-                ("model time", f"{self.seconds:.0f} s ({tps:.0f} tok/s)"), ("wall time", f"{self.wall:.0f} s")]
+                ("model time", f"{self.seconds:.0f} s ({tps:.0f} tok/s)"), ("wall time", f"{self.wall:.0f} s")
+                ] + ([("tokens counted by", self.counting)] if self.counting else [])
 
 
 def evaluate(mbox: str, settings: SummariseSettings, since: str | None = None, until: str | None = None,
@@ -63,17 +65,18 @@ def evaluate(mbox: str, settings: SummariseSettings, since: str | None = None, u
     start = time.monotonic()
     built = pipeline.build(pipeline.ReportSettings(inputs=[mbox], window=WindowSpec(since=since, until=until)))
     run = Run(SummariseSettings(**{**settings.__dict__, "use_cache": False}), backend)
-    res = EvalResult(model=run.backend.model_id)
+    from listsum.summarise.jobs import summarise_threads
+
+    res = EvalResult(model=getattr(run.backend, "label", run.backend.model_id))
     todo = [t for t in built.report.threads if t.id in built.threads][:limit]
-    for i, tr in enumerate(todo, 1):
-        summary = run.thread(tr, built.threads[tr.id])
+    # Threads may run at once (--jobs, a server); scoring follows in thread order.
+    for tr, summary in zip(todo, summarise_threads(run, todo, built.threads, settings.jobs, progress)):
         _score(res, summary.flags, summary.fallback, summary.text if not summary.fallback else "",
                built.threads[tr.id], tr.participants)
-        if progress:
-            progress(f"eval {tr.subject[:50]}", i, len(todo))
     u = run.usage
     res.prompt_tokens, res.completion_tokens, res.seconds = u.prompt_tokens, u.completion_tokens, u.seconds
     res.wall = time.monotonic() - start
+    res.counting = getattr(run._backend, "counting", "")
     return res
 
 
@@ -81,6 +84,8 @@ def _score(res: EvalResult, flags: list[str], fallback: bool, model_text: str, t
            people: list[str]) -> None:
     res.threads += 1
     kinds = [f.split(":")[0] for f in flags]
+    if "server-error" in kinds:  # the model never answered: not its fault, but counted
+        res.fallback_reasons["server-error"] = res.fallback_reasons.get("server-error", 0) + 1
     res.identifiers_flagged += kinds.count("unknown-identifier")
     res.sentences_dropped += kinds.count("dropped-sentence")
     res.echoes += "echo" in kinds

@@ -10,6 +10,7 @@ cache miss, so a re-run of a cached week never loads it.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ class SummariseSettings:
     n_gpu_layers: int = 0
     lang: str = "en"
     use_cache: bool = True
+    # --engine server: an OpenAI-compatible endpoint; see summarise/server.py
+    endpoint: str | None = None
+    allow_hosts: tuple[str, ...] = ()
+    jobs: int = 1  # threads sent at once (a server only)
+    timeout: float | None = None
 
 
 @dataclass
@@ -57,6 +63,10 @@ def make_backend(settings: SummariseSettings, vocab_only: bool = False) -> Summa
     from listsum.settings import load_config
 
     cfg = load_config()
+    if settings.engine == "server":
+        from listsum.summarise.server import server_kwargs
+
+        return REGISTRY.create("server", **server_kwargs(settings, cfg))
     kwargs: dict[str, object] = dict(model=settings.model, n_ctx=settings.n_ctx or cfg.get("n_ctx"),
                                      n_threads=settings.n_threads or cfg.get("n_threads"),
                                      n_gpu_layers=settings.n_gpu_layers or int(cfg.get("n_gpu_layers", 0)))
@@ -81,6 +91,7 @@ class Run:
         self.options = Options()
         self.usage = Usage()
         self.cache_hits = 0
+        self._lock = threading.Lock()  # usage and cache_hits, when threads run at once (--jobs)
 
     @property
     def backend(self) -> Summariser:
@@ -96,7 +107,8 @@ class Run:
         key = cache_key(render_digest(digest), self.model_tag(), PROMPT_VERSION, self.settings.lang)
         hit = self.store.get(key) if self.store else None
         if hit is not None:
-            self.cache_hits += 1
+            with self._lock:
+                self.cache_hits += 1
             return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
         prev = self.store.previous(tr.id, self.settings.lang) if self.store else None
         if prev is not None and not prev.fallback:
@@ -136,11 +148,12 @@ class Run:
 
     def _generate(self, prompt: Prompt) -> tuple[str, bool]:
         out = self.backend.complete(prompt, self.options)
-        u = self.usage
-        u.prompt_tokens += out.prompt_tokens
-        u.completion_tokens += out.completion_tokens
-        u.seconds += out.seconds
-        u.calls += 1
+        with self._lock:
+            u = self.usage
+            u.prompt_tokens += out.prompt_tokens
+            u.completion_tokens += out.completion_tokens
+            u.seconds += out.seconds
+            u.calls += 1
         return clean(out.text), out.looped
 
     def overview(self, report: Report) -> Summary:
@@ -210,21 +223,14 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
     """Fill ThreadReport.summary for every reported thread and report.overview."""
     if settings.engine == "none":
         return None
+    from listsum.summarise.jobs import summarise_threads
+
     run = Run(settings, backend)
     todo = [t for t in report.threads if t.id in threads]
-    for i, tr in enumerate(todo, 1):
-        tr.summary = run.thread(tr, threads[tr.id])
-        if progress:
-            progress(_stage(run, i, len(todo)), i, len(todo))
+    summarise_threads(run, todo, threads, settings.jobs, progress)
+    report.summarised_by = getattr(run._backend, "label", None)  # "MODEL at HOST" for a server
     report.overview = run.overview(report)
     return run
-
-
-def _stage(run: Run, done: int, total: int) -> str:
-    spent = time.monotonic() - run.usage.started
-    eta = spent / done * (total - done)
-    rate = f", {run.usage.rate():.0f} tok/s" if run.usage.seconds else ""
-    return f"summaries (ETA {int(eta) // 60}m{int(eta) % 60:02d}s{rate})"
 
 
 def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
@@ -233,6 +239,8 @@ def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSe
     tokenizer (vocab only: nothing is evaluated)."""
     if settings.engine == "none":
         return []
+    if backend is None and settings.engine == "server":  # the server counts with its own tokenizer
+        backend = make_backend(settings)
     if backend is None:
         vocab = SummariseSettings(**{**settings.__dict__, "engine": "llama"})
         backend = make_backend(vocab, vocab_only=True)
