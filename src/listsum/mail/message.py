@@ -123,6 +123,13 @@ def _lazy(slot: Any) -> property:
 Message.raw = _lazy(Message.__dict__["raw"])  # type: ignore[assignment,method-assign]
 
 
+def note_where(exc: BaseException, where: object) -> None:
+    """Name the input (and message) an unexpected error happened in, once:
+    the CLI prints it in its one-line internal error."""
+    if not getattr(exc, "__notes__", None):
+        exc.add_note(str(where))
+
+
 class MalformedMessage(ValueError):
     """A blob that cannot be read as mail at all (no headers)."""
 
@@ -212,9 +219,10 @@ def parse_date(value: str) -> datetime | None:
         if month and offset <= 14 * 3600:
             try:
                 naive = datetime(int(year), month, int(day), int(hh), int(mm), min(int(ss or 0), 59))
-            except ValueError:
+                # Year 1 with +0100 or 9999 with -0500 leaves datetime's range.
+                return (naive - timedelta(seconds=offset if sign == "+" else -offset)).replace(tzinfo=UTC)
+            except (ValueError, OverflowError):
                 return None
-            return (naive - timedelta(seconds=offset if sign == "+" else -offset)).replace(tzinfo=UTC)
     return _parse_date_slow(value)
 
 
@@ -230,9 +238,9 @@ def _parse_date_slow(value: str) -> datetime | None:
         offset = 0
     try:
         naive = datetime(*tup[:6])
+        return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         return None
-    return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
 
 
 def _first_id(value: str) -> str | None:
@@ -321,6 +329,16 @@ def parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
 
     ``raw`` is left empty: the caller sets ``raw_ref`` (or ``raw``).
     """
+    try:
+        return _parse_span(data, start, end, origin)
+    except MalformedMessage:
+        raise
+    except Exception as exc:
+        note_where(exc, origin)
+        raise
+
+
+def _parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
     problems: list[str] = []
     try:
         h, hend = read_headers(data, start, end, problems)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from listsum.errors import InputError, NothingUsable
-from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, parse_message, parse_span
+from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, note_where, parse_message, parse_span
 from listsum.report.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox
@@ -57,7 +57,11 @@ def read_inputs(paths: list[str], *, use_cache: bool = True,
             raise InputError(f"no such file or directory: {p}")
     batches: list[_Batch] = []
     for p in paths:
-        batches += _read_path(p, use_cache, progress)
+        try:
+            batches += _read_path(p, use_cache, progress)
+        except Exception as exc:
+            note_where(exc, p)
+            raise
     return _merge(batches, paths)
 
 
