@@ -55,10 +55,13 @@ def fetch_cmd(
       listsum fetch kvmarm --since 2021-10-04 --until 2021-10-10 -o week.mbox
     """
     with user_errors():
+        from listsum.atomic import check_target
         from listsum.sources.lore import window_mbox
         from listsum.window import WindowSpec, resolve
 
         window = resolve(WindowSpec(since=since, until=until, days=days, tz=tz), None)
+        if output is not None:
+            check_target(output)
         path = window_mbox(list_name, window.since, window.until, server=server,
                            full_threads=threads, progress=_say(quiet))
         if output is not None:
@@ -128,6 +131,10 @@ def thread_cmd(
             raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
         if lang not in ("en", "zh"):
             raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
+        if output is not None:
+            from listsum.atomic import check_target
+
+            check_target(output, [str(mbox)] if mbox else [])
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
                               summarise=SummariseSettings(engine=engine, model=model, lang=lang),
                               progress=_say(quiet))

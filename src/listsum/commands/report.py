@@ -120,13 +120,17 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
          output: Path | None, fmt: str | None, lang: str, engine: str, model: str | None, dry_run: bool,
          list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool) -> None:
     from listsum import pipeline
-    from listsum.window import WindowSpec, zone
+    from listsum.atomic import check_target
+    from listsum.window import WindowSpec, check
 
     kind = pick_format(fmt, output)
     _check(inputs, list_name, engine, lang)
-    zone(tz)  # a bad --tz is a usage error before any reading
+    spec = WindowSpec(since=since, until=until, days=days, tz=tz)
+    check(spec)  # a bad --tz, --days or date is a usage error before any reading
+    if output is not None:
+        check_target(output, [str(p) for p in inputs])
     settings = pipeline.ReportSettings(
-        inputs=[str(p) for p in inputs], window=WindowSpec(since=since, until=until, days=days, tz=tz),
+        inputs=[str(p) for p in inputs], window=spec,
         list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
         model=model, lang=lang)
     progress = None if quiet else _LazyProgress()
