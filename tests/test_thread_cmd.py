@@ -54,9 +54,10 @@ def test_thread_from_local_mbox_markdown(tmp_path: Path) -> None:
     # The week file ends on the 10th: Marc's reply of the 11th is not in it, so nobody reviewed yet.
     assert "7 messages, 1 participants, 2021-10-08 13:58 .. 2021-10-08 13:58 UTC" in md
     # ... only the Acked-by Will carried into patch 1 (Marc's enum cleanup, which he posts).
+    # Mail text escaped (report/escape.py), message ids as code spans.
     assert ("| Patch | Person | Given | Why |\n|---|---|---|---|\n| [PATCH v3 1/6] KVM: arm64: Turn "
-            "__KVM_HOST_SMCCC_FUNC_* into an enum (mostly) | Will Deacon <will@kernel.org> | Acked-by (carried) | "
-            "<20211008135839.1193-2-will@kernel.org> |\n\n## Open questions") in md
+            "\\_\\_KVM_HOST_SMCCC_FUNC\\_\\* into an enum (mostly) | Will Deacon \\<will\\@kernel.org\\> | "
+            "Acked-by (carried) | `<20211008135839.1193-2-will@kernel.org>` |\n\n## Open questions") in md
     assert "## Summary (engine: none)\n\nNo model ran: summary not generated\n" in md
 
 

@@ -28,6 +28,8 @@ from email.utils import getaddresses, parsedate_tz
 from functools import lru_cache
 from typing import Any
 
+from listsum.report.escape import controls
+
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -102,6 +104,14 @@ class Message:
         return refs
 
 
+def name_addr(name: str, addr: str) -> str:
+    """"Name <addr>", or whichever of the two there is: the one place a
+    person is written out (reports, participants, digests)."""
+    if name and addr and name != addr:
+        return f"{name} <{addr}>"
+    return addr or name or "(unknown)"
+
+
 def _lazy(slot: Any) -> property:
     """Wrap the ``raw`` slot: reading it loads the bytes through ``raw_ref`` once.
 
@@ -141,6 +151,7 @@ def decode_words(value: str) -> str:
             value = str(make_header(decode_header(value)))
         except (UnicodeError, LookupError, ValueError, AssertionError):
             pass  # keep the encoded form rather than lose the header
+        value = controls(value)  # "=?utf-8?q?=1B]8;;...?=" decodes into an escape sequence
     return _WS.sub(" ", value).strip()
 
 
@@ -156,7 +167,9 @@ def _text(value: bytes, problems: list[str]) -> str:
             text = value.decode("latin-1")
     if "\n" in text:
         text = _FOLD.sub(" ", text)
-    return text.rstrip("\r ")
+    # Mail text is data: no escape sequence or control character survives
+    # parsing (an OSC 8 link in a From name was once read as the sender "\x1b").
+    return controls(text.rstrip("\r "))
 
 
 def header_end(data: bytes, start: int, end: int) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from listsum.mail.message import Message
+from listsum.mail.message import Message, name_addr
 from listsum.mail.threads import Thread
 from listsum.report.model import MessageEntry, Problem, Report, SeriesFacts, Stats, ThreadReport, Window
 from listsum.window import zone
@@ -54,9 +54,7 @@ def message_url(list_url: str | None, msgid: str) -> str | None:
 
 
 def person(m: Message) -> str:
-    if m.from_name and m.from_addr:
-        return f"{m.from_name} <{m.from_addr}>"
-    return m.from_addr or m.from_name or "(unknown)"
+    return name_addr(m.from_name, m.from_addr)
 
 
 def thread_report(thread: Thread, window: Window, kind: str, series: SeriesFacts | None,
