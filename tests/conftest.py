@@ -11,6 +11,12 @@ import socket
 from pathlib import Path
 
 import pytest
+from echo_backend import EchoSummariser
+
+from listsum.summarise.base import REGISTRY
+
+# The test fake backend, registered the way a plugin would (--engine echo in tests).
+REGISTRY.register("echo", EchoSummariser)
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -13,7 +13,7 @@ import pytest
 from listsum.mail.body import text_of
 from listsum.report.model import Report
 from listsum.summarise.compress import TRAILER
-from listsum.summarise.echo import EchoSummariser
+from echo_backend import EchoSummariser
 from listsum.store import Cached
 from listsum.summarise.run import Run, SummariseSettings, clean, dry_run, summarise_report
 from summarise_helpers import build_week, week_messages
@@ -181,6 +181,8 @@ def test_echo_engine_through_the_registry() -> None:
     run = summarise_report(built.report, built.threads, SummariseSettings(engine="echo", use_cache=False))
     assert isinstance(run.backend, EchoSummariser) and len(run.backend.history) == 30
     assert sorted(REGISTRY.factories) == ["echo", "llama"]
+    assert REGISTRY.engines() == ("echo", "llama", "extractive", "none")
+    assert REGISTRY.engines() == ("echo", "llama", "extractive", "none")
     with pytest.raises(Exception, match="unknown engine 'nope'"):
         REGISTRY.create("nope")
 

@@ -122,13 +122,13 @@ def thread_cmd(
       listsum thread 20211004090341.123-1-someone@example.com --mbox week.mbox.gz -o dive.md --engine extractive
     """
     with user_errors():
-        from listsum.commands.report import ENGINES
+        from listsum.commands.report import engines
         from listsum.summarise.run import SummariseSettings
         from listsum.thread_report import deep_dive_from
 
         kind = pick_format(fmt, output)
-        if engine not in ENGINES:
-            raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+        if engine not in engines():
+            raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(engines()))
         if lang not in ("en", "zh"):
             raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
         if output is not None:

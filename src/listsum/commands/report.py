@@ -15,7 +15,13 @@ import typer
 from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
 
-ENGINES = ("llama", "extractive", "none")
+
+
+def engines() -> tuple[str, ...]:
+    """--engine values, from the backend registry (summarise/base.py)."""
+    from listsum.summarise.base import REGISTRY
+
+    return REGISTRY.engines()
 
 
 class _LazyProgress:
@@ -53,8 +59,8 @@ class _LazyProgress:
 def _check(inputs: list[Path], list_name: str | None, engine: str, lang: str) -> None:
     if not inputs and not list_name:
         raise UsageError("give an mbox/Maildir/public-inbox path, or --list NAME")
-    if engine not in ENGINES:
-        raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+    if engine not in engines():
+        raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(engines()))
     if lang not in ("en", "zh"):
         raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
 
@@ -75,7 +81,7 @@ def _render(report: object, fmt: str) -> str:
 
 def _print_dry_run(plan: list[tuple[str, int]], subjects: dict[str, str]) -> None:
     if not plan:
-        typer.echo("dry run: no model would run (engine none, or no threads in the window)")
+        typer.echo("dry run: no model would run (engine none or extractive, or no threads in the window)")
         return
     for tid, tokens in plan:
         typer.echo(f"{tokens:>7}  {subjects.get(tid, tid)}")
