@@ -22,6 +22,13 @@ from listsum.mail.message import Origin
 _FROM_LINE = re.compile(rb"From \S+ [^\n]*\d")
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _RD_UNQUOTE = re.compile(rb"^>(>*From )", re.M)
+BOM = b"\xef\xbb\xbf"  # some editors and Windows tools put one before the first From_ line
+# A header block inside a body: the sign of two mails joined by a damaged
+# From_ line. Found by its Message-ID line (cheap find), then checked.
+_MSGID_LINES = (b"\nMessage-I", b"\nmessage-i", b"\nMESSAGE-I")
+_MSGID_HDR = re.compile(rb"Message-ID[ \t]*:[ \t]*<([^>\s]{1,200})>", re.I)
+_BLOCK_LINES = 300  # list mail carries 40-80 header lines (Received:, DKIM, ...)
+_BLOCK_NAMES = re.compile(rb"(?:^|\n)(?:from|date|subject)[ \t]*:", re.I)
 
 
 def gunzip(data: bytes) -> tuple[bytes, str | None]:
@@ -85,7 +92,7 @@ def load_bytes(path: str) -> bytes:
 
 
 def starts_with_from_line(data: bytes) -> bool:
-    return _FROM_LINE.match(data) is not None
+    return _FROM_LINE.match(data, len(BOM) if data.startswith(BOM) else 0) is not None
 
 
 def _is_from_line(data: bytes, start: int) -> bool:
@@ -99,7 +106,8 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
     """(start, end) of each message, From_ line excluded, in file order."""
     # The file's first line is a From_ line whatever follows it (a message
     # without headers there is reported by the parser, not glued to nothing).
-    starts = [0] if _FROM_LINE.match(data) else []
+    first = len(BOM) if data.startswith(BOM) else 0
+    starts = [first] if _FROM_LINE.match(data, first) else []
     find = data.find
     pos = find(b"\nFrom ")
     while pos >= 0:
@@ -112,6 +120,75 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
         nl = find(b"\n", start, end)
         spans.append((nl + 1 if nl >= 0 else end, end))
     return spans
+
+
+def suspect_merge(data: bytes, hend: int, end: int, own_id: str = "") -> tuple[int, str] | None:
+    """(offset, Message-ID) of another mail's header block inside the body
+    data[hend:end], or None.
+
+    The strict From_ rule (a digit, a header on the next line) keeps "From
+    here on, 2 cases:" in a body from splitting, but a damaged From_ line, or
+    one followed by a non-header line, then joins a real mail to the one
+    before it. That mail's header block (its own Message-ID beside From:,
+    Date: or Subject:, a blank line after) then follows a blank line and one
+    or two odd lines (the From_ line and what broke it). Not counted: quoted
+    mail (">"), git format-patch pasted into a reply (">From <sha>" in kvmarm
+    2019), PGP protected headers (the mail's own Message-ID after a "--"
+    boundary), and gregkh's stable notes that embed the patch's headers right
+    after a blank line.
+    """
+    for needle in _MSGID_LINES:
+        pos = data.find(needle, hend, end)
+        while pos >= 0:
+            m = _MSGID_HDR.match(data, pos + 1, end)
+            if m is not None:
+                msgid = m.group(1).decode("utf-8", "replace")
+                lo = _header_block(data, pos + 1, hend, end)
+                if msgid != own_id and lo is not None and _after_from_line_gap(data, lo, hend):
+                    return pos + 1, msgid
+            pos = data.find(needle, pos + 1, end)
+    return None
+
+
+def _after_from_line_gap(data: bytes, lo: int, hend: int) -> bool:
+    """One or two lines (not quoted, not a MIME boundary) between a blank line
+    and the header block starting at ``lo``, or a From_ line and a blank one."""
+    pos = lo - 1  # the newline ending the line before the block
+    if data[pos - 1:pos] == b"\n":  # a blank line right before the block: a From_ line before that?
+        start = data.rfind(b"\n", hend, pos - 1) + 1
+        return start > hend and _FROM_LINE.match(data, start, pos - 1) is not None
+    for n in (1, 2):
+        start = data.rfind(b"\n", hend, pos) + 1
+        if start <= hend or data[start:start + 1] in (b">", b"-", b"\n", b"\r"):
+            return False
+        if data[start - 2:start - 1] == b"\n" or data[start - 3:start - 1] == b"\n\r":
+            return True  # a blank line before: this line (and maybe the next) is the broken From_ part
+        pos = start - 1
+    return False
+
+
+def _header_block(data: bytes, line: int, hend: int, end: int) -> int | None:
+    """Where the header-like lines around ``line`` start, when they hold
+    From:, Date: or Subject: and end at a blank line; else None."""
+    lo = line
+    for _ in range(_BLOCK_LINES):  # walk up over header lines (and folded continuations)
+        prev = data.rfind(b"\n", hend, lo - 1)
+        if prev < 0 or not (_HEADER_LINE.match(data, prev + 1, lo) or data[prev + 1:prev + 2] in (b" ", b"\t")):
+            break
+        lo = prev + 1
+    hi = line
+    for _ in range(_BLOCK_LINES):  # and down to the blank line
+        nl = data.find(b"\n", hi, end)
+        if nl < 0:
+            return None
+        hi = nl + 1
+        if data[hi:hi + 1] in (b"\n", b"\r"):
+            break
+        if not (_HEADER_LINE.match(data, hi, end) or data[hi:hi + 1] in (b" ", b"\t")):
+            return None
+    else:
+        return None
+    return lo if _BLOCK_NAMES.search(data[lo:hi]) is not None else None
 
 
 def unquote(raw: bytes) -> bytes:

@@ -28,7 +28,7 @@ from listsum.mail.message import EPOCH, Message, Origin
 from listsum.settings import cache_dir
 
 # Bump when the record layout or the parser's output changes.
-FORMAT = 1
+FORMAT = 2  # 2: control characters stripped from headers, suspected merges reported
 
 Record = tuple[Any, ...]
 _SECOND = timedelta(seconds=1)  # dates as whole seconds since the epoch: any year fits

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from listsum.errors import InputError, NothingUsable
-from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, note_where, parse_message, parse_span
+from listsum.mail.message import (MalformedMessage, Message, Origin, fix_dates, header_end, note_where, parse_message,
+                                  parse_span)
 from listsum.report.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox
@@ -179,6 +180,10 @@ class _Parsed:
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
+        merged = mbox.suspect_merge(data, header_end(data, start, end), end, msg.msgid)
+        if merged is not None:  # nothing lost silently: say where the splitter may have joined two mails
+            self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
+                                               f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
 
 
 def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | None) -> _Parsed:
@@ -242,7 +247,7 @@ def _parse_data(path: str, data: bytes, trunc: str | None, progress: Progress | 
             batch.problems.append(Problem(path, "mbox without a usable From_ line: not read"))
             return out
         spans = [(0, len(data))]
-    elif data[:spans[0][0]].strip() and not data.startswith(b"From "):
+    elif data[:spans[0][0]].strip() and not data.startswith((b"From ", mbox.BOM + b"From ")):
         batch.problems.append(Problem(path, "text before the first From_ line: skipped"))
     handle = MboxData(path, data)
     for start, end in spans:
