@@ -213,14 +213,15 @@ class MboxData:
     """
 
     def __init__(self, path: str, data: bytes | None = None, *, plain: str | None = None,
-                 plain_size: int = 0) -> None:
+                 plain_size: int = 0, plain_crc: int | None = None) -> None:
         self.path = path
         self._data: bytes | mmap.mmap | None = data
         self._plain = plain  # an uncompressed copy of the same bytes, mapped instead of gunzipping
         self._plain_size = plain_size
+        self._plain_crc = plain_crc  # None: the copy is the input itself (a plain mbox)
 
-    def use_plain(self, plain: str, size: int) -> None:
-        self._plain, self._plain_size = plain, size
+    def use_plain(self, plain: str, size: int, crc: int | None = None) -> None:
+        self._plain, self._plain_size, self._plain_crc = plain, size, crc
 
     def set_data(self, data: bytes | mmap.mmap) -> None:
         self._data = data
@@ -237,9 +238,13 @@ class MboxData:
             with open(self._plain, "rb") as fh:
                 if os.fstat(fh.fileno()).st_size != self._plain_size or not self._plain_size:
                     return None
-                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
+        if self._plain_crc is not None and zlib.crc32(view) != self._plain_crc:
+            view.close()  # a stale or damaged copy of a .gz input: gunzip it again
+            return None
+        return view
 
     def raw(self, start: int, end: int) -> bytes:
         return unquote(self.data()[start:end])

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import mmap
 import os
+import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,12 @@ def _read_path(path: str, use_cache: bool, progress: Progress | None) -> list[_B
     if p.is_dir():
         return _read_dir(p, use_cache, progress)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # A FIFO, <(cmd) or /dev/stdin: its size says nothing (0), and it
+            # can be read once only: read it whole as a stream, no cache.
+            with open(path, "rb") as fh:
+                data, trunc = mbox.from_bytes(fh.read())
+            return [_read_data(path, data, trunc, progress)]
         return [_read_file(path, use_cache, progress)]
     except OSError as exc:
         return [_Batch(problems=[Problem(path, f"cannot read: {exc.strerror or exc}")])]
@@ -134,16 +142,17 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
         del raw
         parsed = _parse_data(path, data, trunc, progress)
         if use_cache and gzipped and parsed.records and parsecache.save_plain(path, data):
-            parsed.plain = len(data)
+            parsed.plain, parsed.plain_crc = len(data), zlib.crc32(data)
     if use_cache:
         parsecache.save(path, parsecache.Entry(key, parsed.records, [(p.where, p.what) for p in parsed.batch.problems],
-                                               parsed.count, parsed.plain))
+                                               parsed.count, parsed.plain, parsed.plain_crc))
     return parsed.batch
 
 
 def _from_cache(path: str, entry: parsecache.Entry, key: list[object]) -> _Batch:
     if entry.plain:
-        handle = MboxData(path, plain=str(parsecache.plain_copy(path)), plain_size=entry.plain)
+        handle = MboxData(path, plain=str(parsecache.plain_copy(path)), plain_size=entry.plain,
+                          plain_crc=entry.plain_crc)
     elif _is_gzip(path):  # the copy could not be written: gunzip when a body is asked for
         handle = MboxData(path)
     else:  # a plain mbox is its own copy
@@ -167,6 +176,7 @@ class _Parsed:
     records: list[parsecache.Record] = field(default_factory=list)
     count: int = 0  # messages in the input, readable or not
     plain: int = 0  # size of the gunzipped copy written for the cache
+    plain_crc: int = 0  # and its CRC-32
 
     def add(self, data: bytes, start: int, end: int, base: int, handle: MboxData, path: str) -> None:
         """Parse data[start:end], which sits at ``base + start`` in the whole input."""
@@ -207,8 +217,8 @@ def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | Non
             spool.close()
         raise
     if writer:
-        out.plain = writer.commit()
-        handle.use_plain(str(parsecache.plain_copy(path)), out.plain)
+        out.plain, out.plain_crc = writer.commit(), writer.crc
+        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc)
     if spool is not None:
         spool.flush()
         if stream.size:
