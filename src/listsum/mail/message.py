@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_tz
 from functools import lru_cache
@@ -149,7 +150,7 @@ def decode_words(value: str) -> str:
     if "=?" in value:
         try:
             value = str(make_header(decode_header(value)))
-        except (UnicodeError, LookupError, ValueError, AssertionError):
+        except (UnicodeError, LookupError, ValueError, AssertionError, MessageError):
             pass  # keep the encoded form rather than lose the header
         value = controls(value)  # "=?utf-8?q?=1B]8;;...?=" decodes into an escape sequence
     return _WS.sub(" ", value).strip()
@@ -306,7 +307,7 @@ def parse_addrs(value: str) -> tuple[str, ...]:
 def known_charset(name: str) -> bool:
     try:
         codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (fuzzer)
         return False
     return True
 

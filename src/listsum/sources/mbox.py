@@ -122,9 +122,9 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def suspect_merge(data: bytes, hend: int, end: int, own_id: str = "") -> tuple[int, str] | None:
-    """(offset, Message-ID) of another mail's header block inside the body
-    data[hend:end], or None.
+def suspect_merges(data: bytes, hend: int, end: int, own_id: str = "") -> list[tuple[int, str]]:
+    """(offset, Message-ID) of each other mail's header block inside the body
+    data[hend:end], in file order.
 
     The strict From_ rule (a digit, a header on the next line) keeps "From
     here on, 2 cases:" in a body from splitting, but a damaged From_ line, or
@@ -137,6 +137,7 @@ def suspect_merge(data: bytes, hend: int, end: int, own_id: str = "") -> tuple[i
     boundary), and gregkh's stable notes that embed the patch's headers right
     after a blank line.
     """
+    found = []
     for needle in _MSGID_LINES:
         pos = data.find(needle, hend, end)
         while pos >= 0:
@@ -145,26 +146,21 @@ def suspect_merge(data: bytes, hend: int, end: int, own_id: str = "") -> tuple[i
                 msgid = m.group(1).decode("utf-8", "replace")
                 lo = _header_block(data, pos + 1, hend, end)
                 if msgid != own_id and lo is not None and _after_from_line_gap(data, lo, hend):
-                    return pos + 1, msgid
+                    found.append((pos + 1, msgid))
             pos = data.find(needle, pos + 1, end)
-    return None
+    return sorted(found)
 
 
 def _after_from_line_gap(data: bytes, lo: int, hend: int) -> bool:
-    """One or two lines (not quoted, not a MIME boundary) between a blank line
-    and the header block starting at ``lo``, or a From_ line and a blank one."""
+    """A line that is no header (not quoted, not a MIME boundary) right before
+    the header block starting at ``lo`` (the broken From_ line, or what
+    followed it), or a From_ line and a blank one."""
     pos = lo - 1  # the newline ending the line before the block
     if data[pos - 1:pos] == b"\n":  # a blank line right before the block: a From_ line before that?
         start = data.rfind(b"\n", hend, pos - 1) + 1
         return start > hend and _FROM_LINE.match(data, start, pos - 1) is not None
-    for n in (1, 2):
-        start = data.rfind(b"\n", hend, pos) + 1
-        if start <= hend or data[start:start + 1] in (b">", b"-", b"\n", b"\r"):
-            return False
-        if data[start - 2:start - 1] == b"\n" or data[start - 3:start - 1] == b"\n\r":
-            return True  # a blank line before: this line (and maybe the next) is the broken From_ part
-        pos = start - 1
-    return False
+    start = data.rfind(b"\n", hend, pos) + 1
+    return start > hend and data[start:start + 1] not in (b">", b"-", b"\n", b"\r")
 
 
 def _header_block(data: bytes, line: int, hend: int, end: int) -> int | None:

@@ -190,8 +190,8 @@ class _Parsed:
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
-        merged = mbox.suspect_merge(data, header_end(data, start, end), end, msg.msgid)
-        if merged is not None:  # nothing lost silently: say where the splitter may have joined two mails
+        for merged in mbox.suspect_merges(data, header_end(data, start, end), end, msg.msgid):
+            # Nothing lost silently: say where the splitter may have joined two mails.
             self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
                                                f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
 
