@@ -52,6 +52,7 @@ def test_every_reviewer_trailer_and_decision_reaches_the_prompt() -> None:
             assert t.person.split("<")[0].strip() in sent
 
 
+@pytest.mark.model  # the default model's tokenizer (vocab only)
 def test_week_prompt_tokens_under_40k_with_real_tokenizer() -> None:
     built = build_week()
     plan = dry_run(built.report, built.threads, SummariseSettings())  # smollm2 tokenizer, vocab only
