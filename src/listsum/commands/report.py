@@ -14,6 +14,7 @@ import typer
 
 from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
+from listsum.summarise.base import MODEL_FREE
 
 
 
@@ -135,6 +136,10 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
     check(spec)  # a bad --tz, --days or date is a usage error before any reading
     if output is not None:
         check_target(output, [str(p) for p in inputs])
+    if model is not None and engine not in MODEL_FREE:
+        from listsum.summarise.models import resolve
+
+        resolve(model)  # a --model that does not exist fails before the reading, not after it
     settings = pipeline.ReportSettings(
         inputs=[str(p) for p in inputs], window=spec,
         list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
