@@ -98,9 +98,10 @@ def _read_path(path: str, use_cache: bool, progress: Progress | None) -> list[_B
     if p.is_dir():
         return _read_dir(p, use_cache, progress)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.path.abspath(path).startswith(("/dev/", "/proc/")):
             # A FIFO, <(cmd) or /dev/stdin: its size says nothing (0), and it
-            # can be read once only: read it whole as a stream, no cache.
+            # can be read once only: read it whole as a stream, no cache (a
+            # /dev/stdin redirected from a file must not hit another file's cache).
             with open(path, "rb") as fh:
                 data, trunc = mbox.from_bytes(fh.read())
             return [_read_data(path, data, trunc, progress)]
