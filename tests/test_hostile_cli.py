@@ -99,6 +99,14 @@ def test_output_checks_come_before_any_work(tmp_path: Path) -> None:
     assert box.read_bytes() == before
 
 
+def test_thread_output_cannot_be_its_mbox(tmp_path: Path) -> None:
+    box = tmp_path / "in.mbox"
+    box.write_text(mail("a"))
+    res = runner.invoke(app, ["thread", "a@x", "--mbox", str(box), "-o", str(box), "--engine", "none"])
+    assert res.exit_code == 2 and "is an input; refusing to overwrite it" in res.output
+    assert box.read_text() == mail("a")
+
+
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})}
     return subprocess.run([sys.executable, "-m", "listsum", *args], capture_output=True, text=True, env=full,
