@@ -72,6 +72,9 @@ def test_mime_nested_1000_deep_is_read_as_text(tmp_path: Path) -> None:
     (["--days", "9" * 30], "Error: window out of range"),
     (["--since", "0001-01-01T00:00+05:00"], "Error: window out of range"),
     (["--days", "0"], "Error: --days must be positive"),
+    (["--list-url", "javascript:alert(1)//"], "Error: --list-url must start with https:// or http://"),
+    (["--tz", "../../etc/passwd"], "Error: unknown time zone"),
+    (["--since", ""], "Error: not a date, time or span: ''"),
 ])
 def test_absurd_window_options_are_usage_errors(tmp_path: Path, args: list[str], words: str) -> None:
     box = tmp_path / "in.mbox"

@@ -136,6 +136,9 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
     check(spec)  # a bad --tz, --days or date is a usage error before any reading
     if output is not None:
         check_target(output, [str(p) for p in inputs])
+    if list_url is not None and not list_url.startswith(("https://", "http://")):
+        # Message links are built from it: only a web address, never "javascript:".
+        raise UsageError(f"--list-url must start with https:// or http://, not {list_url!r}")
     if model is not None and engine not in MODEL_FREE:
         from listsum.summarise.models import resolve
 
