@@ -45,3 +45,27 @@ def test_mutations_really_mutate() -> None:
     rng = random.Random(1)
     cases = [fuzzlib.make_case(rng, pool, 1, rate=1.0)[0] for _ in range(200)]
     assert len(set(cases)) > 50 and cases.count(pool[0]) < 20
+
+
+def test_fuzz_option_values_never_crash(tmp_path: Path) -> None:
+    """Random values for every window/format/output option: exit 0, 1 or 2,
+    never 3 (internal error) or a traceback."""
+    from typer.testing import CliRunner
+
+    from listsum.cli import app, load_commands
+
+    load_commands()
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample.mbox"
+    values = ["", "0", "-1", "7", "99999999", "9" * 40, "2021-10-04", "0001-01-01", "9999-12-31", "2021-13-45",
+              "2021-10-04T25:00", "2021-10-04T10:00+14:00", "36h", "0d", "99999999w", "7x", "\x1b[2J", "Z",
+              "1e9", "nan", "../x", "Europe/Berlin", "md", "json"]
+    rng = random.Random(SEED)
+    runner = CliRunner()
+    for n in range(60):
+        args = ["report", str(sample), "--engine", "none"]
+        for opt in rng.sample(["--since", "--until", "--days", "--tz", "--format", "--lang", "-o"], rng.randrange(1, 4)):
+            value = rng.choice(values)
+            args += [opt, str(tmp_path / value.replace("/", "_")) + ".md" if opt == "-o" and value else value]
+        res = runner.invoke(app, args, catch_exceptions=True)
+        assert res.exit_code in (0, 1, 2), (n, args, res.output, res.exception)
+        assert "Traceback" not in res.output and "Internal error" not in res.output, (n, args, res.output)
