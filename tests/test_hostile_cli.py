@@ -102,6 +102,18 @@ def test_output_checks_come_before_any_work(tmp_path: Path) -> None:
     assert box.read_bytes() == before
 
 
+def test_a_window_from_year_1_lists_only_the_days_with_mail(tmp_path: Path) -> None:
+    import json
+
+    box = tmp_path / "in.mbox"
+    box.write_text(mail("a") + mail("b", "Wed, 6 Oct 2021 10:00:00 +0000"))
+    res = report(str(box), "--engine", "none", "--since", "0001-01-01", "--format", "json")
+    assert res.exit_code == 0
+    days = json.loads(res.output)["per_day"]
+    assert days == [{"date": "2021-10-04", "messages": 1}, {"date": "2021-10-05", "messages": 0},
+                    {"date": "2021-10-06", "messages": 1}]
+
+
 def test_thread_output_cannot_be_its_mbox(tmp_path: Path) -> None:
     box = tmp_path / "in.mbox"
     box.write_text(mail("a"))
