@@ -11,6 +11,12 @@ import socket
 from pathlib import Path
 
 import pytest
+from echo_backend import EchoSummariser
+
+from listsum.summarise.base import REGISTRY
+
+# The test fake backend, registered the way a plugin would (--engine echo in tests).
+REGISTRY.register("echo", EchoSummariser)
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -18,6 +24,47 @@ ARCHIVE = CORPUS / "kvmarm-2019-2021.mbox.gz"
 WEEK = CORPUS / "kvmarm-2021-10-04.week.mbox.gz"
 LEDS = CORPUS / "linux-leds-2025-01-2026-07.mbox.gz"
 SAMPLES = Path(__file__).resolve().parent / "samples"
+
+
+# A test reads the corpus when it asks for a corpus fixture or its code (or a
+# fixture's, or a parametrize source's module) names one of these; it is then
+# marked `corpus` even without the decorator, so that
+# `pytest -m "not corpus and not model and not server"` runs in seconds.
+_CORPUS_WORDS = ("WEEK", "ARCHIVE", "LEDS", "CORPUS", "build_week", "week_messages", "archive_read", "week_read")
+_CORPUS_FIXTURES = {"week", "archive", "leds"}
+
+
+def _source(fn: object) -> str:
+    import inspect
+
+    try:
+        return inspect.getsource(fn)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return ""
+
+
+def _reads_corpus(item: pytest.Item) -> bool:
+    """The test, its fixtures and the module helpers it calls (one level)."""
+    import re
+
+    if _CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    info = getattr(item, "_fixtureinfo", None)
+    funcs = [getattr(item, "function", None)]
+    funcs += [d.func for defs in (info.name2fixturedefs.values() if info else ()) for d in defs]
+    module = getattr(item, "module", None)
+    for fn in list(funcs):
+        for name in set(re.findall(r"\b(_?\w+)\(", _source(fn))):
+            helper = getattr(module, name, None)
+            if callable(helper) and getattr(helper, "__module__", "") == getattr(module, "__name__", None):
+                funcs.append(helper)
+    return any(w in _source(fn) for fn in funcs for w in _CORPUS_WORDS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("corpus") is None and _reads_corpus(item):
+            item.add_marker(pytest.mark.corpus)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -18,7 +18,20 @@ def week_messages() -> dict[str, Message]:
     return {m.msgid: m for m in (parse_message(r, o) for r, o in split_mbox(load_bytes(str(WEEK)), str(WEEK)))}
 
 
-def build_week():  # -> pipeline.Built
+@lru_cache(maxsize=1)
+def _week_built():  # -> pipeline.Built
     from listsum import pipeline
 
-    return pipeline.build(pipeline.ReportSettings(inputs=[str(WEEK)]))
+    return pipeline.build(pipeline.ReportSettings(inputs=[str(WEEK)], use_cache=False))
+
+
+def build_week():  # -> pipeline.Built
+    """The week's Report, built once per test run: each call gets its own
+    copy of the Report (summarising fills it in place); the threads, which
+    nothing changes, are shared."""
+    import copy
+
+    from listsum import pipeline
+
+    built = _week_built()
+    return pipeline.Built(report=copy.deepcopy(built.report), threads=built.threads)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import load_commands, app
 
-_register()
+load_commands()
 runner = CliRunner()
 
 

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from listsum import settings
-from listsum.cli import _register, app
+from listsum.cli import load_commands, app
 from listsum.errors import FetchError
 from listsum.mail.message import parse_message
 from listsum.sources import lore, store
@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.server, pytest.mark.corpus]
 UTC = timezone.utc
 SINCE = datetime(2021, 10, 4, tzinfo=UTC)
 UNTIL = datetime(2021, 10, 8, tzinfo=UTC)
-_register()
+load_commands()
 
 
 def _ids(path: Path) -> dict[str, datetime]:

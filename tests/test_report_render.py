@@ -64,7 +64,7 @@ def test_markdown_series_block(md: str) -> None:
             "2024-03-01 10:00 UTC → v2 (this thread)") in block
     assert "- **Review state**: applied" in block
     assert "  - Applied: applied by Marc Maintainer, branch next, 2024-03-09 10:00 UTC" in block
-    assert "  - Reviewed-by: Bob Reviewer \\<bob@example.org\\> ([PATCH v2 1/3]" in block
+    assert "  - Reviewed-by: Bob Reviewer \\<bob\\@example.org\\> ([PATCH v2 1/3]" in block
     assert "#### Summary (engine: none)\n\nNo model ran: summary not generated" in block
     times = re.findall(r"^\d+\. \*\*\[(.+?)\]\*\*", block, re.M)
     assert len(times) == 7 and times == sorted(times)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import load_commands, app
 from listsum.store import Cached, Store, open_db
 
-_register()
+load_commands()
 
 
 def _invoke(*args: str) -> str:

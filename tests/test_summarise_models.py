@@ -57,9 +57,9 @@ def test_corrupt_and_truncated_files(tmp_path: Path) -> None:
 def test_models_command_lists_both(monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from listsum.cli import _register, app
+    from listsum.cli import load_commands, app
 
-    _register()
+    load_commands()
     res = CliRunner().invoke(app, ["models"], catch_exceptions=False)
     assert res.exit_code == 0
     lines = res.output.splitlines()

@@ -4,7 +4,7 @@ summary ends with, on the corpus week with the echo backend."""
 
 from __future__ import annotations
 
-from listsum.summarise.echo import EchoSummariser
+from echo_backend import EchoSummariser
 from listsum.summarise.run import SummariseSettings, summarise_report
 from summarise_helpers import build_week
 

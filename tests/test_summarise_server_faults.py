@@ -222,7 +222,7 @@ def test_store_concurrent_writers(tmp_path: Path) -> None:
 
 
 def test_memory_store_and_in_process_engines_keep_one_job() -> None:
-    from listsum.summarise.echo import EchoSummariser
+    from echo_backend import EchoSummariser
     from listsum.summarise.jobs import jobs_for
     from listsum.summarise.llama import LlamaSummariser
     from listsum.summarise.run import Run

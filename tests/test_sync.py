@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import load_commands, app
 from listsum.errors import FetchError
 from listsum.sources import reader, store, sync
 from pi_server import PiServer, pi_server  # noqa: F401
 
 pytestmark = [pytest.mark.server, pytest.mark.corpus]
 UTC = timezone.utc
-_register()
+load_commands()
 
 
 class _CountingParse:

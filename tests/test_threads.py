@@ -124,6 +124,7 @@ def test_week_independent_of_input_order(week_threads):
 
 
 @pytest.mark.corpus
+@pytest.mark.perf
 def test_archive_is_fast_and_order_free(archive: Path):
     msgs = read(archive)
     start = time.perf_counter()
@@ -225,6 +226,7 @@ def test_duplicate_message_id_threads_once_and_joins_both_references():
         assert t.parent["dup"] == "t1"
 
 
+@pytest.mark.perf
 def test_long_reference_chain():
     n = 1500
     msgs = [msg(f"m{i}", refs=" ".join(f"m{j}" for j in range(i)), minute=i) for i in range(n)]
@@ -245,3 +247,30 @@ def test_long_chain_through_ghosts():
     threads = build_threads(kept)
     # Each kept message names 20 predecessors, so each reaches the one 10 before.
     assert len(threads) == 1 and threads[0].parent["m100"] == "m90"
+
+
+def test_50k_references_and_a_10k_reply_chain_thread_right():
+    """Issue 8: one message naming 50k ghosts took 76 s, a 10k In-Reply-To
+    chain 7 s (quadratic walks). The structure must come out right; the
+    time is in bench/ and the perf test below."""
+    ghosts = " ".join(f"g{i}" for i in range(50_000))
+    (t,) = build_threads([msg("m1", refs=ghosts, minute=1), msg("m2", irt="m1", minute=2)])
+    assert t.id == "g0" and t.ghost_root and t.parent == {"m1": None, "m2": "m1"}
+    assert t.depth("m2") == 1
+    chain = [msg("c0")] + [msg(f"c{i}", irt=f"c{i - 1}", minute=i) for i in range(1, 10_000)]
+    (t,) = build_threads(chain[::-1])
+    assert t.id == "c0" and [t.depth(f"c{i}") for i in (0, 1, 9_999)] == [0, 1, 9_999]
+
+
+@pytest.mark.perf
+def test_threading_is_linear_in_chain_length():
+    def took(n: int) -> float:
+        chain = [msg("c0")] + [msg(f"c{i}", irt=f"c{i - 1}", minute=i) for i in range(1, n)]
+        refs = [msg("r1", refs=" ".join(f"g{i}" for i in range(n * 5)))]
+        start = time.perf_counter()
+        (t,) = build_threads(chain)
+        [t.depth(m.msgid) for m in t.messages]
+        build_threads(refs)
+        return time.perf_counter() - start
+    small, big = took(2_000), took(20_000)
+    assert big < 30 * small  # 10x the input: linear is ~10x, the old quadratic walk was ~100x

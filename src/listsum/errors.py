@@ -5,6 +5,10 @@ Only cli.py turns them into output and exit codes.
 
 from __future__ import annotations
 
+# Exit codes: 0 ok, 1 nothing usable (or a fetch/model error), 2 usage,
+# 3 internal error (a bug: one line naming the file and message when known).
+INTERNAL_ERROR = 3
+
 
 class ListsumError(Exception):
     """Base for errors shown to the user as one line: 'Error: <message>'."""

@@ -13,11 +13,9 @@ retry); this module adapts it to each stage's own callback.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from types import ModuleType
 from typing import Any
 
 from listsum.facts import attention
@@ -29,6 +27,7 @@ from listsum.report.i18n import label
 from listsum.report.model import Report, SeriesFacts, State, Summary, Window
 from listsum.series import link_orphans, link_revisions, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
+from listsum.summarise.base import MODEL_FREE
 from listsum.window import WindowSpec, resolve
 
 UTC = timezone.utc
@@ -73,19 +72,6 @@ class Built:
 
     report: Report
     threads: dict[str, Thread]
-
-
-def _optional(name: str) -> ModuleType | None:
-    """A stage module written by a teammate, or None while it (or a listsum
-    module it needs) does not exist yet. A missing third-party package is a
-    real error and propagates.
-    """
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("listsum"):
-            return None
-        raise
 
 
 def fetch(settings: ReportSettings, progress: Progress | None) -> tuple[list[str], Window | None]:
@@ -170,8 +156,9 @@ def summarise_settings(settings: ReportSettings) -> Any:
 
 def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> None:
     """Fill the summary slots; with engine "none" say plainly no model ran."""
-    run = _optional("listsum.summarise.run") if settings.engine != "none" else None
-    if run is not None:
+    if settings.engine != "none":
+        from listsum.summarise import run  # lazy: llama and friends load only when summarising
+
         run.summarise_report(built.report, built.threads, summarise_settings(settings), progress=progress)
     for t in built.report.threads:
         if t.summary is None:
@@ -179,10 +166,12 @@ def summarise(built: Built, settings: ReportSettings, progress: Progress | None 
 
 
 def dry_run(built: Built, settings: ReportSettings) -> list[tuple[str, int]]:
-    """(thread id, prompt tokens) per thread the summariser would run on."""
-    run = _optional("listsum.summarise.run")
-    if run is None or settings.engine == "none":
+    """(thread id, prompt tokens) per thread the summariser would run on;
+    none for engines that run no model (none, extractive): nothing to load."""
+    if settings.engine in MODEL_FREE:
         return []
+    from listsum.summarise import run
+
     return list(run.dry_run(built.report, built.threads, summarise_settings(settings)))
 
 

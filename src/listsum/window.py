@@ -36,6 +36,13 @@ _UNIT = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+class EmptyWindow(UsageError):
+    """--since is not before --until (may depend on the input's newest mail)."""
+
+
+_RANGE_HINT = "dates must lie between years 1 and 9999; spans and --days must fit in that range"
+
+
 @dataclass(frozen=True)
 class WindowSpec:
     """What the user asked for, unparsed: the CLI's three options and --tz."""
@@ -103,9 +110,30 @@ def _bound(text: str | None, tz: ZoneInfo | timezone, anchor: datetime, *, is_un
     return parse_point(text, tz, end_of_day=is_until), None
 
 
+def check(spec: WindowSpec) -> None:
+    """Validate the options before any work: everything ``resolve`` would
+    refuse except an empty window, which may depend on the input."""
+    try:
+        resolve(spec, None)
+    except EmptyWindow:
+        pass
+
+
 def resolve(spec: WindowSpec, newest: datetime | None, *, now: datetime | None = None) -> Window:
     """The Window for ``spec``. ``newest`` is the newest input message (None
     when the input is not read yet, e.g. before a fetch: then now anchors)."""
+    try:
+        return _resolve(spec, newest, now)
+    except OverflowError as exc:  # --days 99999999, --since 99999999d, --until 9999-12-31
+        raise UsageError(f"window out of range: {_asked(spec)}", hint=_RANGE_HINT) from exc
+
+
+def _asked(spec: WindowSpec) -> str:
+    opts = (("--since", spec.since), ("--until", spec.until), ("--days", spec.days))
+    return " ".join(f"{name} {value}" for name, value in opts if value is not None)
+
+
+def _resolve(spec: WindowSpec, newest: datetime | None, now: datetime | None) -> Window:
     tz = zone(spec.tz)
     if spec.days is not None and spec.days <= 0:
         raise UsageError(f"--days must be positive, not {spec.days}")
@@ -127,7 +155,7 @@ def resolve(spec: WindowSpec, newest: datetime | None, *, now: datetime | None =
     if since is None:
         since = until - days
     if since >= until:
-        raise UsageError(f"empty window: {since.isoformat()} is not before {until.isoformat()}")
+        raise EmptyWindow(f"empty window: {since.isoformat()} is not before {until.isoformat()}")
     return Window(since=since, until=until, anchored_to_input=newest is not None and needs_anchor(spec))
 
 

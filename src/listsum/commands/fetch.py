@@ -55,10 +55,13 @@ def fetch_cmd(
       listsum fetch kvmarm --since 2021-10-04 --until 2021-10-10 -o week.mbox
     """
     with user_errors():
+        from listsum.atomic import check_target
         from listsum.sources.lore import window_mbox
         from listsum.window import WindowSpec, resolve
 
         window = resolve(WindowSpec(since=since, until=until, days=days, tz=tz), None)
+        if output is not None:
+            check_target(output)
         path = window_mbox(list_name, window.since, window.until, server=server,
                            full_threads=threads, progress=_say(quiet))
         if output is not None:
@@ -124,15 +127,19 @@ def thread_cmd(
       listsum thread MSGID --mbox archive.mbox.gz --git ~/src/linux --engine none
     """
     with user_errors():
-        from listsum.commands.report import ENGINES
+        from listsum.commands.report import engines
         from listsum.summarise.run import SummariseSettings
         from listsum.thread_report import deep_dive_from
 
         kind = pick_format(fmt, output)
-        if engine not in ENGINES:
-            raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+        if engine not in engines():
+            raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(engines()))
         if lang not in ("en", "zh"):
             raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
+        if output is not None:
+            from listsum.atomic import check_target
+
+            check_target(output, [str(mbox)] if mbox else [])
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
                               summarise=SummariseSettings(engine=engine, model=model, lang=lang),
                               git=git, progress=_say(quiet))

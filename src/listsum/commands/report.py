@@ -14,8 +14,15 @@ import typer
 
 from listsum.cli import app, pick_format, user_errors
 from listsum.errors import UsageError
+from listsum.summarise.base import MODEL_FREE
 
-ENGINES = ("llama", "server", "extractive", "none")
+
+
+def engines() -> tuple[str, ...]:
+    """--engine values, from the backend registry (summarise/base.py)."""
+    from listsum.summarise.base import REGISTRY
+
+    return REGISTRY.engines()
 
 
 class _LazyProgress:
@@ -54,8 +61,8 @@ class _LazyProgress:
 def _check(inputs: list[Path], list_name: str | None, engine: str, lang: str) -> None:
     if not inputs and not list_name:
         raise UsageError("give an mbox/Maildir/public-inbox path, or --list NAME")
-    if engine not in ENGINES:
-        raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(ENGINES))
+    if engine not in engines():
+        raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(engines()))
     if lang not in ("en", "zh"):
         raise UsageError(f"unknown --lang {lang!r}", hint="use en or zh")
 
@@ -110,7 +117,7 @@ def _render(report: object, fmt: str) -> str:
 
 def _print_dry_run(plan: list[tuple[str, int]], subjects: dict[str, str]) -> None:
     if not plan:
-        typer.echo("dry run: no model would run (engine none, or no threads in the window)")
+        typer.echo("dry run: no model would run (engine none or extractive, or no threads in the window)")
         return
     for tid, tokens in plan:
         typer.echo(f"{tokens:>7}  {subjects.get(tid, tid)}")
@@ -165,13 +172,24 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
          list_name: str | None, server: str | None, offline: bool, list_url: str | None, quiet: bool,
          me: str | None = None, stale_days: int = 7, srv: dict[str, object] | None = None) -> None:
     from listsum import pipeline
-    from listsum.window import WindowSpec, zone
+    from listsum.atomic import check_target
+    from listsum.window import WindowSpec, check
 
     kind = pick_format(fmt, output)
     _check(inputs, list_name, engine, lang)
-    zone(tz)  # a bad --tz is a usage error before any reading
+    spec = WindowSpec(since=since, until=until, days=days, tz=tz)
+    check(spec)  # a bad --tz, --days or date is a usage error before any reading
+    if output is not None:
+        check_target(output, [str(p) for p in inputs])
+    if list_url is not None and not list_url.startswith(("https://", "http://")):
+        # Message links are built from it: only a web address, never "javascript:".
+        raise UsageError(f"--list-url must start with https:// or http://, not {list_url!r}")
+    if model is not None and engine not in MODEL_FREE:
+        from listsum.summarise.models import resolve
+
+        resolve(model)  # a --model that does not exist fails before the reading, not after it
     settings = pipeline.ReportSettings(
-        inputs=[str(p) for p in inputs], window=WindowSpec(since=since, until=until, days=days, tz=tz),
+        inputs=[str(p) for p in inputs], window=spec,
         list_name=list_name, server=server, offline=offline, list_url=list_url, engine=engine,
         model=model, lang=lang, me=me, stale_days=stale_days, **(srv or {}))  # type: ignore[arg-type]
     if engine == "server":

@@ -24,13 +24,22 @@ import re
 from dataclasses import dataclass
 from email.errors import MessageError
 
-from listsum.mail.message import Message, header_end, known_charset
+from listsum.mail.message import Message, header_end, known_charset, note_where
 
 # A header value, folded onto continuation lines or not.
 _VALUE = re.compile(rb"[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)")
 _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))', re.I)
 _CHARSET = re.compile(rb'charset\s*=\s*"?([^";\s]+)', re.I)
 _PATCH_TYPES = {"text/x-patch", "text/x-diff", "text/x-patch-file", "text/diff"}
+# Real mail nests 3-4 deep (signed + alternative + attachment); hostile mail
+# nests 1000 deep to blow Python's stack. Deeper than this, the body is read
+# as plain text: nothing lost, no recursion.
+MAX_MIME_DEPTH = 32
+_MULTIPART = re.compile(rb"multipart/", re.I)
+
+
+class _TooDeep(Exception):
+    """MIME nested deeper than MAX_MIME_DEPTH."""
 
 
 def raw_of(msg: Message) -> bytes:
@@ -44,7 +53,11 @@ def text_of(msg: Message) -> str:
         # Decode without pinning the bytes on the message: after trailers and
         # kinds ran over an archive, every body would stay in memory twice.
         raw = msg.raw_ref() if msg.raw_ref is not None else msg.raw
-        text = body_text(raw)
+        try:
+            text = body_text(raw)
+        except Exception as exc:
+            note_where(exc, msg.origin)
+            raise
         msg.text_memo = text.replace("\r\n", "\n") if "\r" in text else text
     return msg.text_memo
 
@@ -54,10 +67,16 @@ def body_text(raw: bytes) -> str:
 
     Our own MIME walk first (the email package's feed parser costs ~1 ms a
     message, 7 s over the archive); the parser only for what the walk
-    refuses: a missing or unused boundary, nesting deeper than 8.
+    refuses: a missing or unused boundary. Nesting deeper than
+    MAX_MIME_DEPTH is read as plain text (the parser would recurse too).
     """
-    parts = _walk(raw, 0)
+    try:
+        parts = _walk(raw, 0)
+    except _TooDeep:
+        return decode_bytes(_after_headers(raw), None)
     if parts is None:
+        if len(_MULTIPART.findall(raw)) > MAX_MIME_DEPTH:
+            return decode_bytes(_after_headers(raw), None)
         return _parsed_text(raw)
     plain = [_decode_part(p) for p in parts if _is_text(p)]
     if plain:
@@ -95,7 +114,9 @@ def _walk(raw: bytes, depth: int) -> list[_Part] | None:
         cte = (_header(head, low, b"\ncontent-transfer-encoding:") or b"7bit").split(b";")[0]
         return [_Part(ctype, params, disp.strip().lower().startswith(b"attachment"), cte.strip().lower(), body)]
     m = _BOUNDARY.search(params)
-    if m is None or depth > 8:
+    if depth >= MAX_MIME_DEPTH:
+        raise _TooDeep
+    if m is None:
         return None
     out: list[_Part] = []
     for piece in _split_multipart(body, m.group(1) or m.group(2)):
@@ -157,7 +178,7 @@ def _parsed_text(raw: bytes) -> str:
     """The email package's view, for mail our walk refuses."""
     try:
         parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
-    except (MessageError, ValueError, LookupError):
+    except (MessageError, ValueError, LookupError, RecursionError):
         return decode_bytes(_after_headers(raw), None)
     plain: list[str] = []
     html: list[str] = []

@@ -23,10 +23,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.utils import getaddresses, parsedate_tz
 from functools import lru_cache
 from typing import Any
+
+from listsum.report.escape import controls
 
 UTC = timezone.utc
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -102,6 +105,14 @@ class Message:
         return refs
 
 
+def name_addr(name: str, addr: str) -> str:
+    """"Name <addr>", or whichever of the two there is: the one place a
+    person is written out (reports, participants, digests)."""
+    if name and addr and name != addr:
+        return f"{name} <{addr}>"
+    return addr or name or "(unknown)"
+
+
 def _lazy(slot: Any) -> property:
     """Wrap the ``raw`` slot: reading it loads the bytes through ``raw_ref`` once.
 
@@ -123,6 +134,13 @@ def _lazy(slot: Any) -> property:
 Message.raw = _lazy(Message.__dict__["raw"])  # type: ignore[assignment,method-assign]
 
 
+def note_where(exc: BaseException, where: object) -> None:
+    """Name the input (and message) an unexpected error happened in, once:
+    the CLI prints it in its one-line internal error."""
+    if not getattr(exc, "__notes__", None):
+        exc.add_note(str(where))
+
+
 class MalformedMessage(ValueError):
     """A blob that cannot be read as mail at all (no headers)."""
 
@@ -132,8 +150,9 @@ def decode_words(value: str) -> str:
     if "=?" in value:
         try:
             value = str(make_header(decode_header(value)))
-        except (UnicodeError, LookupError, ValueError, AssertionError):
+        except (UnicodeError, LookupError, ValueError, AssertionError, MessageError):
             pass  # keep the encoded form rather than lose the header
+        value = controls(value)  # "=?utf-8?q?=1B]8;;...?=" decodes into an escape sequence
     return _WS.sub(" ", value).strip()
 
 
@@ -149,7 +168,9 @@ def _text(value: bytes, problems: list[str]) -> str:
             text = value.decode("latin-1")
     if "\n" in text:
         text = _FOLD.sub(" ", text)
-    return text.rstrip("\r ")
+    # Mail text is data: no escape sequence or control character survives
+    # parsing (an OSC 8 link in a From name was once read as the sender "\x1b").
+    return controls(text.rstrip("\r "))
 
 
 def header_end(data: bytes, start: int, end: int) -> int:
@@ -212,9 +233,10 @@ def parse_date(value: str) -> datetime | None:
         if month and offset <= 14 * 3600:
             try:
                 naive = datetime(int(year), month, int(day), int(hh), int(mm), min(int(ss or 0), 59))
-            except ValueError:
+                # Year 1 with +0100 or 9999 with -0500 leaves datetime's range.
+                return (naive - timedelta(seconds=offset if sign == "+" else -offset)).replace(tzinfo=UTC)
+            except (ValueError, OverflowError):
                 return None
-            return (naive - timedelta(seconds=offset if sign == "+" else -offset)).replace(tzinfo=UTC)
     return _parse_date_slow(value)
 
 
@@ -230,9 +252,9 @@ def _parse_date_slow(value: str) -> datetime | None:
         offset = 0
     try:
         naive = datetime(*tup[:6])
+        return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         return None
-    return (naive - timedelta(seconds=offset)).replace(tzinfo=UTC)
 
 
 def _first_id(value: str) -> str | None:
@@ -285,7 +307,7 @@ def parse_addrs(value: str) -> tuple[str, ...]:
 def known_charset(name: str) -> bool:
     try:
         codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name (fuzzer)
         return False
     return True
 
@@ -321,6 +343,16 @@ def parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
 
     ``raw`` is left empty: the caller sets ``raw_ref`` (or ``raw``).
     """
+    try:
+        return _parse_span(data, start, end, origin)
+    except MalformedMessage:
+        raise
+    except Exception as exc:
+        note_where(exc, origin)
+        raise
+
+
+def _parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
     problems: list[str] = []
     try:
         h, hend = read_headers(data, start, end, problems)

@@ -112,6 +112,14 @@ def starts_as_reply(s: str) -> bool:
     return _REPLY.match(s) is not None
 
 
+def strip_reply(s: str) -> str:
+    """``s`` without its leading reply markers ("Re: AW: Re[2]: x" -> "x"):
+    the one place reply prefixes are read, for every caller."""
+    while (m := _REPLY.match(s)) is not None:
+        s = s[m.end():]
+    return s.strip()
+
+
 def normalise(title: str) -> str:
     """Case, punctuation and whitespace folded: the revision-linking key."""
     return _NONWORD.sub(" ", title.lower()).strip()

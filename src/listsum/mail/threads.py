@@ -38,6 +38,7 @@ class Thread:
     parent: dict[str, str | None] = field(default_factory=dict)  # msgid -> parent msgid
     ghost_root: bool = False  # the conversation starts at a mail we do not have
     duplicates: list[Message] = field(default_factory=list)  # other copies of a msgid we have
+    _depths: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def root(self) -> Message:
@@ -58,14 +59,25 @@ class Thread:
         return self.messages[-1].date
 
     def depth(self, msgid: str) -> int:
-        """Reply depth of a message below the root (0 for the root)."""
-        d, seen = 0, set()
-        cur = self.parent.get(msgid)
-        while cur is not None and cur not in seen:
-            seen.add(cur)
-            d += 1
+        """Reply depth of a message below the root (0 for the root).
+
+        All depths are computed once, each from its parent's: a 10k-message
+        In-Reply-To chain costs 10k steps, not 50M (issue 8)."""
+        if self._depths is None:
+            self._depths = {}
+        memo = self._depths
+        path: list[str] = []
+        cur: str | None = msgid
+        while cur is not None and cur not in memo:
+            path.append(cur)
             cur = self.parent.get(cur)
-        return d
+            if len(path) > len(self.parent) + 1:  # a loop in hand-made parents: stop
+                break
+        d = memo.get(cur, -1) if cur is not None else -1
+        for p in reversed(path):
+            d += 1
+            memo[p] = d
+        return memo.get(msgid, 0)
 
     def participants(self) -> list[str]:
         """Distinct senders (by address), in order of first appearance."""
@@ -153,20 +165,29 @@ def build_threads(messages: list[Message]) -> list[Thread]:
 
 
 def _links(msgs: list[Message], chains: dict[str, list[str]]) -> dict[str, str]:
-    """JWZ parent links over all ids, ghosts included; never a loop."""
+    """JWZ parent links over all ids, ghosts included; never a loop.
+
+    Linear in References length: in the first pass a link only ever hangs a
+    root ``b`` under ``a``, so it closes a loop exactly when ``a`` is already
+    in ``b``'s tree, which a union-find answers without walking (one message
+    with 50k References took 76 s walking)."""
     up: dict[str, str] = {}
+    trees = _UnionFind()
     for m in msgs:  # oldest first: the first chain to name a link keeps it
         chain = chains[m.msgid]
         for a, b in zip(chain, chain[1:]):
-            if b not in up and not _reaches(a, b, up):
+            if b not in up and trees.find(a) != trees.find(b):
                 up[b] = a
+                trees.union(a, b)
     # A message's own last reference is its parent, whatever others guessed.
     # Newest first, so of two messages naming each other the older is root.
     for m in reversed(msgs):
         chain = chains[m.msgid]
         if not chain:
             up.pop(m.msgid, None)
-        elif not _reaches(chain[-1], m.msgid, up):
+        elif up.get(m.msgid) != chain[-1] and not _reaches(chain[-1], m.msgid, up):
+            # (skipped when the first pass already linked it so: the common case,
+            # and what keeps a full-References chain linear)
             up[m.msgid] = chain[-1]
     return up
 
@@ -184,14 +205,26 @@ def _reaches(start: str, target: str, up: dict[str, str]) -> bool:
 def _make_thread(msgs: list[Message], up: dict[str, str], present: set[str]) -> Thread:
     parent: dict[str, str | None] = {}
     tops: dict[str, str] = {}
+    nearest: dict[str, str | None] = {}  # ghost -> nearest present ancestor, shared by its replies
     for m in msgs:
-        p = up.get(m.msgid)
-        while p is not None and p not in present:  # climb through ghosts
-            p = up.get(p)
-        parent[m.msgid] = p
+        parent[m.msgid] = _present_above(m.msgid, up, present, nearest)
         tops[m.msgid] = _top(m.msgid, up, tops)
     tid = _pick_top(msgs, tops)
     return Thread(id=tid, messages=msgs, parent=parent, ghost_root=tid not in present)
+
+
+def _present_above(msgid: str, up: dict[str, str], present: set[str], memo: dict[str, str | None]) -> str | None:
+    """The nearest ancestor we have, climbing through ghosts (memoised: many
+    replies hang from one long chain of ghosts)."""
+    path: list[str] = []
+    cur = up.get(msgid)
+    while cur is not None and cur not in present and cur not in memo:
+        path.append(cur)
+        cur = up.get(cur)
+    found = memo[cur] if cur is not None and cur not in present else cur
+    for g in path:
+        memo[g] = found
+    return found
 
 
 def _top(msgid: str, up: dict[str, str], memo: dict[str, str]) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from listsum.mail.message import Message
+from listsum.mail.message import Message, name_addr
 from listsum.mail.threads import Thread
 from listsum.report.model import MessageEntry, Problem, Report, SeriesFacts, State, Stats, ThreadReport, Window
 from listsum.window import zone
@@ -54,9 +54,7 @@ def message_url(list_url: str | None, msgid: str) -> str | None:
 
 
 def person(m: Message) -> str:
-    if m.from_name and m.from_addr:
-        return f"{m.from_name} <{m.from_addr}>"
-    return m.from_addr or m.from_name or "(unknown)"
+    return name_addr(m.from_name, m.from_addr)
 
 
 def thread_report(thread: Thread, window: Window, kind: str, series: SeriesFacts | None,
@@ -73,11 +71,19 @@ def thread_report(thread: Thread, window: Window, kind: str, series: SeriesFacts
                         series=series, ghost_root=thread.ghost_root)
 
 
+MAX_DAYS = 3660  # ten years of rows
+
+
 def per_day(threads: Sequence[ThreadReport], window: Window, tz: str) -> list[tuple[str, int]]:
-    """Messages in window per day in ``tz``, every day listed (zeros too)."""
+    """Messages in window per day in ``tz``, every day listed (zeros too).
+
+    A window longer than MAX_DAYS (--since 0001-01-01 gave 739,277 rows)
+    lists the days from its first to its last message only."""
     zi = zone(tz)
     counts = Counter(m.date.astimezone(zi).date() for t in threads for m in t.messages if m.in_window)
     day, last = window.since.astimezone(zi).date(), (window.until - timedelta(microseconds=1)).astimezone(zi).date()
+    if (last - day).days > MAX_DAYS:
+        day, last = (min(counts), max(counts)) if counts else (last, last)
     out: list[tuple[str, int]] = []
     while day <= last:
         out.append((day.isoformat(), counts.get(day, 0)))

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 
 from listsum.facts.evolution import STALE, RevisionStep
-from listsum.report.escape import controls, md, md_code
+from listsum.report.escape import controls, md, md_code, md_lines
 from listsum.thread_report import CHANGES, DeepDive, ReviewCell
 
 # Range-diff lines shown per patch in Markdown (JSON has them all), and
@@ -26,7 +26,8 @@ def _t(when: datetime) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Mail text in a line or a table cell: escaped (report/escape.py)."""
+    return md(text)
 
 
 def _summary(d: DeepDive) -> list[str]:
@@ -37,14 +38,14 @@ def _summary(d: DeepDive) -> list[str]:
     out = [f"## Summary ({', '.join(tags)})", ""]
     if s.fallback:  # the reader must know this is not the model's text
         out += ["> ⚠ fallback: the model's output failed a check and was replaced"
-                + (f": {', '.join(s.flags)}" if s.flags else ""), ""]
-    return out + [s.text.strip(), ""]
+                + (f": {md(', '.join(s.flags))}" if s.flags else ""), ""]
+    return out + [md_lines(s.text), ""]
 
 
 def _why(c: ReviewCell) -> str:
     """The first change-request line, then the mail ids behind the cell."""
-    line = next((f'"{e.line}" ' for e in c.evidence if e.kind == CHANGES), "")
-    return _cell(line + " ".join(f"<{m}>" for m in c.message_ids))
+    line = next((f'"{_cell(e.line)}" ' for e in c.evidence if e.kind == CHANGES), "")
+    return line + " ".join(md_code(f"<{m}>") for m in c.message_ids)
 
 
 def render_markdown(d: DeepDive) -> str:

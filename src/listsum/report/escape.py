@@ -8,7 +8,9 @@ sentence, summary text) goes through exactly one of these on its way out:
   ``term`` and ``md`` so nothing reaches a terminal or a file raw.
 - ``term``: text for rich (controls gone, rich markup escaped).
 - ``md``: inline Markdown text: Markdown and HTML punctuation escaped, so a
-  subject cannot open a link, an image, a tag or a code span.
+  subject cannot open a link, an image, a tag or a code span; the colon of
+  "scheme:", "www." and "@" escaped too, so GFM's bare autolinks stay text.
+- ``md_lines``: ``md`` line by line, for multi-line text (summaries).
 - ``md_code``: a code span around text that may itself hold backticks.
 - JSON needs none: the writer escapes.
 
@@ -33,8 +35,14 @@ _SEQ = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the
 # ones that start or end inline syntax (links, images, emphasis, code, HTML,
-# tables, autolinks).
-_MD = re.compile(r"([\\`*_\[\]<>|!#~&])")
+# tables, autolinks); "_" inside a word (host_hcall) opens nothing and stays.
+_MD = re.compile(r"([\\`*<>|!#~&]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Brackets stay readable ("[PATCH v2 3/5]"): a bracket only makes a link or
+# image when "](", "][" or "]:" (a link definition) follows.
+_BRACKET = re.compile(r"\](?=[(\[:])")
+# GFM turns bare "http://x", "www.x" and "a@b.c" into links: break the
+# pattern with an escape (rendered unchanged) where one would start.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)|(@)(?=[\w-])")
 
 
 def controls(text: str) -> str:
@@ -54,7 +62,14 @@ def term(text: str) -> str:
 def md(text: str) -> str:
     """Mail text inside a Markdown line: no live syntax, one line."""
     flat = " ".join(controls(text).split())
-    return _MD.sub(r"\\\1", flat)
+    out = _BRACKET.sub(lambda m: "\\" + m.group(0), _MD.sub(r"\\\1", flat))
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(0), out)
+
+
+def md_lines(text: str) -> str:
+    """Multi-line mail-derived text (a summary): each line as ``md``, line
+    breaks kept."""
+    return "\n".join(md(line) for line in controls(text).strip().splitlines())
 
 
 def md_code(text: str) -> str:

@@ -10,22 +10,18 @@ month's patch for this week's. All times in the report's --tz.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from listsum.report import escape, sections
+from listsum.mail.message import name_addr
 from listsum.report.build import message_url
+from listsum.report.escape import md, md_code, md_lines
 from listsum.report.i18n import kind_label, label
 from listsum.report.model import Report, SeriesFacts, State, Summary, ThreadReport
 from listsum.window import zone
 
 KIND_ORDER = ("patch", "rfc", "pull", "bug", "question", "stable", "bot", "announce", "discussion")
-_ESCAPE = re.compile(r"([\\`*<>|])")
-
-
-def esc(text: str) -> str:
-    """Subject/name text safe inside Markdown (brackets kept: [PATCH] reads well)."""
-    return _ESCAPE.sub(r"\\\1", text)
+esc = md  # the one Markdown escape for mail text (report/escape.py)
 
 
 class _Fmt:
@@ -60,7 +56,7 @@ def _header(f: _Fmt) -> list[str]:
         span += " " + f.t("window_anchored", newest=f.when(r.newest))
     lines += [f"**{f.t('window')}**: {span}", ""]
     if r.inputs:
-        lines += [f"**{f.t('inputs')}**: " + ", ".join(f"`{p}`" for p in r.inputs), ""]
+        lines += [f"**{f.t('inputs')}**: " + ", ".join(md_code(p) for p in r.inputs), ""]
     return lines + _summarised_by(f)
 
 
@@ -142,7 +138,7 @@ def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, st
             elif f.report.list_url:
                 revs.append(f"[v{rev.version}]({message_url(f.report.list_url, rev.thread_id)}) {f.when(rev.date)}")
             else:
-                revs.append(f"v{rev.version} `<{rev.thread_id}>` {f.when(rev.date)}")
+                revs.append(f"v{rev.version} {md_code(f'<{rev.thread_id}>')} {f.when(rev.date)}")
         lines.append(f"- **{f.t('lineage')}**: " + " → ".join(revs))
     lines.append(f"- **{f.t('review_state')}**: " + (_state_text(f, s.state) if s.state else f.t("state." + s.review_state)))
     groups = sections.patch_groups(s)
@@ -162,8 +158,8 @@ def _summary(f: _Fmt, s: Summary | None) -> list[str]:
     tags = [f"{f.t('engine')}: {s.engine}"] + ([f.t("cached")] if s.cached else [])
     lines = [f"#### {f.t('summary')} ({', '.join(tags)})", ""]
     if s.fallback:
-        lines += [f"> ⚠ {f.t('fallback')}" + (f": {', '.join(s.flags)}" if s.flags else ""), ""]
-    return lines + [s.text.strip(), ""]
+        lines += [f"> ⚠ {f.t('fallback')}" + (f": {md(', '.join(s.flags))}" if s.flags else ""), ""]
+    return lines + [md_lines(s.text), ""]
 
 
 def _messages(f: _Fmt, t: ThreadReport) -> list[str]:
@@ -174,8 +170,8 @@ def _messages(f: _Fmt, t: ThreadReport) -> list[str]:
         if not m.in_window:
             mark = f" _({f.t('context')}: {f.t('context_before' if m.date < w.since else 'context_after')})_"
         flag = f" _({f.t('date_flag')})_" if m.date_flag else ""
-        link = f" [lore]({m.url})" if m.url else f" `<{m.message_id}>`"
-        who = esc(f"{m.sender} <{m.from_addr}>" if m.from_addr and m.sender != m.from_addr else m.sender)
+        link = f" [lore]({m.url})" if m.url else f" {md_code(f'<{m.message_id}>')}"
+        who = md(name_addr(m.sender, m.from_addr))
         lines.append(f"{i}. **[{f.when(m.date)}]** {esc(m.subject)}{mark}{flag}")
         lines.append(f"   - {who}{link}")
     return lines + [""]

@@ -17,9 +17,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from listsum.report import sections
-from listsum.report.escape import term
-from listsum.report import escape
+from listsum.report import escape, sections
+from listsum.report.escape import controls, term
 from listsum.report.i18n import kind_label, label
 from listsum.report.markdown import kinds_in_order
 from listsum.report.model import Report, State, ThreadReport
@@ -79,7 +78,7 @@ class TerminalRenderer:
                          + f" · {self.t('threads_count', n=len(threads))}")
         self.c.print(Panel(grid, title=title, expand=False))
         for p in r.problems[:10]:
-            self.c.print(Text(f"{self.t('problems')}: {p.where}: {p.what}", style="yellow"))
+            self.c.print(Text(f"{self.t('problems')}: {controls(p.where)}: {controls(p.what)}", style="yellow"))
         if len(r.problems) > 10:
             self.c.print(Text(self.t("more_problems", n=len(r.problems) - 10), style="yellow"))
 
@@ -99,12 +98,12 @@ class TerminalRenderer:
         table.add_column(self.t("subject"), overflow="fold")
         table.add_column(self.t("in_window"), justify="right")
         for tid, n in r.top_threads[:5]:
-            table.add_row(subjects.get(tid, tid), str(n))
+            table.add_row(term(subjects.get(tid, tid)), str(n))
         people = Table(title=self.t("top_people"), show_edge=False)
         people.add_column(self.t("participants"), overflow="fold")
         people.add_column(self.t("in_window"), justify="right")
         for who, n in r.top_people[:5]:
-            people.add_row(who, str(n))
+            people.add_row(term(who), str(n))
         self.c.print(table)
         self.c.print(people)
 
@@ -118,7 +117,7 @@ class TerminalRenderer:
         table.add_column(self.t("last"), no_wrap=True)
         for t in threads:
             s = t.series
-            table.add_row(t.subject, f"v{s.version}" if s else "", self.state_word(t),
+            table.add_row(term(t.subject), f"v{s.version}" if s else "", self.state_word(t),
                           str(t.in_window), str(t.total), t.last.astimezone(self.zone).strftime("%m-%d %H:%M"))
         self.c.print(table)
 
@@ -137,7 +136,7 @@ class TerminalRenderer:
                 parts.append(Text(f"{self.t('patch_states')}: "
                                   + "; ".join(f"{self.t('state.' + n)}: {r}" for n, r in groups)))
             for ap in s.applied:
-                parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=ap.by)}"
+                parts.append(Text(f"{self.t('applied')}: {self.t('applied_by', by=controls(ap.by))}"
                                   + (f", {self.t('branch', branch=ap.branch)}" if ap.branch else "")))
         if t.state is not None:
             parts += self.state_lines(t.state, head=t.series is None)
@@ -147,9 +146,9 @@ class TerminalRenderer:
             tag = f"{self.t('summary')} ({self.t('engine')}: {t.summary.engine}"
             tag += f", {self.t('fallback')})" if t.summary.fallback else ")"
             parts.append(Text(tag, style="bold"))
-            parts.append(Text(t.summary.text.strip()))
+            parts.append(Text(controls(t.summary.text.strip())))
         parts.append(self.message_list(t))
-        self.c.print(Panel(Group(*parts), title=Text(t.subject), title_align="left"))
+        self.c.print(Panel(Group(*parts), title=Text(controls(t.subject)), title_align="left"))
 
     def state_word(self, t: ThreadReport) -> str:
         if t.state is not None:
@@ -199,7 +198,7 @@ class TerminalRenderer:
         grid.add_column(overflow="fold")
         for m in t.messages:
             indent = "  " * min(m.depth, MAX_DEPTH)
-            text = Text(f"{indent}{m.sender}: {m.subject}")
+            text = Text(f"{indent}{controls(m.sender)}: {controls(m.subject)}")
             when = self.when(m.date)
             if not m.in_window:
                 text.append(f" ({self.t('context')})")

@@ -23,6 +23,13 @@ from listsum.mail.message import Origin
 _FROM_LINE = re.compile(rb"From \S+ [^\n]*\d")
 _HEADER_LINE = re.compile(rb"[!-9;-~]+[ \t]*:")
 _RD_UNQUOTE = re.compile(rb"^>(>*From )", re.M)
+BOM = b"\xef\xbb\xbf"  # some editors and Windows tools put one before the first From_ line
+# A header block inside a body: the sign of two mails joined by a damaged
+# From_ line. Found by its Message-ID line (cheap find), then checked.
+_MSGID_LINES = (b"\nMessage-I", b"\nmessage-i", b"\nMESSAGE-I")
+_MSGID_HDR = re.compile(rb"Message-ID[ \t]*:[ \t]*<([^>\s]{1,200})>", re.I)
+_BLOCK_LINES = 300  # list mail carries 40-80 header lines (Received:, DKIM, ...)
+_BLOCK_NAMES = re.compile(rb"(?:^|\n)(?:from|date|subject)[ \t]*:", re.I)
 
 
 def gunzip(data: bytes) -> tuple[bytes, str | None]:
@@ -86,7 +93,7 @@ def load_bytes(path: str) -> bytes:
 
 
 def starts_with_from_line(data: bytes) -> bool:
-    return _FROM_LINE.match(data) is not None
+    return _FROM_LINE.match(data, len(BOM) if data.startswith(BOM) else 0) is not None
 
 
 def _is_from_line(data: bytes, start: int) -> bool:
@@ -100,7 +107,8 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
     """(start, end) of each message, From_ line excluded, in file order."""
     # The file's first line is a From_ line whatever follows it (a message
     # without headers there is reported by the parser, not glued to nothing).
-    starts = [0] if _FROM_LINE.match(data) else []
+    first = len(BOM) if data.startswith(BOM) else 0
+    starts = [first] if _FROM_LINE.match(data, first) else []
     find = data.find
     pos = find(b"\nFrom ")
     while pos >= 0:
@@ -113,6 +121,71 @@ def find_spans(data: bytes) -> list[tuple[int, int]]:
         nl = find(b"\n", start, end)
         spans.append((nl + 1 if nl >= 0 else end, end))
     return spans
+
+
+def suspect_merges(data: bytes, hend: int, end: int, own_id: str = "") -> list[tuple[int, str]]:
+    """(offset, Message-ID) of each other mail's header block inside the body
+    data[hend:end], in file order.
+
+    The strict From_ rule (a digit, a header on the next line) keeps "From
+    here on, 2 cases:" in a body from splitting, but a damaged From_ line, or
+    one followed by a non-header line, then joins a real mail to the one
+    before it. That mail's header block (its own Message-ID beside From:,
+    Date: or Subject:, a blank line after) then follows a blank line and one
+    or two odd lines (the From_ line and what broke it). Not counted: quoted
+    mail (">"), git format-patch pasted into a reply (">From <sha>" in kvmarm
+    2019), PGP protected headers (the mail's own Message-ID after a "--"
+    boundary), and gregkh's stable notes that embed the patch's headers right
+    after a blank line.
+    """
+    found = []
+    for needle in _MSGID_LINES:
+        pos = data.find(needle, hend, end)
+        while pos >= 0:
+            m = _MSGID_HDR.match(data, pos + 1, end)
+            if m is not None:
+                msgid = m.group(1).decode("utf-8", "replace")
+                lo = _header_block(data, pos + 1, hend, end)
+                if msgid != own_id and lo is not None and _after_from_line_gap(data, lo, hend):
+                    found.append((pos + 1, msgid))
+            pos = data.find(needle, pos + 1, end)
+    return sorted(found)
+
+
+def _after_from_line_gap(data: bytes, lo: int, hend: int) -> bool:
+    """A line that is no header (not quoted, not a MIME boundary) right before
+    the header block starting at ``lo`` (the broken From_ line, or what
+    followed it), or a From_ line and a blank one."""
+    pos = lo - 1  # the newline ending the line before the block
+    if data[pos - 1:pos] == b"\n":  # a blank line right before the block: a From_ line before that?
+        start = data.rfind(b"\n", hend, pos - 1) + 1
+        return start > hend and _FROM_LINE.match(data, start, pos - 1) is not None
+    start = data.rfind(b"\n", hend, pos) + 1
+    return start > hend and data[start:start + 1] not in (b">", b"-", b"\n", b"\r")
+
+
+def _header_block(data: bytes, line: int, hend: int, end: int) -> int | None:
+    """Where the header-like lines around ``line`` start, when they hold
+    From:, Date: or Subject: and end at a blank line; else None."""
+    lo = line
+    for _ in range(_BLOCK_LINES):  # walk up over header lines (and folded continuations)
+        prev = data.rfind(b"\n", hend, lo - 1)
+        if prev < 0 or not (_HEADER_LINE.match(data, prev + 1, lo) or data[prev + 1:prev + 2] in (b" ", b"\t")):
+            break
+        lo = prev + 1
+    hi = line
+    for _ in range(_BLOCK_LINES):  # and down to the blank line
+        nl = data.find(b"\n", hi, end)
+        if nl < 0:
+            return None
+        hi = nl + 1
+        if data[hi:hi + 1] in (b"\n", b"\r"):
+            break
+        if not (_HEADER_LINE.match(data, hi, end) or data[hi:hi + 1] in (b" ", b"\t")):
+            return None
+    else:
+        return None
+    return lo if _BLOCK_NAMES.search(data[lo:hi]) is not None else None
 
 
 def unquote(raw: bytes) -> bytes:
@@ -154,16 +227,17 @@ class MboxData:
     """
 
     def __init__(self, path: str, data: bytes | None = None, *, plain: str | None = None,
-                 plain_size: int = 0) -> None:
+                 plain_size: int = 0, plain_crc: int | None = None) -> None:
         self.path = path
         self._data: bytes | mmap.mmap | None = data
         self._plain = plain  # an uncompressed copy of the same bytes, mapped instead of gunzipping
         self._plain_size = plain_size
         self._file: BinaryIO | None = None  # the plain copy, open for pread
         self._file_tried = False
+        self._plain_crc = plain_crc  # None: the copy is the input itself (a plain mbox)
 
-    def use_plain(self, plain: str, size: int) -> None:
-        self._plain, self._plain_size = plain, size
+    def use_plain(self, plain: str, size: int, crc: int | None = None) -> None:
+        self._plain, self._plain_size, self._plain_crc = plain, size, crc
 
     def set_data(self, data: bytes | mmap.mmap) -> None:
         self._data = data
@@ -180,9 +254,13 @@ class MboxData:
             with open(self._plain, "rb") as fh:
                 if os.fstat(fh.fileno()).st_size != self._plain_size or not self._plain_size:
                     return None
-                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+                view = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return None
+        if self._plain_crc is not None and zlib.crc32(view) != self._plain_crc:
+            view.close()  # a stale or damaged copy of a .gz input: gunzip it again
+            return None
+        return view
 
     def raw(self, start: int, end: int) -> bytes:
         file = self._opened()
@@ -202,11 +280,21 @@ class MboxData:
                 file = open(self._plain, "rb", buffering=0)  # noqa: SIM115 - lives with the handle
             except OSError:
                 return None
-            if os.fstat(file.fileno()).st_size == self._plain_size and self._plain_size:
+            if os.fstat(file.fileno()).st_size == self._plain_size and self._plain_size and self._crc_ok(file):
                 self._file = file
             else:
-                file.close()
+                file.close()  # stale or damaged: data() gunzips the input again
         return self._file
+
+    def _crc_ok(self, file: BinaryIO) -> bool:
+        """The copy of a .gz input matches the CRC-32 taken when it was written
+        (read in chunks: nothing of it stays mapped or held)."""
+        if self._plain_crc is None:
+            return True
+        crc = 0
+        while chunk := file.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+        return crc == self._plain_crc
 
     def ref(self, start: int, end: int) -> Callable[[], bytes]:
         return partial(self.raw, start, end)

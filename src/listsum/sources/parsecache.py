@@ -7,7 +7,9 @@ only, and ~10x faster to load than pickle for 15k tuples). The key is
 epochs. Bodies are never stored: a record keeps where the bytes live (byte
 offsets into the decompressed mbox, or the git blob id). For a gzip input
 the decompressed bytes are kept beside the entry (``<hash>.mbox``, same size
-as the data) and mapped with mmap, so a warm run never gunzips.
+as the data) and mapped with mmap, so a warm run never gunzips; it is used
+only when its size and CRC-32 match what was written (checked once, when a
+body is first asked for), else the input is gunzipped again.
 
 Written atomically (temp file + os.replace) so a crash or a concurrent run
 never leaves a half file; an unreadable or old-format file is a miss.
@@ -19,6 +21,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +31,7 @@ from listsum.mail.message import EPOCH, Message, Origin
 from listsum.settings import cache_dir
 
 # Bump when the record layout or the parser's output changes.
-FORMAT = 1
+FORMAT = 2  # 2: control characters stripped from headers, suspected merges reported
 
 Record = tuple[Any, ...]
 _SECOND = timedelta(seconds=1)  # dates as whole seconds since the epoch: any year fits
@@ -43,6 +46,7 @@ class Entry:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
     count: int = 0  # messages seen in the input, readable or not
     plain: int = 0  # size of the decompressed copy beside the entry (gzip inputs), 0: none
+    plain_crc: int = 0  # its CRC-32 (what gzip itself checks its data by): a copy is used only when it matches
 
 
 def file_key(path: str) -> list[Any]:
@@ -65,14 +69,14 @@ def load(path: str) -> Entry | None:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
     return Entry(key=data["key"], records=data["records"], problems=data["problems"], count=data["count"],
-                 plain=data.get("plain", 0))
+                 plain=data.get("plain", 0), plain_crc=data.get("plain_crc", 0))
 
 
 def save(path: str, entry: Entry) -> None:
     """Write atomically; a cache that cannot be written is not an error."""
     target = _file_for(path)
     data = {"format": FORMAT, "key": entry.key, "records": entry.records,
-            "problems": entry.problems, "count": entry.count, "plain": entry.plain}
+            "problems": entry.problems, "count": entry.count, "plain": entry.plain, "plain_crc": entry.plain_crc}
     _write(target, marshal.dumps(data))
 
 
@@ -92,6 +96,7 @@ class PlainWriter:
     def __init__(self, path: str) -> None:
         self.target = plain_copy(path)
         self.size = 0
+        self.crc = 0  # CRC-32 of what was written, kept in the entry
         self._fh = None
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +111,7 @@ class PlainWriter:
         try:
             self._fh.write(chunk)
             self.size += len(chunk)
+            self.crc = zlib.crc32(chunk, self.crc)
         except OSError:
             self.abort()
 

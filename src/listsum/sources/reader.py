@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import mmap
 import os
+import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from listsum.errors import InputError, NothingUsable
-from listsum.mail.message import MalformedMessage, Message, Origin, fix_dates, parse_message, parse_span
+from listsum.mail.message import (MalformedMessage, Message, Origin, fix_dates, header_end, note_where, parse_message,
+                                  parse_span)
 from listsum.report.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox
@@ -57,7 +60,11 @@ def read_inputs(paths: list[str], *, use_cache: bool = True,
             raise InputError(f"no such file or directory: {p}")
     batches: list[_Batch] = []
     for p in paths:
-        batches += _read_path(p, use_cache, progress)
+        try:
+            batches += _read_path(p, use_cache, progress)
+        except Exception as exc:
+            note_where(exc, p)
+            raise
     return _merge(batches, paths)
 
 
@@ -91,6 +98,13 @@ def _read_path(path: str, use_cache: bool, progress: Progress | None) -> list[_B
     if p.is_dir():
         return _read_dir(p, use_cache, progress)
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.path.abspath(path).startswith(("/dev/", "/proc/")):
+            # A FIFO, <(cmd) or /dev/stdin: its size says nothing (0), and it
+            # can be read once only: read it whole as a stream, no cache (a
+            # /dev/stdin redirected from a file must not hit another file's cache).
+            with open(path, "rb") as fh:
+                data, trunc = mbox.from_bytes(fh.read())
+            return [_read_data(path, data, trunc, progress)]
         return [_read_file(path, use_cache, progress)]
     except OSError as exc:
         return [_Batch(problems=[Problem(path, f"cannot read: {exc.strerror or exc}")])]
@@ -129,16 +143,17 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
         del raw
         parsed = _parse_data(path, data, trunc, progress)
         if use_cache and gzipped and parsed.records and parsecache.save_plain(path, data):
-            parsed.plain = len(data)
+            parsed.plain, parsed.plain_crc = len(data), zlib.crc32(data)
     if use_cache:
         parsecache.save(path, parsecache.Entry(key, parsed.records, [(p.where, p.what) for p in parsed.batch.problems],
-                                               parsed.count, parsed.plain))
+                                               parsed.count, parsed.plain, parsed.plain_crc))
     return parsed.batch
 
 
 def _from_cache(path: str, entry: parsecache.Entry, key: list[object]) -> _Batch:
     if entry.plain:
-        handle = MboxData(path, plain=str(parsecache.plain_copy(path)), plain_size=entry.plain)
+        handle = MboxData(path, plain=str(parsecache.plain_copy(path)), plain_size=entry.plain,
+                          plain_crc=entry.plain_crc)
     elif _is_gzip(path):  # the copy could not be written: gunzip when a body is asked for
         handle = MboxData(path)
     else:  # a plain mbox is its own copy
@@ -162,6 +177,7 @@ class _Parsed:
     records: list[parsecache.Record] = field(default_factory=list)
     count: int = 0  # messages in the input, readable or not
     plain: int = 0  # size of the gunzipped copy written for the cache
+    plain_crc: int = 0  # and its CRC-32
 
     def add(self, data: bytes, start: int, end: int, base: int, handle: MboxData, path: str) -> None:
         """Parse data[start:end], which sits at ``base + start`` in the whole input."""
@@ -175,6 +191,10 @@ class _Parsed:
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
+        for merged in mbox.suspect_merges(data, header_end(data, start, end), end, msg.msgid):
+            # Nothing lost silently: say where the splitter may have joined two mails.
+            self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
+                                               f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
 
 
 def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | None) -> _Parsed:
@@ -198,8 +218,8 @@ def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | Non
             spool.close()
         raise
     if writer:
-        out.plain = writer.commit()
-        handle.use_plain(str(parsecache.plain_copy(path)), out.plain)
+        out.plain, out.plain_crc = writer.commit(), writer.crc
+        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc)
     if spool is not None:
         spool.flush()
         if stream.size:
@@ -238,7 +258,7 @@ def _parse_data(path: str, data: bytes, trunc: str | None, progress: Progress | 
             batch.problems.append(Problem(path, "mbox without a usable From_ line: not read"))
             return out
         spans = [(0, len(data))]
-    elif data[:spans[0][0]].strip() and not data.startswith(b"From "):
+    elif data[:spans[0][0]].strip() and not data.startswith((b"From ", mbox.BOM + b"From ")):
         batch.problems.append(Problem(path, "text before the first From_ line: skipped"))
     handle = MboxData(path, data)
     for start, end in spans:

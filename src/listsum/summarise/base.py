@@ -1,7 +1,7 @@
 """The backend interface: one method to generate, one to count tokens.
 
-A backend (llama.py in-process, echo.py for tests, server.py for an
-OpenAI-compatible model server) implements ``generate`` and ``count_tokens`` only. Prompt
+A backend (llama.py in-process, server.py for an OpenAI-compatible model
+server, tests/echo_backend.py for tests) implements ``generate`` and ``count_tokens`` only. Prompt
 building, budgeting, checks, caching and loop control live outside it, so a
 new backend never touches the pipeline. Backends arrive through
 ``register`` like plugins, the built-in ones included (``default_backends``).
@@ -137,6 +137,8 @@ def is_looping(text: str, n: int = 5, times: int = 3) -> bool:
 
 
 Factory = Callable[..., Summariser]
+# Engines that run no backend: the registry's names come after these.
+MODEL_FREE = ("extractive", "none")
 
 
 @dataclass
@@ -150,25 +152,33 @@ class Registry:
     def unregister(self, name: str) -> None:
         self.factories.pop(name, None)
 
-    def create(self, name: str, **kwargs: Any) -> Summariser:
+    def _load(self) -> None:
         if not self.loaded:  # built-ins first, so a test's fake can still override one
             self.loaded = True
             registered, self.factories = self.factories, {}
             default_backends(self.register)
             self.factories.update(registered)
+
+    def engines(self) -> tuple[str, ...]:
+        """Every --engine value: the registered backends, then the model-free ones.
+        The one list of engine names the CLI checks against."""
+        self._load()
+        return (*sorted(self.factories), *MODEL_FREE)
+
+    def create(self, name: str, **kwargs: Any) -> Summariser:
+        self._load()
         if name not in self.factories:
             raise UsageError(f"unknown engine {name!r} (known: {', '.join(sorted(self.factories))})")
         return self.factories[name](**kwargs)
 
 
 def default_backends(register: Callable[[str, Factory], None]) -> None:
-    """The built-in backends, registered the way a plugin would."""
-    from listsum.summarise.echo import EchoSummariser
+    """The built-in backends, registered the way a plugin would (the test
+    fake registers itself from tests/conftest.py)."""
     from listsum.summarise.llama import LlamaSummariser
     from listsum.summarise.server import ServerSummariser
 
     register("llama", LlamaSummariser)
-    register("echo", EchoSummariser)
     register("server", ServerSummariser)
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.policy import compat32
 
+from listsum.mail.body import text_of
 from listsum.mail.message import Message
+from listsum.mail.subject import starts_as_reply
 from listsum.mail.threads import Thread
 from listsum.report.model import ThreadReport
 from listsum.summarise.compress import compress
@@ -28,13 +28,7 @@ PATCH_SENTENCES = 1
 
 
 def body_text(msg: Message) -> str:
-    """The plain body; listsum.mail.body when present, the stdlib otherwise."""
-    try:
-        from listsum.mail.body import text_of
-    except ImportError:  # body.py not there yet: minimal fallback
-        part = message_from_bytes(msg.raw, policy=compat32)
-        payload = next((p.get_payload(decode=True) for p in part.walk() if p.get_content_type() == "text/plain"), b"")
-        return (payload or b"").decode("utf-8", "replace")
+    """The plain body (mail/body.py)."""
     return text_of(msg)
 
 
@@ -141,7 +135,7 @@ def bot_digest(text: str, lines: int = 5) -> str:
 
 def _short_subject(subject: str) -> str:
     """A reply needs no repeat of the whole subject: "Re: 3/5" says which patch."""
-    if subject.lower().startswith("re:"):
+    if starts_as_reply(subject):
         lab = label(subject)
         return f"Re: {lab}" if "/" in lab else "Re:"
     return subject

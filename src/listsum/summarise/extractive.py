@@ -17,12 +17,14 @@ def summarise(d: Digest, lang: str = "en") -> str:
         (e for e in d.entries if sentences(e.text, 1)), None)
     if root is not None:
         ask = sentences(root.text, 2)
-        parts.append(f"{root.who}: {ask}" if lang == "en" else f"{root.who}：{ask}")
+        # Quoted as the sender's words: mail saying "ignore previous
+        # instructions" stays something a participant wrote.
+        parts.append(f'{root.who}: "{ask}"' if lang == "en" else f"{root.who}：“{ask}”")
     if d.background:
         parts.append(("Before: " if lang == "en" else "此前：") + sentences(d.background, 1))
     voices = [e for e in d.entries if e.in_window and e is not root and sentences(e.text, 1)]
     for e in voices[:MAX_VOICES]:
-        parts.append(f"{e.who}: {sentences(e.text, 1)}")
+        parts.append(f'{e.who}: "{sentences(e.text, 1)}"' if lang == "en" else f"{e.who}：“{sentences(e.text, 1)}”")
     if len(voices) > MAX_VOICES:
         more = len(voices) - MAX_VOICES
         parts.append(f"(+{more} more replies)" if lang == "en" else f"（另有 {more} 条回复）")

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from listsum.mail.subject import strip_reply
 from listsum.mail.threads import Thread
 from listsum.report.model import Report, Summary, ThreadReport
 from listsum.summarise import checks, extractive
@@ -178,7 +179,7 @@ def _busiest(report: Report, n: int) -> list[ThreadReport]:
 
 
 def _short(subject: str) -> str:
-    return re.sub(r"^(re:\s*)+", "", subject, flags=re.I).strip()
+    return strip_reply(subject)
 
 
 def _sentences(text: str) -> list[str]:
