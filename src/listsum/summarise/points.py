@@ -1,0 +1,190 @@
+"""A thread's summary record by rules: headline, points, state.
+
+Every point is a sentence a participant wrote in the window (with its
+stance) or a fact extracted from the mail (a trailer, a decision), and it
+cites the message(s) it rests on. Patch postings are not replies: the
+headline covers them. Long threads keep the points that matter most
+(decisions, objections, unanswered questions) rather than the first N.
+Pure: thread and facts in, Candidates and a Summary out; no model here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from listsum.mail.message import Message
+from listsum.mail.threads import Thread
+from listsum.report.build import person
+from listsum.report.i18n import label
+from listsum.report.model import Point, Summary, ThreadReport
+from listsum.summarise.compress import compress
+from listsum.summarise.digest import body_text, label as patch_label, patches
+from listsum.summarise.stance import Judged, is_bot, judge, own_sentences
+
+MAX_POINTS = 5
+# Lower ranks first: what a maintainer must act on, then verdicts, then talk.
+RANK = {"decision": 0, "objection": 1, "changes-requested": 2, "bot": 3, "question": 4, "will-respin": 5,
+        "review": 6, "ack": 6, "test": 6, "ping": 7, "answer": 8, "agreement": 9, "other": 10}
+TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
+_PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
+
+
+@dataclass
+class Candidate:
+    """One in-window reply as the rules read it; the model may re-choose
+    ``judged`` (stance and sentence) where ``judged.sure`` is False."""
+
+    msg: Message
+    sentences: list[str]
+    judged: Judged
+    trailers: list[str] = field(default_factory=list)
+    patch: str = ""  # "2/5", "cover" or the subject: what the reply answers
+    unanswered: bool = False  # a question nobody else answered afterwards
+
+
+def is_posting(msg: Message) -> bool:
+    """A patch (or cover letter) posting, not a reply to one."""
+    return bool(_PATCH.match(msg.subject)) and not msg.subject.lower().startswith(("re:", "aw:", "sv:"))
+
+
+def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
+    in_window = {e.message_id for e in tr.messages if e.in_window}
+    opener = thread.messages[0].from_addr.lower()
+    by_id = {m.msgid: m for m in thread.messages}
+    out: list[Candidate] = []
+    judged_of: dict[str, Judged] = {}
+    for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
+        c = compress(body_text(msg), msg.sender)
+        sents = own_sentences(c.text, msg.sender)
+        parent = by_id.get(thread.parent.get(msg.msgid) or "")
+        asked = parent is not None and judged_of.get(parent.msgid, Judged("other", None, True)).stance in (
+            "question", "changes-requested", "objection")
+        author = msg.from_addr.lower() == opener or (parent is not None and is_posting(parent)
+                                                      and parent.from_addr.lower() == msg.from_addr.lower())
+        kinds = [k for k, _ in c.trailers]
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked and not (
+            parent is not None and parent.from_addr.lower() == msg.from_addr.lower()), by_author=author)
+        judged_of[msg.msgid] = j
+        if msg.msgid not in in_window or msg is thread.messages[0] or is_posting(msg):
+            continue
+        if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
+            continue  # nothing said and nothing given: no point
+        out.append(Candidate(msg, sents, j, kinds, patch_label(parent.subject if parent else msg.subject)))
+    _mark_unanswered(out, thread)
+    return out
+
+
+def _mark_unanswered(cands: list[Candidate], thread: Thread) -> None:
+    children: dict[str, list[Message]] = {}
+    for m in thread.messages:
+        p = thread.parent.get(m.msgid)
+        if p:
+            children.setdefault(p, []).append(m)
+    for c in cands:
+        if c.judged.stance in ("question", "changes-requested", "objection"):
+            c.unanswered = not any(k.from_addr != c.msg.from_addr for k in children.get(c.msg.msgid, []))
+
+
+def point_of(c: Candidate) -> Point:
+    """The point a candidate makes: the sentence its stance rests on (plus the
+    next one when it is too short to stand alone), or its trailer fact."""
+    j = c.judged
+    who = person(c.msg)
+    if j.index is None or not c.sentences:
+        kind = TRAILER_FACT.get(j.stance, "NAK" if j.stance == "decision" else j.stance)
+        return Point(who, j.stance, f"{kind}: {c.patch}", [c.msg.msgid], c.msg.date, True, "fact")
+    text = c.sentences[j.index]
+    if len(text) < 40 and j.index + 1 < len(c.sentences):
+        text += " " + c.sentences[j.index + 1]
+    return Point(who, j.stance, text, [c.msg.msgid], c.msg.date, True, "mail")
+
+
+def select(cands: list[Candidate], limit: int = MAX_POINTS) -> list[Point]:
+    """Trailers merged per person and kind (one point, every mail cited);
+    then the most important points, shown in date order."""
+    merged: dict[tuple[str, str], list[Candidate]] = {}
+    ranked: list[tuple[float, Point]] = []
+    for c in cands:
+        if c.judged.stance in TRAILER_FACT:
+            merged.setdefault((c.msg.from_addr.lower(), c.judged.stance), []).append(c)
+            continue
+        rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0)
+        ranked.append((rank, point_of(c)))
+    for (_, stance), group in merged.items():
+        first = group[0]
+        text = f"{TRAILER_FACT[stance]} on {patches([c.patch for c in group])}"
+        ranked.append((RANK[stance], Point(person(first.msg), stance, text, [c.msg.msgid for c in group],
+                                           first.msg.date, True, "fact")))
+    ranked.sort(key=lambda rp: (rp[0], rp[1].date))
+    keep = [p for r, p in ranked[:limit] if r < RANK["other"] or len(ranked) <= 2]
+    return sorted(keep, key=lambda p: (p.date is None, p.date))
+
+
+# --- Headline ---------------------------------------------------------------
+
+# Cover-letter boilerplate: "Changes since v1:", "This series is based on
+# kvmarm/next", "available at git://...", "[1] https://lore..." (kvmarm),
+# b4's "To: ..." and "base-commit" lines are dropped by compress already.
+_BOILER = re.compile(r"\bchanges? (since|in|from|for) v\d|\bv\d+\s*(->|to)\s*v\d+|\bbased on\b|\bon top of\b|"
+                     r"\bapplies (cleanly )?(on|to)\b|\bavailable (at|here|from)\b|https?://|git://|^\[\d+\]|"
+                     r"\bthis is (the )?v\d+\b|\bprevious (version|posting|revision)s?\b|\bb4\b|^---", re.I)
+
+
+def _subject(subject: str) -> str:
+    s = re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
+    return re.sub(r"^\s*(\([^)]*\)\s*)?\[[^\]]*\]\s*", "", s).strip() or s
+
+
+def headline(tr: ThreadReport, thread: Thread, lang: str = "en") -> str:
+    """What is proposed or asked, by whom: the opener's verb, the subject,
+    and the first sentence of the cover letter / root that is not boilerplate."""
+    root = thread.messages[0]
+    who = root.sender
+    s = tr.series
+    if thread.ghost_root:
+        return label(lang, "headline.ghost", subject=_subject(tr.subject))
+    if s is not None:
+        head = label(lang, "headline.series", who=who, version=s.version, patches=s.expected or s.patches or 1,
+                     subject=_subject(root.subject))
+    else:
+        head = label(lang, f"headline.{tr.kind}", who=who, subject=_subject(root.subject))
+    sents = [x for x in own_sentences(compress(body_text(root), root.sender).text, root.sender)
+             if not _BOILER.search(x)]
+    if tr.kind in ("question", "bug"):
+        sents = [x for x in sents if x.rstrip().endswith("?")] or sents
+    if sents:
+        lead = sents[0] if len(sents[0]) <= 240 else sents[0][:237].rsplit(" ", 1)[0] + " …"
+        head += (": " if lang == "en" else "：") + lead
+    return head
+
+
+# --- State ------------------------------------------------------------------
+
+_REVIEW_STATE = {"applied": "applied", "nak": "rejected", "reviewed": "reviewed", "acked": "acked",
+                 "tested": "tested"}
+
+
+def thread_state(tr: ThreadReport, thread: Thread) -> str:
+    """The facts' State when set (facts/state.py), else the old one-word
+    review state, else new/answered by whether anyone but the opener wrote."""
+    if tr.state is not None:
+        return tr.state.name
+    opener = thread.messages[0].from_addr.lower()
+    others = any(m.from_addr.lower() != opener for m in thread.messages)
+    if tr.series is not None:
+        word = _REVIEW_STATE.get(tr.series.review_state)
+        if word:
+            return word
+        return "under-review" if others else "new"
+    return "answered" if others else "new"
+
+
+def record(tr: ThreadReport, thread: Thread, points: list[Point], attention: str | None, engine: str,
+           lang: str = "en") -> Summary:
+    from listsum.summarise.record import render_text
+
+    s = Summary(text="", engine=engine, headline=headline(tr, thread, lang), points=points,
+                state=thread_state(tr, thread), needs_attention=attention)
+    s.text = render_text(s, lang)
+    return s

@@ -1,0 +1,186 @@
+"""What one reply does (its stance) and the sentence that says it: rules only.
+
+Pure functions over a reply's own text (quotes, diffs, signatures already
+dropped by ``compress``). ``own_sentences`` splits what the sender wrote
+into sentences, dropping greetings, thanks, "I see." and sign-offs;
+``judge`` picks one stance of ``model.STANCES`` and the index of the
+sentence it rests on, and says whether the rules are sure. When they are
+not, a model may choose instead (choose.py); it never writes.
+
+Each rule names the real mail that needs it (kvmarm week of 2021-10-04,
+linux-leds 2025-08).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- Own sentences ---------------------------------------------------------
+
+# "Am Montag, 13. Januar 2025, 01:23:37 ... schrieb Marek Vasut:" (Heiko
+# Stübner, linux-leds) and "Am 05.08.25 um 09:50 schrieb Ilpo Järvinen:"
+# (Armin Wolf) end in the quoted person's name, so compress keeps them.
+_ATTRIBUTION = re.compile(r"\b(wrote|writes|schrieb|a écrit|escribió)\b[^.!?]{0,80}:\s*$"
+                          r"|^On .{5,120}(wrote|writes)\s*:?\s*$", re.I)
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'`])")
+# Courtesy that carries no point: "Hi Lukas,", "Thanks for the review.",
+# "Fair enough :)", "I see.", "Cheers, M." (kvmarm), "regards;rl" (linux-leds).
+_EMPTY = re.compile(
+    r"^(hi|hello|hey|dear)\b[^.!?]{0,40}[,!.]?$"
+    r"|^(many )?(thanks|thank you|thx|cheers|regards|best regards|kind regards|br|best)\b[^.!?]{0,60}[.!]*$"
+    r"|^(i see|ok|okay|sure|right|fair enough|true|indeed|yes|no|hmm+|ah|oh)[.!,:)\s]*(:\)|:-\))?$"
+    r"|^(\[\.\.\.\]|\.\.\.|<snip>|\[snip\])$",
+    re.I)
+_CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \(|for \(|[+-]\s)|^\s{4,}\S|\)\s*=\s*\d")
+
+
+def own_sentences(text: str, sender: str = "") -> list[str]:
+    """The sentences the sender wrote, in order, without quoted lines,
+    attribution lines, code, or courtesy."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            paragraphs.append([])
+            continue
+        if s.startswith(">") or _ATTRIBUTION.search(s) or _CODE.search(line) or s.startswith("["):
+            paragraphs.append([])
+            continue
+        paragraphs[-1].append(s)
+    out: list[str] = []
+    first = sender.split()[0].lower() if sender.split() else ""
+    for para in paragraphs:
+        for sent in _SENT_SPLIT.split(" ".join(para)):
+            sent = sent.strip()
+            words = re.findall(r"[A-Za-z\u00c0-\u024f\u4e00-\u9fff]{2,}", sent)
+            if len(words) < 2 and not re.search(r"\bping\b|\bNAK\b", sent, re.I):
+                continue
+            if _EMPTY.match(sent) or (first and sent.lower().strip(".,- ") == first):
+                continue
+            out.append(sent[:400])
+    return out
+
+
+# --- Stance rules ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Judged:
+    stance: str  # one of model.STANCES
+    index: int | None  # the sentence it rests on; None when a trailer (a fact) carries it
+    sure: bool  # False: a model may choose the stance and the sentence instead
+
+
+# Build/CI robots and AI reviewers: the kernel test robot (lkp@intel.com,
+# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026).
+BOT_ADDRS = ("lkp@intel.com", "syzbot", "sashiko-bot", "noreply", "bot@", "ci@")
+# Rob Herring's dt_binding_check robot mails from his own address:
+# "My bot found errors running 'make dt_binding_check' on your patch".
+_BOT_TEXT = re.compile(r"\bmy bot found\b|\bkernel test robot\b|\bdt_binding_check\b.*\b(errors?|warnings?)\b"
+                       r"|\bsashiko\b", re.I)
+_BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|no issues|build|BUG|KASAN)\b", re.I)
+
+# "Applied to fixes, thanks!", "Queued patches 1-5, thanks." (Marc Zyngier,
+# kvmarm), "Applied, thanks!" (Lee Jones b4 ty, linux-leds), "Applied to\n
+# <git url> for-next" (Mark Brown); not "merged the fields from that struct"
+# (Maud Spierings) nor "that won't apply" (Mark Pearson): the verb opens the
+# sentence or follows "I've"/"I have"/"Thanks,".
+_DECISION = re.compile(
+    r"^(thanks[,!.]?\s+)?(i'?ve\s+|i have\s+|i\s+|now\s+)?(applied|queued|pushed|picked up|merged|pulled|taken)\b"
+    r"|^(nak|nacked)\b|^NACK\b|\b(i'?ll|i will|i'm going to)\s+(take|pick up|queue|apply)\b"
+    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b",
+    re.I)
+# "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
+# send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
+# (Armin Wolf), "I will update the commit message accordingly in v4."
+_RESPIN = re.compile(
+    r"\b(i'?ll|i will|will|i'm going to|i am going to|i can)\s+(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
+    r"do|include|reword|rename|move|squash|put)\b"
+    r"|\b(in|for) (the )?(next|v\d+|new) (version|revision|spin|iteration|submission|series)?\b"
+    r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
+    re.I)
+# "gentle ping", "just a friendly ping on this series" (Richard Leitner,
+# linux-leds), "Any comments on this series?".
+_PING = re.compile(r"\b(gentle|friendly|kind)?\s*ping\b|^any (comments|feedback|update|news)\b|^gentle reminder\b",
+                   re.I)
+# A whole-approach objection: "I don't think this is the right approach",
+# "Isn't there another way to do his that doesn't entail sprinkling #ifery"
+# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
+_OBJECTION = re.compile(
+    r"\b(i (really )?don'?t (think|like|see why|agree)|i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
+    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|why not just|i object|please don'?t|"
+    r"not acceptable|strongly prefer)\b",
+    re.I)
+# A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
+# "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
+# (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
+# (Andrew Jones, kvmarm).
+_CHANGES = re.compile(
+    r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
+    r"document|explain|send|rebase|respin|squash|check|address|consider)\b|^(nit|nitpick|minor|typo)\b\s*:?"
+    r"|\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
+    r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
+    r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
+    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
+    re.I)
+# "Looks good to me", "LGTM", "I like this, it cleans up things" (Linus
+# Walleij), "your proposal ... looks sensible to me" (Mark Pearson),
+# "I tend to agree with you." (Andrew Lunn), "this looks correct" (Eric Auger).
+_AGREE = re.compile(
+    r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
+    r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|good (idea|catch)|fair point|no objection|"
+    r"seems (fine|reasonable|sensible|good|correct)|works for me)\b",
+    re.I)
+_QUESTION = re.compile(r"\?\s*(\S{0,3})$")
+TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
+
+
+def is_bot(from_addr: str, sentences: list[str]) -> bool:
+    addr = from_addr.lower()
+    return any(b in addr for b in BOT_ADDRS) or any(_BOT_TEXT.search(s) for s in sentences[:3])
+
+
+def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
+    return next((i for i, s in enumerate(sentences) if rule.search(s)), None)
+
+
+def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
+          by_author: bool = False) -> Judged:
+    """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
+    Acked-by, ...); ``replies_to_question``: its parent asked something or
+    requested a change; ``by_author``: the sender posted the work itself."""
+    if bot:
+        i = _first(_BOT_VERDICT, sentences)
+        return Judged("bot", i if i is not None else (0 if sentences else None), True)
+    i = _first(_DECISION, sentences)
+    if i is not None or "NAK" in trailers:
+        return Judged("decision", i, True)
+    for kind in ("Reviewed-by", "Acked-by", "Tested-by"):
+        if kind in trailers:
+            return Judged(TRAILER_STANCE[kind], None, True)
+    if by_author:
+        i = _first(_RESPIN, sentences)
+        if i is not None:
+            return Judged("will-respin", i, True)
+    i = _first(_PING, sentences)
+    if i is not None and len(sentences) <= 4:
+        return Judged("ping", i, True)
+    if by_author or replies_to_question:
+        q = _first(_QUESTION, sentences)
+        if replies_to_question and sentences and (q is None or q > 0):
+            return Judged("answer", 0, not by_author or q is None)
+    obj = _first(_OBJECTION, sentences)
+    chg = _first(_CHANGES, sentences)
+    q = _first(_QUESTION, sentences)
+    if obj is not None and (chg is None or obj <= chg):
+        return Judged("objection", obj, False)
+    if chg is not None:
+        return Judged("changes-requested", chg, q is None or chg < q)
+    if q is not None:
+        return Judged("question", q, True)
+    i = _first(_AGREE, sentences)
+    if i is not None:
+        return Judged("agreement", i, True)
+    return Judged("other", 0 if sentences else None, False)
