@@ -48,25 +48,46 @@ def is_posting(msg: Message) -> bool:
     return bool(_PATCH.match(msg.subject)) and not msg.subject.lower().startswith(("re:", "aw:", "sv:"))
 
 
+def authors(thread: Thread) -> set[str]:
+    """Addresses of whoever posted the work: senders of the postings, the
+    opener of a thread that starts with one; when the posting is outside the
+    input (a ghost root), the first reply's first To: is its author."""
+    out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
+    first = thread.messages[0]
+    if thread.ghost_root and _PATCH.search(subject_tail(first.subject)) and first.to:
+        out.add(first.to[0].lower())
+    return out
+
+
+def subject_tail(subject: str) -> str:
+    return re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
+
+
 def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
     in_window = {e.message_id for e in tr.messages if e.in_window}
-    opener = thread.messages[0].from_addr.lower()
+    root = thread.messages[0]
+    opener = "" if thread.ghost_root else root.from_addr.lower()
+    work = authors(thread)
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of: dict[str, Judged] = {}
     for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
+        if is_posting(msg) or (msg is root and not thread.ghost_root):
+            continue  # the work itself, or the question that opens the thread: the headline's
         c = compress(body_text(msg), msg.sender)
         sents = own_sentences(c.text, msg.sender)
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
-        asked = parent is not None and judged_of.get(parent.msgid, Judged("other", None, True)).stance in (
-            "question", "changes-requested", "objection")
-        author = msg.from_addr.lower() == opener or (parent is not None and is_posting(parent)
-                                                      and parent.from_addr.lower() == msg.from_addr.lower())
+        sender = msg.from_addr.lower()
+        asked = parent is not None and parent.from_addr.lower() != sender and (
+            judged_of.get(parent.msgid, Judged("other", None, True)).stance in ("question", "changes-requested",
+                                                                                "objection")
+            # In a question or bug report, answering the opener answers the question.
+            or (tr.kind in ("question", "bug") and parent.from_addr.lower() == opener))
         kinds = [k for k, _ in c.trailers]
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked and not (
-            parent is not None and parent.from_addr.lower() == msg.from_addr.lower()), by_author=author)
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked,
+                  by_author=sender in work or (sender == opener and tr.kind not in ("question", "bug")))
         judged_of[msg.msgid] = j
-        if msg.msgid not in in_window or msg is thread.messages[0] or is_posting(msg):
+        if msg.msgid not in in_window:
             continue
         if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
             continue  # nothing said and nothing given: no point
@@ -131,7 +152,7 @@ _BOILER = re.compile(r"\bchanges? (since|in|from|for) v\d|\bv\d+\s*(->|to)\s*v\d
                      r"\bthis is (the )?v\d+\b|\bprevious (version|posting|revision)s?\b|\bb4\b|^---", re.I)
 
 
-def _subject(subject: str) -> str:
+def subject_of(subject: str) -> str:
     s = re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
     return re.sub(r"^\s*(\([^)]*\)\s*)?\[[^\]]*\]\s*", "", s).strip() or s
 
@@ -143,12 +164,12 @@ def headline(tr: ThreadReport, thread: Thread, lang: str = "en") -> str:
     who = root.sender
     s = tr.series
     if thread.ghost_root:
-        return label(lang, "headline.ghost", subject=_subject(tr.subject))
+        return label(lang, "headline.ghost", subject=subject_of(tr.subject))
     if s is not None:
         head = label(lang, "headline.series", who=who, version=s.version, patches=s.expected or s.patches or 1,
-                     subject=_subject(root.subject))
+                     subject=subject_of(root.subject))
     else:
-        head = label(lang, f"headline.{tr.kind}", who=who, subject=_subject(root.subject))
+        head = label(lang, f"headline.{tr.kind}", who=who, subject=subject_of(root.subject))
     sents = [x for x in own_sentences(compress(body_text(root), root.sender).text, root.sender)
              if not _BOILER.search(x)]
     if tr.kind in ("question", "bug"):

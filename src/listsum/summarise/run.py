@@ -25,7 +25,7 @@ from listsum.summarise import choose, prose, record
 from listsum.summarise.base import REGISTRY, Completion, Options, Prompt, Summariser
 from listsum.summarise.digest import body_text
 from listsum.summarise.gates import Gate, gate_for
-from listsum.summarise.points import RANK, candidates, select
+from listsum.summarise.points import RANK, candidates, select, subject_of
 from listsum.summarise.points import record as make_record
 from listsum.summarise.prompts import PROMPT_VERSION
 from listsum.store import Cached, Store, cache_key, open_db
@@ -197,16 +197,13 @@ def _content(tr: ThreadReport, attention: str | None) -> list[object]:
 
 
 def _on(t: ThreadReport, p: Point) -> Point:
-    return Point(p.who, p.stance, f"{_short(t.subject)}: {p.text}", list(p.evidence), p.date, p.in_window,
-                 p.source)
+    """A thread's point as an overview line: a fact naming the thread, with the point's own mail."""
+    said = f"“{p.text}”" if p.source == "mail" else p.text
+    return Point(p.who, p.stance, f"{subject_of(t.subject)}: {said}", list(p.evidence), p.date, p.in_window, "fact")
 
 
 def _busiest(report: Report, n: int) -> list[ThreadReport]:
     return sorted(report.threads, key=lambda t: -t.in_window)[:n]
-
-
-def _short(subject: str) -> str:
-    return re.sub(r"^(re:\s*)+", "", subject, flags=re.I).strip()
 
 
 def clean(text: str) -> str:

@@ -150,7 +150,8 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
           by_author: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
     Acked-by, ...); ``replies_to_question``: its parent asked something or
-    requested a change; ``by_author``: the sender posted the work itself."""
+    requested a change (or opened a question thread); ``by_author``: the
+    sender posted the work itself."""
     if bot:
         i = _first(_BOT_VERDICT, sentences)
         return Judged("bot", i if i is not None else (0 if sentences else None), True)
@@ -160,27 +161,60 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     for kind in ("Reviewed-by", "Acked-by", "Tested-by"):
         if kind in trailers:
             return Judged(TRAILER_STANCE[kind], None, True)
-    if by_author:
-        i = _first(_RESPIN, sentences)
-        if i is not None:
-            return Judged("will-respin", i, True)
     i = _first(_PING, sentences)
     if i is not None and len(sentences) <= 4:
         return Judged("ping", i, True)
-    if by_author or replies_to_question:
-        q = _first(_QUESTION, sentences)
-        if replies_to_question and sentences and (q is None or q > 0):
-            return Judged("answer", 0, not by_author or q is None)
+    if by_author:
+        return _author(sentences, replies_to_question)
     obj = _first(_OBJECTION, sentences)
     chg = _first(_CHANGES, sentences)
     q = _first(_QUESTION, sentences)
+    if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
+        chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
+    if replies_to_question and not (chg == 0 or obj == 0):
+        return Judged("answer", _first_statement(sentences), False)
     if obj is not None and (chg is None or obj <= chg):
         return Judged("objection", obj, False)
     if chg is not None:
-        return Judged("changes-requested", chg, q is None or chg < q)
+        return Judged("changes-requested", chg, q is None or chg <= q)
     if q is not None:
         return Judged("question", q, True)
     i = _first(_AGREE, sentences)
     if i is not None:
         return Judged("agreement", i, True)
     return Judged("other", 0 if sentences else None, False)
+
+
+# Asked as a question, meant as a request: "How about ...?", "Can we *please*
+# try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
+# just ...?", "Wouldn't it be better ...?".
+_SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
+                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b", re.I)
+# The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
+# replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
+# fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
+_AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
+                           r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
+                           r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
+                           r"(version|revision|iteration|spin))\b", re.I)
+
+
+def _author(sentences: list[str], asked: bool) -> Judged:
+    i = _first(_RESPIN, sentences)
+    if i is None:
+        i = _first(_AUTHOR_TAKES, sentences)
+    if i is not None:
+        return Judged("will-respin", i, True)
+    q = _first(_QUESTION, sentences)
+    if asked:
+        return Judged("answer", _first_statement(sentences), q is None)
+    if q is not None:
+        return Judged("question", q, False)
+    return Judged("other", 0 if sentences else None, False)
+
+
+def _first_statement(sentences: list[str]) -> int | None:
+    """The first sentence that is not a question (an answer's answer), else 0."""
+    if not sentences:
+        return None
+    return next((i for i, s in enumerate(sentences) if not _QUESTION.search(s)), 0)
