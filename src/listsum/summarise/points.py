@@ -22,9 +22,9 @@ from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
 from listsum.summarise.stance import Judged, is_bot, judge, own_sentences
 
-MAX_POINTS = 5
+MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
-RANK = {"decision": 0, "objection": 1, "changes-requested": 2, "bot": 3, "question": 4, "will-respin": 5,
+RANK = {"decision": 0, "bot": 1, "objection": 1, "changes-requested": 2, "question": 4, "will-respin": 5,
         "review": 6, "ack": 6, "test": 6, "ping": 7, "answer": 8, "agreement": 9, "other": 10}
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
 _PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
@@ -72,7 +72,7 @@ def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
     out: list[Candidate] = []
     judged_of: dict[str, Judged] = {}
     for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
-        if is_posting(msg) or (msg is root and not thread.ghost_root):
+        if is_posting(msg) or (msg is root and not thread.ghost_root and tr.kind != "bot"):
             continue  # the work itself, or the question that opens the thread: the headline's
         c = compress(body_text(msg), msg.sender)
         sents = own_sentences(c.text, msg.sender)
