@@ -49,14 +49,21 @@ def is_posting(msg: Message) -> bool:
 
 
 def authors(thread: Thread) -> set[str]:
-    """Addresses of whoever posted the work: senders of the postings, the
-    opener of a thread that starts with one; when the posting is outside the
-    input (a ghost root), the first reply's first To: is its author."""
+    """Addresses of whoever posted the work: senders of the postings; when a
+    posting is outside the input (a ghost root), a reply to it is addressed
+    to its author, so the first To: of each such reply."""
     out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
-    first = thread.messages[0]
-    if thread.ghost_root and _PATCH.search(subject_tail(first.subject)) and first.to:
-        out.add(first.to[0].lower())
+    present = {m.msgid for m in thread.messages}
+    for m in thread.messages:
+        up = thread.parent.get(m.msgid)
+        if up and up not in present and _PATCH.search(subject_tail(m.subject)) and m.to:
+            out.add(_addr(m.to[0]))
     return out
+
+
+def _addr(value: str) -> str:
+    m = re.search(r"<([^>]+)>", value)
+    return (m.group(1) if m else value).strip().lower()
 
 
 def subject_tail(subject: str) -> str:

@@ -96,7 +96,8 @@ _DECISION = re.compile(
 _RESPIN = re.compile(
     r"\b(i'?ll|i will|will|i'm going to|i am going to|i can)\s+(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
-    r"do|include|reword|rename|move|squash|put)\b"
+    r"do|include|reword|rename|move|squash|put|replace)\b"
+    r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
     r"|\b(in|for) (the )?(next|v\d+|new) (version|revision|spin|iteration|submission|series)?\b"
     r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
     re.I)
@@ -166,6 +167,9 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
         return Judged("ping", i, True)
     if by_author:
         return _author(sentences, replies_to_question)
+    i = _first(_RESPIN, sentences)
+    if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
+        return Judged("will-respin", i, False)
     obj = _first(_OBJECTION, sentences)
     chg = _first(_CHANGES, sentences)
     q = _first(_QUESTION, sentences)
