@@ -20,12 +20,13 @@ from listsum.report.i18n import label
 from listsum.report.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import Judged, is_bot, judge, own_sentences
+from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences
 
 MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
 RANK = {"decision": 0, "bot": 1, "objection": 1, "changes-requested": 2, "question": 4, "will-respin": 5,
         "review": 6, "ack": 6, "test": 6, "ping": 7, "answer": 8, "agreement": 9, "other": 10}
+FACTS = ("decision", "bot", "review", "ack", "test")
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
 _PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
 
@@ -41,6 +42,7 @@ class Candidate:
     trailers: list[str] = field(default_factory=list)
     patch: str = ""  # "2/5", "cover" or the subject: what the reply answers
     unanswered: bool = False  # a question nobody else answered afterwards
+    paras: list[int] = field(default_factory=list)  # paragraph of each sentence
 
 
 def is_posting(msg: Message) -> bool:
@@ -82,7 +84,8 @@ def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
         if is_posting(msg) or (msg is root and not thread.ghost_root and tr.kind != "bot"):
             continue  # the work itself, or the question that opens the thread: the headline's
         c = compress(body_text(msg), msg.sender)
-        sents = own_sentences(c.text, msg.sender)
+        own = own_paragraphs(c.text, msg.sender)
+        sents = [x for x, _ in own]
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
         sender = msg.from_addr.lower()
         asked = parent is not None and parent.from_addr.lower() != sender and (
@@ -98,7 +101,8 @@ def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
             continue
         if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
             continue  # nothing said and nothing given: no point
-        out.append(Candidate(msg, sents, j, kinds, patch_label(parent.subject if parent else msg.subject)))
+        out.append(Candidate(msg, sents, j, kinds, patch_label(parent.subject if parent else msg.subject),
+                             paras=[k for _, k in own]))
     _mark_unanswered(out, thread)
     return out
 
@@ -123,8 +127,9 @@ def point_of(c: Candidate) -> Point:
         kind = TRAILER_FACT.get(j.stance, "NAK" if j.stance == "decision" else j.stance)
         return Point(who, j.stance, f"{kind}: {c.patch}", [c.msg.msgid], c.msg.date, True, "fact")
     text = c.sentences[j.index]
-    if len(text) < 40 and j.index + 1 < len(c.sentences):
-        text += " " + c.sentences[j.index + 1]
+    nxt = j.index + 1
+    if len(text) < 40 and text[-1:] in ".!?:" and nxt < len(c.paras) and c.paras[nxt] == c.paras[j.index]:
+        text += " " + c.sentences[nxt]
     return Point(who, j.stance, text, [c.msg.msgid], c.msg.date, True, "mail")
 
 
@@ -145,7 +150,10 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS) -> list[Point]:
         ranked.append((RANK[stance], Point(person(first.msg), stance, text, [c.msg.msgid for c in group],
                                            first.msg.date, True, "fact")))
     ranked.sort(key=lambda rp: (rp[0], rp[1].date))
-    keep = [p for r, p in ranked[:limit] if r < RANK["other"] or len(ranked) <= 2]
+    # Facts (decisions, bot verdicts, trailers) are never cut; talk fills the rest.
+    facts = [p for _, p in ranked if p.stance in FACTS]
+    talk = [p for r, p in ranked if p.stance not in FACTS and (r < RANK["other"] or len(ranked) <= 2)]
+    keep = facts + talk[:max(0, limit - len(facts))]
     return sorted(keep, key=lambda p: (p.date is None, p.date))
 
 

@@ -38,6 +38,12 @@ _CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if 
 def own_sentences(text: str, sender: str = "") -> list[str]:
     """The sentences the sender wrote, in order, without quoted lines,
     attribution lines, code, or courtesy."""
+    return [s for s, _ in own_paragraphs(text, sender)]
+
+
+def own_paragraphs(text: str, sender: str = "") -> list[tuple[str, int]]:
+    """``own_sentences`` with the paragraph each sentence is in: a quote or
+    code between two sentences separates them (never joined into one point)."""
     paragraphs: list[list[str]] = [[]]
     for line in text.splitlines():
         s = line.strip()
@@ -48,9 +54,9 @@ def own_sentences(text: str, sender: str = "") -> list[str]:
             paragraphs.append([])
             continue
         paragraphs[-1].append(s)
-    out: list[str] = []
+    out: list[tuple[str, int]] = []
     first = sender.split()[0].lower() if sender.split() else ""
-    for para in paragraphs:
+    for k, para in enumerate(paragraphs):
         for sent in _SENT_SPLIT.split(" ".join(para)):
             sent = sent.strip()
             words = re.findall(r"[A-Za-z\u00c0-\u024f\u4e00-\u9fff]{2,}", sent)
@@ -58,7 +64,7 @@ def own_sentences(text: str, sender: str = "") -> list[str]:
                 continue
             if _EMPTY.match(sent) or (first and sent.lower().strip(".,- ") == first):
                 continue
-            out.append(sent[:400])
+            out.append((sent[:400], k))
     return out
 
 
