@@ -190,7 +190,7 @@ def test_chinese_labels_and_headlines_quotes_stay_as_written() -> None:
     s = built.report.threads[0].summary
     assert s.headline.startswith("Quentin Perret 发布了 A couple of EL2 refcounts fixes 的 v1（2 个补丁）：This addresses")
     lines = s.text.splitlines()
-    assert lines[1] == "状态：已确认"
+    assert lines[1] == "状态：已被新版本取代"  # superseded: v2 came the same week
     assert lines[4] == "- Quentin Perret (将发新版): “I'll re-spin shortly.” <YVrR2M8OmU6ug1Yk@google.com>"
     assert built.report.overview.headline.startswith("本周 30 个讨论（")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -164,7 +165,10 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS) -> list[Point]:
 # b4's "To: ..." and "base-commit" lines are dropped by compress already.
 _BOILER = re.compile(r"\bchanges? (since|in|from|for) v\d|\bv\d+\s*(->|to)\s*v\d+|\bbased on\b|\bon top of\b|"
                      r"\bapplies (cleanly )?(on|to)\b|\bavailable (at|here|from)\b|https?://|git://|^\[\d+\]|"
-                     r"\bthis is (the )?v\d+\b|\bprevious (version|posting|revision)s?\b|\bb4\b|^---", re.I)
+                     r"\bthis is (the )?v\d+\b|\bprevious (version|posting|revision)s?\b|\bb4\b|^---|"
+                     r"\b(version|revision|iteration) (two|three|four|five|\d+) of\b|\bpreviously posted\b|"
+                     r"\b(second|third|fourth|fifth|next) (version|revision|iteration|spin)\b|:$|"
+                     r"^(any )?(feedback|comments|reviews?|thoughts)( and \w+)?( are| is)? (very )?welcome", re.I)
 
 
 def subject_of(subject: str) -> str:
@@ -181,8 +185,9 @@ def headline(tr: ThreadReport, thread: Thread, lang: str = "en") -> str:
     if thread.ghost_root:
         return label(lang, "headline.ghost", subject=subject_of(tr.subject))
     if s is not None:
-        head = label(lang, "headline.series", who=who, version=s.version, patches=s.expected or s.patches or 1,
-                     subject=subject_of(root.subject))
+        n = s.expected or s.patches or 1
+        head = label(lang, "headline.series" if n > 1 else "headline.single", who=who, version=s.version,
+                     patches=n, subject=subject_of(root.subject))
     else:
         head = label(lang, f"headline.{tr.kind}", who=who, subject=subject_of(root.subject))
     sents = [x for x in own_sentences(compress(body_text(root), root.sender).text, root.sender)
@@ -201,14 +206,20 @@ _REVIEW_STATE = {"applied": "applied", "nak": "rejected", "reviewed": "reviewed"
                  "tested": "tested"}
 
 
-def thread_state(tr: ThreadReport, thread: Thread) -> str:
-    """The facts' State when set (facts/state.py), else the old one-word
-    review state, else new/answered by whether anyone but the opener wrote."""
+def thread_state(tr: ThreadReport, thread: Thread, until: datetime | None = None) -> str:
+    """The facts' State when set (facts/state.py), else a stand-in from the
+    older facts: applied/rejected, superseded by a later revision posted
+    before ``until``, the strongest trailer, else new/answered by whether
+    anyone but the opener wrote."""
     if tr.state is not None:
         return tr.state.name
     opener = thread.messages[0].from_addr.lower()
     others = any(m.from_addr.lower() != opener for m in thread.messages)
     if tr.series is not None:
+        s = tr.series
+        if s.review_state not in ("applied", "nak") and any(
+                r.version > s.version and (until is None or r.date < until) for r in s.lineage):
+            return "superseded"
         word = _REVIEW_STATE.get(tr.series.review_state)
         if word:
             return word
@@ -217,10 +228,10 @@ def thread_state(tr: ThreadReport, thread: Thread) -> str:
 
 
 def record(tr: ThreadReport, thread: Thread, points: list[Point], attention: str | None, engine: str,
-           lang: str = "en") -> Summary:
+           lang: str = "en", until: datetime | None = None) -> Summary:
     from listsum.summarise.record import render_text
 
     s = Summary(text="", engine=engine, headline=headline(tr, thread, lang), points=points,
-                state=thread_state(tr, thread), needs_attention=attention)
+                state=thread_state(tr, thread, until), needs_attention=attention)
     s.text = render_text(s, lang)
     return s

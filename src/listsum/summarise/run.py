@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from listsum.mail.threads import Thread
 from listsum.report.model import Point, Report, Summary, ThreadReport
@@ -117,15 +118,19 @@ class Run:
         g = self.gate
         return f"{self.backend.model_id}:{self.backend.model_hash}:choose={g.choose}:prose={g.prose}"
 
-    def thread(self, tr: ThreadReport, thread: Thread, attention: str | None = None) -> Summary:
-        key = cache_key(_content(tr, attention), self.model_tag(), PROMPT_VERSION, self.settings.lang)
+    def thread(self, tr: ThreadReport, thread: Thread, attention: str | None = None,
+               until: datetime | None = None) -> Summary:
+        """The record of one thread; ``until``: the window's end (a revision
+        posted after it does not supersede this one)."""
+        key = cache_key(_content(tr, attention) + [until.isoformat() if until else None], self.model_tag(),
+                        PROMPT_VERSION, self.settings.lang)
         hit = self.store.get(key) if self.store else None
         if hit is not None and hit.record:
             self.cache_hits += 1
             return record.from_dict(json.loads(hit.record), Summary(hit.text, hit.engine, hit.fallback,
                                                                     hit.flags, cached=True))
         before = self.usage.prompt_tokens
-        summary = self._summarise(tr, thread, attention)
+        summary = self._summarise(tr, thread, attention, until)
         if self.store:
             self.store.put(key, tr.id, self.settings.lang,
                            Cached(summary.text, summary.engine, summary.fallback, summary.flags,
@@ -133,7 +138,8 @@ class Run:
                            prompt_tokens=self.usage.prompt_tokens - before)
         return summary
 
-    def _summarise(self, tr: ThreadReport, thread: Thread, attention: str | None) -> Summary:
+    def _summarise(self, tr: ThreadReport, thread: Thread, attention: str | None,
+                   until: datetime | None) -> Summary:
         cands = candidates(tr, thread)
         engine, flags = "extractive", []
         if not self.extractive and self.gate.choose:
@@ -141,7 +147,7 @@ class Run:
             engine = self.backend.model_id
             flags.append(f"model-chose: {changed}")
         points = select(cands)
-        summary = make_record(tr, thread, points, attention, engine, self.settings.lang)
+        summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until)
         summary.flags = flags
         if not self.extractive and self.gate.prose and points:
             sources = {m.msgid: f"{m.sender}\n{m.subject}\n{body_text(m)}" for m in thread.messages}
@@ -234,7 +240,7 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
     todo = [t for t in report.threads if t.id in threads]
     attention = {a.thread_id: a.reason for a in reversed(report.needs_attention)}
     for i, tr in enumerate(todo, 1):
-        tr.summary = run.thread(tr, threads[tr.id], attention.get(tr.id))
+        tr.summary = run.thread(tr, threads[tr.id], attention.get(tr.id), report.window.until)
         if progress:
             progress(_stage(run, i, len(todo)), i, len(todo))
     report.overview = run.overview(report)

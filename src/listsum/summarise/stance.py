@@ -199,7 +199,7 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
 # try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
 # just ...?", "Wouldn't it be better ...?".
 _SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
-                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b", re.I)
+                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
 # The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
 # replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
 # fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
