@@ -45,29 +45,71 @@ def models_path() -> None:
 
 @app.command("eval")
 def eval_cmd(
-    mbox: Path = typer.Argument(..., help="mbox or mbox.gz to summarise."),
+    mbox: Path | None = typer.Argument(None, help="mbox or mbox.gz to summarise (with --gold: its input by default)."),
     model: str | None = typer.Option(None, help="GGUF path or model name (default: the default model)."),
     since: str | None = typer.Option(None, help="Window start (default: the last 7 days of the input)."),
     until: str | None = typer.Option(None, help="Window end."),
     limit: int | None = typer.Option(None, help="Only the first N threads."),
     n_threads: int | None = typer.Option(None, help="CPU threads for the model."),
+    gold: Path | None = typer.Option(None, "--gold", help="Score records against this gold set (tests/gold/README.md)."),
+    engine: list[str] = typer.Option(None, "--engine", help="With --gold: engines to compare (default: extractive "
+                                     "and llama)."),
+    record_gate: bool = typer.Option(False, "--record", help="With --gold: record the model's figures as its gate "
+                                     "(whether it chooses and writes prose by default)."),
 ) -> None:
     """Score a model on an mbox: grounded names, flagged identifiers, echo,
-    fallback rate, tokens and time. Nothing is cached.
+    fallback rate, tokens and time. With --gold FILE: state agreement,
+    key-point recall, points without evidence, stance accuracy and noise per
+    engine. Nothing is cached.
 
-    Example: listsum eval week.mbox.gz --model gemma3-270m
+    Examples: listsum eval week.mbox.gz --model gemma3-270m
+
+      listsum eval --gold tests/gold/kvmarm-2021-10-04.json --engine extractive --engine llama
     """
-    from listsum.summarise.eval import evaluate
     from listsum.summarise.run import SummariseSettings
 
     def progress(stage: str, done: int, total: int) -> None:
         sys.stderr.write(f"\r[{done}/{total}] {stage[:70]:<70}")
 
     with user_errors():
+        if gold is not None:
+            _eval_gold(gold, mbox, engine or ["extractive", "llama"], model, n_threads, record_gate)
+            return
+        if mbox is None:
+            from listsum.errors import UsageError
+
+            raise UsageError("give an mbox, or --gold FILE")
+        from listsum.summarise.eval import evaluate
+
         res = evaluate(str(mbox), SummariseSettings(model=model, n_threads=n_threads), since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
         typer.echo(f"{key:<20} {value}")
+
+
+def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,
+               record_gate: bool) -> None:
+    """One column per engine; with a model engine the prose check runs too
+    (prose forced on) so its pass rate is measured."""
+    from listsum.summarise import gates
+    from listsum.summarise import gold as goldmod
+
+    g = goldmod.load(path)
+    source = goldmod.find_input(g, mbox)
+    scores = [goldmod.evaluate(g, source, e, model, n_threads, prose=None if e in ("extractive", "none") else True)
+              for e in engines]
+    typer.echo(f"gold: {path} ({len(g.threads)} threads), input: {source}")
+    for (key, _), *values in zip(scores[0].rows(), *[s.rows() for s in scores]):
+        typer.echo(f"{key:<24} " + "".join(f"{v[1]:<34}" for v in values).rstrip())
+    if record_gate:
+        rules = next((s for s in scores if s.engine == "extractive"), None)
+        for s in scores:
+            if s.model_hash:
+                fig = {**s.figures(), "stance_accuracy_model": s.figures()["stance_accuracy"],
+                       "stance_accuracy_rules": rules.figures()["stance_accuracy"] if rules else 0.0}
+                where = gates.record(s.model_hash, s.model_id, path.name, fig)
+                gate = gates.decide(gates.figures(s.model_hash) or {})
+                typer.echo(f"recorded {s.model_id} on {path.name} in {where}: choose={gate.choose}, prose={gate.prose}")
 
 
 @cache_app.command("path")

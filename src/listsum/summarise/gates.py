@@ -44,13 +44,19 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def figures(model_hash: str) -> dict[str, Any] | None:
+    """The model's entry: the user's own measurements win over the shipped ones."""
     return {**_load(SHIPPED), **_load(user_file())}.get(model_hash)
 
 
-def decide(fig: dict[str, Any]) -> Gate:
-    """The gate the figures earn."""
-    prose = fig.get("prose_attempts", 0) > 0 and fig.get("prose_passed", 0) / fig["prose_attempts"] >= PROSE_PASS
-    choose = fig.get("stance_accuracy_model", 0.0) >= fig.get("stance_accuracy_rules", 1.0) + CHOOSE_MARGIN
+def decide(entry: dict[str, Any]) -> Gate:
+    """The gate the figures earn, over every gold set measured: prose when
+    PROSE_PASS of all prose attempts passed their check; choosing unless it
+    lowered stance accuracy below the rules' on some gold set."""
+    figs = list(entry.get("gold", {}).values())
+    attempts = sum(f.get("prose_attempts", 0) for f in figs)
+    prose = attempts > 0 and sum(f.get("prose_passed", 0) for f in figs) / attempts >= PROSE_PASS
+    choose = all(f.get("stance_accuracy_model", 0.0) >= f.get("stance_accuracy_rules", 1.0) + CHOOSE_MARGIN
+                 for f in figs)
     return Gate(choose=choose, prose=prose)
 
 
@@ -61,10 +67,13 @@ def gate_for(model_hash: str, config: dict[str, Any] | None = None) -> Gate:
     return Gate(choose=bool(cfg.get("choose", gate.choose)), prose=bool(cfg.get("prose", gate.prose)))
 
 
-def record(model_hash: str, fig: dict[str, Any], path: Path | None = None) -> Path:
+def record(model_hash: str, model_id: str, gold: str, fig: dict[str, Any], path: Path | None = None) -> Path:
+    """Add one gold set's figures to the model's entry: {"model", "gold": {name: figures}}."""
     path = path or user_file()
     data = _load(path)
-    data[model_hash] = fig
+    entry = data.setdefault(model_hash, {"model": model_id, "gold": {}})
+    entry["model"] = model_id
+    entry.setdefault("gold", {})[gold] = fig
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path

@@ -81,6 +81,8 @@ class Score:
     prose_passed: int = 0
     model_calls: int = 0
     seconds: float = 0.0
+    model_id: str = ""
+    model_hash: str = ""
     state_misses: list[str] = field(default_factory=list)
 
     def pct(self, a: int, b: int) -> str:
@@ -164,4 +166,6 @@ def evaluate(gold: Gold, mbox: Path, engine: str, model: str | None = None, n_th
     sc = score(built.report, gold, name)
     sc.seconds = time.monotonic() - start
     sc.model_calls = run.usage.calls if run else 0
+    if run is not None and not run.extractive:
+        sc.model_id, sc.model_hash = run.backend.model_id, run.backend.model_hash
     return sc
