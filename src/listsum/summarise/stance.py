@@ -127,7 +127,8 @@ _OBJECTION = re.compile(
 _CHANGES = re.compile(
     r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
     r"document|explain|send|rebase|respin|squash|check|address|consider)\b|^(nit|nitpick|minor|typo)\b\s*:?"
-    r"|\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
+    # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
+    r"|(?<!not )(?<!n't )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
     r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
@@ -138,7 +139,10 @@ _CHANGES = re.compile(
 _AGREE = re.compile(
     r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
     r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|good (idea|catch)|fair point|no objection|"
-    r"seems (fine|reasonable|sensible|good|correct)|works for me)\b",
+    r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
+    # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
+    # an opening "Ok," concedes the point.
+    r"|^(ok|okay)\b[,.!]?\s+\w",
     re.I)
 _QUESTION = re.compile(r"\?\s*(\S{0,3})$")
 TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
@@ -206,6 +210,11 @@ _SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|s
 _AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
                            r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
                            r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
+                           # "..., merged the fields from that struct into the main max25014 struct." (Maud
+                           # Spierings answering a review): the change is made.
+                           r"(version|revision|iteration|spin))\b|(?<!be )(?<!been )(?<!was )(?<!is )(?<!were )"
+                           r"(?<!are )\b(removed|merged|dropped|fixed|renamed|reworked|inlined|replaced|folded)\b"
+                           r"(?! in v\d)|\bin (v\d+|the next "
                            r"(version|revision|iteration|spin))\b", re.I)
 
 
