@@ -104,9 +104,13 @@ _RESPIN = re.compile(
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
     r"do|include|reword|rename|move|squash|put|replace)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
-    r"|\b(in|for) (the )?(next|v\d+|new) (version|revision|spin|iteration|submission|series)?\b"
     r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
     re.I)
+# Only from the author: "I will update the commit message accordingly in
+# v4." is a promise, but a reviewer's "This new digits layout introduced in
+# v3 implies ..." (Per Palvencia, linux-leds) is not.
+_NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin|iteration|submission|series)\b"
+                           r"|\b(in|for) v\d+\b", re.I)
 # "gentle ping", "just a friendly ping on this series" (Richard Leitner,
 # linux-leds), "Any comments on this series?".
 _PING = re.compile(r"\b(gentle|friendly|kind)?\s*ping\b|^any (comments|feedback|update|news)\b|^gentle reminder\b",
@@ -117,7 +121,7 @@ _PING = re.compile(r"\b(gentle|friendly|kind)?\s*ping\b|^any (comments|feedback|
 _OBJECTION = re.compile(
     r"\b(i (really )?don'?t (think|like|see why|agree)|i'?m not (convinced|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
-    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|why not just|i object|please don'?t|"
+    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
     r"not acceptable|strongly prefer)\b",
     re.I)
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
@@ -220,6 +224,8 @@ _AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|thin
 
 def _author(sentences: list[str], asked: bool) -> Judged:
     i = _first(_RESPIN, sentences)
+    if i is None:
+        i = _first(_NEXT_VERSION, sentences)
     if i is None:
         i = _first(_AUTHOR_TAKES, sentences)
     if i is not None:
