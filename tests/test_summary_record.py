@@ -107,3 +107,22 @@ def test_gates_come_from_figures_not_names(tmp_path: Path) -> None:
     assert gates.decide(json.loads(path.read_text())["hash-a"]) == gates.Gate(choose=False, prose=False)
     assert gates.gate_for("never-measured") == gates.Gate(choose=True, prose=False)
     assert gates.gate_for("never-measured", {"prose": True}).prose
+
+
+def test_model_ranking_is_validated_and_topped_up() -> None:
+    from listsum.summarise.base import Completion
+
+    pts = [Point(f"P{i} <p{i}@x>", "question", f"question {i}?", [f"m{i}@x"]) for i in range(5)]
+    seen: list[str] = []
+
+    def answer(text: str):
+        def complete(prompt, options):
+            seen.append(prompt.user)
+            assert options.schema["properties"]["keep"]["maxItems"] == 3
+            return Completion(text, 0, 0, 0.0)
+        return complete
+
+    assert choose.rank(pts, 3, answer('{"keep": [4, 4, 9, 1]}')) == [4, 1, 0]  # dupes and 9 dropped, topped up
+    assert choose.rank(pts, 3, answer('{"keep": []}')) == []  # no valid choice: the rules' order stands
+    assert choose.rank(pts, 3, answer("nonsense")) == []
+    assert "[4] P4 (question): question 4?" in seen[0] and "<<<MAIL" in seen[0]

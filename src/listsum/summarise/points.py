@@ -11,6 +11,7 @@ Pure: thread and facts in, Candidates and a Summary out; no model here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -134,9 +135,14 @@ def point_of(c: Candidate) -> Point:
     return Point(who, j.stance, text, [c.msg.msgid], c.msg.date, True, "mail")
 
 
-def select(cands: list[Candidate], limit: int = MAX_POINTS) -> list[Point]:
+Pick = Callable[[list[Point], int], list[int]]
+
+
+def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = None) -> list[Point]:
     """Trailers merged per person and kind (one point, every mail cited);
-    then the most important points, shown in date order."""
+    then the most important points, shown in date order. Facts always stay;
+    when more talk is left than room, ``pick`` (a model ranking) may choose
+    which, else the rules' order decides."""
     merged: dict[tuple[str, str], list[Candidate]] = {}
     ranked: list[tuple[float, Point]] = []
     for c in cands:
@@ -154,7 +160,9 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS) -> list[Point]:
     # Facts (decisions, bot verdicts, trailers) are never cut; talk fills the rest.
     facts = [p for _, p in ranked if p.stance in FACTS]
     talk = [p for r, p in ranked if p.stance not in FACTS and (r < RANK["other"] or len(ranked) <= 2)]
-    keep = facts + talk[:max(0, limit - len(facts))]
+    room = max(0, limit - len(facts))
+    chosen = pick(talk, room) if pick is not None and room and len(talk) > room else []
+    keep = facts + ([talk[i] for i in chosen] if chosen else talk[:room])
     return sorted(keep, key=lambda p: (p.date is None, p.date))
 
 

@@ -142,11 +142,13 @@ class Run:
                    until: datetime | None) -> Summary:
         cands = candidates(tr, thread)
         engine, flags = "extractive", []
+        pick = None
         if not self.extractive and self.gate.choose:
             changed = choose.refine(cands, self._complete, thread.messages[0].from_addr.lower())
             engine = self.backend.model_id
             flags.append(f"model-chose: {changed}")
-        points = select(cands)
+            pick = lambda pts, k: choose.rank(pts, k, self._complete)  # noqa: E731
+        points = select(cands, pick=pick)
         summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until)
         summary.flags = flags
         if not self.extractive and self.gate.prose and points:
