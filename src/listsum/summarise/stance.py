@@ -142,7 +142,8 @@ _CHANGES = re.compile(
 # "I tend to agree with you." (Andrew Lunn), "this looks correct" (Eric Auger).
 _AGREE = re.compile(
     r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
-    r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|good (idea|catch)|fair point|no objection|"
+    r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
+    r"fair point|no objection|"
     r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
     # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
     # an opening "Ok," concedes the point.
@@ -190,6 +191,9 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
         chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
     if replies_to_question and not (chg == 0 or obj == 0):
+        # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
+        if _first(_AGREE, sentences[:1]) == 0:
+            return Judged("agreement", 0, True)
         return Judged("answer", _first_statement(sentences), False)
     if obj is not None and (chg is None or obj <= chg):
         return Judged("objection", obj, False)
