@@ -74,14 +74,16 @@ def subject_tail(subject: str) -> str:
     return re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
 
 
-def candidates(tr: ThreadReport, thread: Thread) -> list[Candidate]:
+def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | None = None) -> list[Candidate]:
+    """The in-window replies that make a point; ``judged_of`` (when given)
+    receives the stance of every reply, context included."""
     in_window = {e.message_id for e in tr.messages if e.in_window}
     root = thread.messages[0]
     opener = "" if thread.ghost_root else root.from_addr.lower()
     work = authors(thread)
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
-    judged_of: dict[str, Judged] = {}
+    judged_of = {} if judged_of is None else judged_of
     for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
         if is_posting(msg) or (msg is root and not thread.ghost_root and tr.kind != "bot"):
             continue  # the work itself, or the question that opens the thread: the headline's
@@ -214,7 +216,23 @@ _REVIEW_STATE = {"applied": "applied", "nak": "rejected", "reviewed": "reviewed"
                  "tested": "tested"}
 
 
-def thread_state(tr: ThreadReport, thread: Thread, until: datetime | None = None) -> str:
+def open_request(thread: Thread, judged_of: dict[str, Judged], until: datetime | None = None) -> bool:
+    """A reviewer asked for changes (or objected) and the author posted
+    nothing since: no newer posting in the thread and no will-respin kept."""
+    work = authors(thread)
+    last_request = None
+    for m in sorted(thread.messages, key=lambda m: m.date):
+        if until is not None and m.date >= until:
+            break
+        j = judged_of.get(m.msgid)
+        if j is not None and j.stance in ("changes-requested", "objection") and m.from_addr.lower() not in work:
+            last_request = m.date
+        elif is_posting(m) and last_request is not None:
+            last_request = None
+    return last_request is not None
+
+
+def thread_state(tr: ThreadReport, thread: Thread, until: datetime | None = None, requested: bool = False) -> str:
     """The facts' State when set (facts/state.py), else a stand-in from the
     older facts: applied/rejected, superseded by a later revision posted
     before ``until``, the strongest trailer, else new/answered by whether
@@ -228,6 +246,8 @@ def thread_state(tr: ThreadReport, thread: Thread, until: datetime | None = None
         if s.review_state not in ("applied", "nak") and any(
                 r.version > s.version and (until is None or r.date < until) for r in s.lineage):
             return "superseded"
+        if requested and s.review_state not in ("applied", "nak"):
+            return "changes-requested"
         word = _REVIEW_STATE.get(tr.series.review_state)
         if word:
             return word
@@ -236,10 +256,10 @@ def thread_state(tr: ThreadReport, thread: Thread, until: datetime | None = None
 
 
 def record(tr: ThreadReport, thread: Thread, points: list[Point], attention: str | None, engine: str,
-           lang: str = "en", until: datetime | None = None) -> Summary:
+           lang: str = "en", until: datetime | None = None, requested: bool = False) -> Summary:
     from listsum.summarise.record import render_text
 
     s = Summary(text="", engine=engine, headline=headline(tr, thread, lang), points=points,
-                state=thread_state(tr, thread, until), needs_attention=attention)
+                state=thread_state(tr, thread, until, requested), needs_attention=attention)
     s.text = render_text(s, lang)
     return s

@@ -26,7 +26,8 @@ from listsum.summarise import choose, prose, record
 from listsum.summarise.base import REGISTRY, Completion, Options, Prompt, Summariser
 from listsum.summarise.digest import body_text
 from listsum.summarise.gates import Gate, gate_for
-from listsum.summarise.points import RANK, candidates, select, subject_of
+from listsum.summarise.points import RANK, candidates, open_request, select, subject_of
+from listsum.summarise.stance import Judged
 from listsum.summarise.points import record as make_record
 from listsum.summarise.prompts import PROMPT_VERSION
 from listsum.store import Cached, Store, cache_key, open_db
@@ -140,7 +141,8 @@ class Run:
 
     def _summarise(self, tr: ThreadReport, thread: Thread, attention: str | None,
                    until: datetime | None) -> Summary:
-        cands = candidates(tr, thread)
+        judged: dict[str, Judged] = {}
+        cands = candidates(tr, thread, judged)
         engine, flags = "extractive", []
         pick = None
         if not self.extractive and self.gate.choose:
@@ -149,7 +151,8 @@ class Run:
             flags.append(f"model-chose: {changed}")
             pick = lambda pts, k: choose.rank(pts, k, self._complete)  # noqa: E731
         points = select(cands, pick=pick)
-        summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until)
+        summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until,
+                              open_request(thread, judged, until))
         summary.flags = flags
         if not self.extractive and self.gate.prose and points:
             sources = {m.msgid: f"{m.sender}\n{m.subject}\n{body_text(m)}" for m in thread.messages}
