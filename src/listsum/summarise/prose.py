@@ -46,7 +46,7 @@ def schema(n: int) -> dict[str, object]:
     return {"type": "object", "properties": {"sentences": {
         "type": "array", "minItems": 1, "maxItems": MAX_SENTENCES,
         "items": {"type": "object", "properties": {
-            "text": {"type": "string", "maxLength": 220},
+            "text": {"type": "string", "maxLength": 200},
             "cites": {"type": "array", "minItems": 1, "maxItems": 3,
                       "items": {"type": "integer", "minimum": 1, "maximum": max(1, n)}}},
             "required": ["text", "cites"]}}}, "required": ["sentences"]}
@@ -97,6 +97,6 @@ def vet(raw: str, points: list[Point], sources: dict[str, str]) -> Checked:
 def write(headline: str, points: list[Point], sources: dict[str, str], complete: Complete) -> Checked:
     if not points:
         return Checked("", [])
-    out = complete(prompt(headline, points), Options(max_tokens=160, temperature=0.0, schema=schema(len(points)),
+    out = complete(prompt(headline, points), Options(max_tokens=120, temperature=0.0, schema=schema(len(points)),
                                                      stop=()))
     return vet(out.text, points, sources)
