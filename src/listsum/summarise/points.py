@@ -65,6 +65,12 @@ def authors(thread: Thread) -> set[str]:
     return out
 
 
+def _same_person(trailer_person: str, msg: Message) -> bool:
+    addr = _addr(trailer_person)
+    name = trailer_person.split("<")[0].strip().strip('"').lower()
+    return addr == msg.from_addr.lower() or (bool(msg.from_name) and name.startswith(msg.from_name.lower()[:12]))
+
+
 def _addr(value: str) -> str:
     m = re.search(r"<([^>]+)>", value)
     return (m.group(1) if m else value).strip().lower()
@@ -97,7 +103,9 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
                                                                                 "objection")
             # In a question or bug report, answering the opener answers the question.
             or (tr.kind in ("question", "bug") and parent.from_addr.lower() == opener))
-        kinds = [k for k, _ in c.trailers]
+        # Only the sender's own trailers: Jean-François Lessard quoting "Acked-by"
+        # lines of others (linux-leds, TM16xx v3) reviews nothing himself.
+        kinds = [k for k, who in c.trailers if _same_person(who, msg)]
         j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked,
                   by_author=sender in work or (sender == opener and tr.kind not in ("question", "bug")))
         judged_of[msg.msgid] = j
