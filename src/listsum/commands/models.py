@@ -89,15 +89,16 @@ def eval_cmd(
 
 def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,
                record_gate: bool) -> None:
-    """One column per engine; with a model engine the prose check runs too
-    (prose forced on) so its pass rate is measured."""
+    """One column per engine; a model engine chooses and writes prose whatever
+    its gate says, so what the gate is set from is measured."""
     from listsum.summarise import gates
     from listsum.summarise import gold as goldmod
 
     g = goldmod.load(path)
     source = goldmod.find_input(g, mbox)
-    scores = [goldmod.evaluate(g, source, e, model, n_threads, prose=None if e in ("extractive", "none") else True)
-              for e in engines]
+    rules = ("extractive", "none")
+    scores = [goldmod.evaluate(g, source, e, model, n_threads, prose=None if e in rules else True,
+                               choose=None if e in rules else True) for e in engines]
     typer.echo(f"gold: {path} ({len(g.threads)} threads), input: {source}")
     for (key, _), *values in zip(scores[0].rows(), *[s.rows() for s in scores]):
         typer.echo(f"{key:<24} " + "".join(f"{v[1]:<34}" for v in values).rstrip())

@@ -150,8 +150,9 @@ def score(report: Report, gold: Gold, engine: str) -> Score:
 
 
 def evaluate(gold: Gold, mbox: Path, engine: str, model: str | None = None, n_threads: int | None = None,
-             prose: bool | None = None) -> Score:
-    """Build the gold window's report from ``mbox`` and summarise it with ``engine`` (no cache)."""
+             prose: bool | None = None, choose: bool | None = None) -> Score:
+    """Build the gold window's report from ``mbox`` and summarise it with ``engine`` (no cache).
+    ``choose``/``prose`` override the model's gate (eval measures what the gate is set from)."""
     from listsum import pipeline
     from listsum.summarise.run import SummariseSettings, summarise_report
     from listsum.window import WindowSpec
@@ -161,7 +162,7 @@ def evaluate(gold: Gold, mbox: Path, engine: str, model: str | None = None, n_th
     start = time.monotonic()
     run = summarise_report(built.report, built.threads,
                            SummariseSettings(engine=engine, model=model, n_threads=n_threads, use_cache=False,
-                                             prose=prose))
+                                             prose=prose, choose=choose))
     name = engine if engine in ("extractive", "none") or run is None else f"{engine} ({run.backend.model_id})"
     sc = score(built.report, gold, name)
     sc.seconds = time.monotonic() - start

@@ -145,6 +145,9 @@ class Run:
         cands = candidates(tr, thread, judged)
         engine, flags = "extractive", []
         pick = None
+        if not self.extractive and not (self.gate.choose or self.gate.prose):
+            # Its eval --gold figures say it chooses worse than the rules: rules alone (gates.py).
+            flags.append(f"model-gated: {self.backend.model_id} (eval --gold figures)")
         if not self.extractive and self.gate.choose:
             changed = choose.refine(cands, self._complete, thread.messages[0].from_addr.lower())
             engine = self.backend.model_id
