@@ -132,7 +132,7 @@ def score_thread(sc: Score, g: GoldThread, tr: ThreadReport) -> None:
             sc.unsupported += 1
         if not any(ev & set(p.evidence) for ev in gold_ev):
             sc.noise += 1
-    if s and s.points:
+    if s and (s.prose or any(f.startswith("prose-rejected") for f in s.flags)):  # the model was asked
         sc.prose_attempts += 1
         sc.prose_passed += bool(s.prose)
 
