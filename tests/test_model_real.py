@@ -21,7 +21,7 @@ from listsum.summarise.run import Run, SummariseSettings
 from summarise_helpers import build_week
 
 pytestmark = pytest.mark.model
-SMALL = ("KVM userspace GICv2 IRQ controller on platform with GICv3 ",
+SMALL = ("Re: [PATCH v8 7/7] KVM: x86: Expose TSC offset controls to userspace",
          "Re: [PATCH 2/5] KVM: arm64: Work around GICv3 locally generated SErrors")
 
 
@@ -70,7 +70,7 @@ def test_real_records_then_cache(model: LlamaSummariser, tmp_path: Path, no_sock
         assert s.headline and s.points and s.flags[0].startswith("model-chose: ")
         for p in s.points:  # whatever it chose, every point is a participant's sentence or a fact, cited
             assert p.evidence and set(p.evidence) <= ids and p.source in ("mail", "fact")
-    assert run.usage.calls >= 2 and run.usage.prompt_tokens > 200
+    assert run.usage.calls >= 1 and run.usage.prompt_tokens > 200  # only the replies the rules are unsure of
     again = Run(SummariseSettings(n_threads=2, choose=True, prose=False), backend=model, store=store)
     records = [again.thread(tr, built.threads[tr.id]) for tr in chosen]
     assert all(s.cached and s.points for s in records) and again.usage.calls == 0
