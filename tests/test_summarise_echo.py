@@ -192,7 +192,12 @@ def test_chinese_labels_and_headlines_quotes_stay_as_written() -> None:
     lines = s.text.splitlines()
     assert lines[1] == "状态：已被新版本取代"  # superseded: v2 came the same week
     assert lines[4] == "- Quentin Perret (将发新版): “I'll re-spin shortly.” <YVrR2M8OmU6ug1Yk@google.com>"
+    assert lines[2] == "- Will Deacon (确认): Acked-by：封面信 <20211004093925.GA27173@willie-the-truck>"
     assert built.report.overview.headline.startswith("本周 30 个讨论（")
+    from listsum.summarise.points import trailer_line
+
+    assert trailer_line("Reviewed-by", ["1/5", "3/5"], "zh") == "Reviewed-by：第 1、3 个补丁（共 5 个）"
+    assert trailer_line("Reviewed-by", ["1/2", "2/2"], "zh") == "Reviewed-by：全部 2 个补丁"
 
 
 def test_extractive_engine_is_rules_alone() -> None:

@@ -148,7 +148,8 @@ def point_of(c: Candidate) -> Point:
 Pick = Callable[[list[Point], int], list[int]]
 
 
-def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = None) -> list[Point]:
+def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = None,
+           lang: str = "en") -> list[Point]:
     """Trailers merged per person and kind (one point, every mail cited);
     then the most important points, shown in date order. Facts always stay;
     when more talk is left than room, ``pick`` (a model ranking) may choose
@@ -163,7 +164,7 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         ranked.append((rank, point_of(c)))
     for (_, stance), group in merged.items():
         first = group[0]
-        text = f"{TRAILER_FACT[stance]} on {patches([c.patch for c in group])}"
+        text = trailer_line(TRAILER_FACT[stance], [c.patch for c in group], lang)
         ranked.append((RANK[stance], Point(person(first.msg), stance, text, [c.msg.msgid for c in group],
                                            first.msg.date, True, "fact")))
     ranked.sort(key=lambda rp: (rp[0], rp[1].date))
@@ -174,6 +175,21 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
     chosen = pick(talk, room) if pick is not None and room and len(talk) > room else []
     keep = facts + ([talk[i] for i in chosen] if chosen else talk[:room])
     return sorted(keep, key=lambda p: (p.date is None, p.date))
+
+
+def trailer_line(kind: str, labels: list[str], lang: str = "en") -> str:
+    """A trailer fact in the report's language: "Reviewed-by on patches 1, 3 of 5"."""
+    on = patches(labels)
+    if lang != "zh":
+        return f"{kind} on {on}"
+    m = re.fullmatch(r"all (\d+) patches( and the cover letter)?|patch(?:es)? ([\w, ]+) of (\d+)|the cover letter", on)
+    if m is None:
+        return f"{kind}：{on}"
+    if m.group(1):
+        return f"{kind}：全部 {m.group(1)} 个补丁" + ("及封面信" if m.group(2) else "")
+    if m.group(3):
+        return f"{kind}：第 {m.group(3).replace(', ', '、')} 个补丁（共 {m.group(4)} 个）"
+    return f"{kind}：封面信"
 
 
 # --- Headline ---------------------------------------------------------------

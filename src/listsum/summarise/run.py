@@ -153,7 +153,7 @@ class Run:
             engine = self.backend.model_id
             flags.append(f"model-chose: {changed}")
             pick = lambda pts, k: choose.rank(pts, k, self._complete)  # noqa: E731
-        points = select(cands, pick=pick)
+        points = select(cands, pick=pick, lang=self.settings.lang)
         summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until,
                               open_request(thread, judged, until))
         summary.flags = flags
