@@ -32,7 +32,20 @@ def models_list(ctx: typer.Context) -> None:
         ctx_len = str(m.context_length) if m.context_length else "-"
         chat = "chat template" if m.chat_template else "no chat template"
         star = "*" if m.name == DEFAULT_NAME else " "
-        typer.echo(f"{star} {m.name:<22} {size:>8}  ctx {ctx_len:>6}  {chat:<16}  {m.path}")
+        typer.echo(f"{star} {m.name:<22} {size:>8}  ctx {ctx_len:>6}  {chat:<16}  {_gate(m.path):<22}  {m.path}")
+
+
+def _gate(path: Path) -> str:
+    """What the model's eval --gold figures let it do by default (summarise/gates.py)."""
+    from listsum.summarise.gates import figures, gate_for
+    from listsum.summarise.llama import file_hash
+
+    if not path.exists():
+        return "gate: not measured"
+    h = file_hash(path)
+    g = gate_for(h)
+    return f"chooses: {'yes' if g.choose else 'no'}, prose: {'yes' if g.prose else 'no'}" if figures(h) \
+        else "gate: not measured"
 
 
 @models_app.command("path")
