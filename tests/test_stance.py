@@ -76,3 +76,18 @@ def test_own_sentences_drop_greetings_quotes_attribution_and_signoff() -> None:
             "> +static int foo(void);\n\tret = foo();\n\nFair enough :)\n\nThanks,\nM.")
     assert own_sentences(text, "Marc Zyngier") == ["This is redundant.", "Remove it."]
     assert own_sentences("> only quoted text\n> more\n", "X") == []
+
+
+def test_a_question_besides_the_main_stance() -> None:
+    from listsum.summarise.stance import Judged, second_question
+
+    # Sakari Ailus (linux-leds): a request, and a question further down.
+    sakari = ["Thanks for the update (and for the ping!).", "I think we should add this is related to the hardware "
+              "strobe.", "This requires of course the appropriate labels.",
+              "I also wonder whether we should use 0,1 µs or even ns for the unit."]
+    j = judge(sakari, [])
+    assert (j.stance, j.index) == ("changes-requested", 1) and second_question(sakari, j) == 3
+    # A suggestion phrased as a question is the request itself, not a second point (Andrew Jones).
+    jones = ["How about only guarding the new tests with this, so we can still do the cpu_on test without?"]
+    assert second_question(jones, judge(jones, [])) is None
+    assert second_question(["Applied, thanks!", "Why?"], Judged("decision", 0, True)) is None

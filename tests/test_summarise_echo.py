@@ -83,8 +83,12 @@ def test_patch_postings_are_not_points_and_headline_names_the_poster() -> None:
                                    "This addresses a couple of issues Will has found with the refcounting of "
                                    "page-tables at EL2.")
     assert [(p.who.split(" <")[0], p.stance) for p in tr.summary.points] == [
-        ("Will Deacon", "ack"), ("Marc Zyngier", "changes-requested"), ("Quentin Perret", "will-respin")]
-    assert tr.summary.points[2].text == "I'll re-spin shortly."
+        ("Will Deacon", "ack"), ("Marc Zyngier", "changes-requested"), ("Marc Zyngier", "question"),
+        ("Quentin Perret", "will-respin")]
+    # Marc's review asks besides what it requests: two points, one mail.
+    assert tr.summary.points[1].evidence == tr.summary.points[2].evidence == ["87bl45ru66.wl-maz@kernel.org"]
+    assert tr.summary.points[2].text.startswith("The only reason this doesn't lead to a subsequent memory leak")
+    assert tr.summary.points[3].text == "I'll re-spin shortly."
     postings = {m.msgid for t in built.threads.values() for m in t.messages if not m.subject.lower().startswith("re:")}
     cited = {e for t in built.report.threads for p in t.summary.points for e in p.evidence}
     assert not (cited & postings - {m.msgid for t in built.threads.values() for m in t.messages
@@ -150,10 +154,10 @@ def test_prose_with_invented_words_is_dropped_and_checked_prose_kept() -> None:
     echo.enqueue(json.dumps({"sentences": [{"text": "Linus Torvalds merged the refcount fixes.", "cites": [1]}]}))
     s = Run(settings, echo).thread(tr, thread)
     assert s.prose == "" and s.fallback and s.flags[0].startswith("prose-rejected: not in the cited mail: ")
-    assert "Linus Torvalds" in s.flags[0] and len(s.points) == 3  # the record stands without prose
-    echo.enqueue(json.dumps({"sentences": [{"text": "Quentin Perret will re-spin shortly", "cites": [3]}]}))
+    assert "Linus Torvalds" in s.flags[0] and len(s.points) == 4  # the record stands without prose
+    echo.enqueue(json.dumps({"sentences": [{"text": "Quentin Perret will re-spin shortly", "cites": [4]}]}))
     s = Run(settings, echo).thread(tr, thread)
-    assert s.prose == "Quentin Perret will re-spin shortly. [3]" and not s.fallback
+    assert s.prose == "Quentin Perret will re-spin shortly. [4]" and not s.fallback
     assert s.text.endswith(s.prose)
     echo.enqueue(json.dumps({"sentences": [{"text": "Will Deacon acked both patches", "cites": []}]}))
     assert Run(settings, echo).thread(tr, thread).prose == ""  # a sentence that cites nothing is not prose
@@ -191,7 +195,7 @@ def test_chinese_labels_and_headlines_quotes_stay_as_written() -> None:
     assert s.headline.startswith("Quentin Perret 发布了 A couple of EL2 refcounts fixes 的 v1（2 个补丁）：This addresses")
     lines = s.text.splitlines()
     assert lines[1] == "状态：已被新版本取代"  # superseded: v2 came the same week
-    assert lines[4] == "- Quentin Perret (将发新版): “I'll re-spin shortly.” <YVrR2M8OmU6ug1Yk@google.com>"
+    assert lines[5] == "- Quentin Perret (将发新版): “I'll re-spin shortly.” <YVrR2M8OmU6ug1Yk@google.com>"
     assert lines[2] == "- Will Deacon (确认): Acked-by：封面信 <20211004093925.GA27173@willie-the-truck>"
     assert built.report.overview.headline.startswith("本周 30 个讨论（")
     from listsum.summarise.points import trailer_line

@@ -22,7 +22,7 @@ from listsum.report.i18n import label
 from listsum.report.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences
+from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences, second_question
 
 MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
@@ -45,6 +45,7 @@ class Candidate:
     patch: str = ""  # "2/5", "cover" or the subject: what the reply answers
     unanswered: bool = False  # a question nobody else answered afterwards
     paras: list[int] = field(default_factory=list)  # paragraph of each sentence
+    secondary: bool = False  # a second point of a reply (its question besides its main stance)
 
 
 def is_posting(msg: Message) -> bool:
@@ -113,8 +114,12 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
             continue
         if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
             continue  # nothing said and nothing given: no point
-        out.append(Candidate(msg, sents, j, kinds, patch_label(parent.subject if parent else msg.subject),
-                             paras=[k for _, k in own]))
+        label_ = patch_label(parent.subject if parent else msg.subject)
+        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own]))
+        q = second_question(sents, j)
+        if q is not None:  # a reply that asks besides what it does makes two points
+            out.append(Candidate(msg, sents, Judged("question", q, True), kinds, label_, paras=[k for _, k in own],
+                                 secondary=True))
     _mark_unanswered(out, thread)
     return out
 
@@ -160,7 +165,8 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         if c.judged.stance in TRAILER_FACT:
             merged.setdefault((c.msg.from_addr.lower(), c.judged.stance), []).append(c)
             continue
-        rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0)
+        # A reply's second point fills room the main points leave.
+        rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (5.5 if c.secondary else 0)
         ranked.append((rank, point_of(c)))
     for (_, stance), group in merged.items():
         first = group[0]

@@ -113,8 +113,9 @@ _NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin
                            r"|\b(in|for) v\d+\b", re.I)
 # "gentle ping", "just a friendly ping on this series" (Richard Leitner,
 # linux-leds), "Any comments on this series?".
-_PING = re.compile(r"\b(gentle|friendly|kind)?\s*ping\b|^any (comments|feedback|update|news)\b|^gentle reminder\b",
-                   re.I)
+# Not "Thanks for the update (and for the ping!)." (Sakari Ailus answering one).
+_PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle|friendly|kind) ping\b"
+                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b", re.I)
 # A whole-approach objection: "I don't think this is the right approach",
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
 # (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
@@ -247,3 +248,20 @@ def _first_statement(sentences: list[str]) -> int | None:
     if not sentences:
         return None
     return next((i for i, s in enumerate(sentences) if not _QUESTION.search(s)), 0)
+
+
+def second_question(sentences: list[str], j: Judged) -> int | None:
+    """A question asked besides the reply's main stance: "I think we should add
+    this is related to the hardware strobe. ... I also wonder whether we
+    should use 0,1 µs or even ns for the unit." (Sakari Ailus, linux-leds),
+    "Will do. ... What do you think?" (an author taking one comment and asking
+    about another). Suggestions phrased as questions are not questions."""
+    if j.stance not in ("changes-requested", "objection", "will-respin", "answer"):
+        return None
+    for i, s in enumerate(sentences):
+        if i != j.index and (_QUESTION.search(s) or _WONDER.search(s)) and not _SUGGEST.search(s):
+            return i
+    return None
+
+
+_WONDER = re.compile(r"^(i )?(also )?(wonder|am wondering|'m wondering)\b|\bi (also )?wonder (if|whether)\b", re.I)
