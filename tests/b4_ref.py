@@ -27,7 +27,8 @@ KINDS = {"reviewed-by": "Reviewed-by", "acked-by": "Acked-by", "tested-by": "Tes
          "co-developed-by": "Co-developed-by", "nacked-by": "NAK", "naked-by": "NAK", "nack-by": "NAK",
          "nak-by": "NAK"}
 _LINE = re.compile(r"^([A-Za-z][\w-]*):[ \t]+(.+?)\s*$", re.M)
-_ADDR = re.compile(r"<([^<>\s]+@[^<>\s]+)>|(\S+@\S+\.\S+)")
+# "Andrew Scull<ascull@google.com>" (no space, kvmarm 2020-09) is an address too.
+_ADDR = re.compile(r"<([^<>\s]+@[^<>\s]+)>|([^\s<>]+@[^\s<>]+\.[^\s<>]+)")
 _FROM_LINE = re.compile(rb"^(>*From )", re.M)
 
 Pair = tuple[str, str]  # (kind, address)

@@ -80,7 +80,7 @@ def test_week_markdown_starts_with_what_needs_the_reader(week: Report) -> None:
     heads = [line for line in md.splitlines() if line.startswith("## ")]
     assert heads[:4] == ["## Needs attention", "## Applied this week", "## New series", "## Totals"]
     attention = md.split("## Needs attention\n")[1].split("\n## ")[0]
-    assert ("- [\\[PATCH v2 00/16\\] KVM: arm64: MMIO guard PV services](#t8): changes requested by Andrew Jones; "
+    assert ("- [[PATCH v2 00/16] KVM: arm64: MMIO guard PV services](#t8): changes requested by Andrew Jones; "
             "no new revision yet ([mail](<https://lore.kernel.org/kvmarm/20211007153602.ty72qbglrwbphokj@gator/>))"
             ) in attention.splitlines()
     applied = md.split("## Applied this week\n")[1].split("\n## ")[0]

@@ -58,7 +58,9 @@ def test_escape_functions() -> None:
 
 def _live_links(text: str) -> list[str]:
     """Unescaped Markdown links/images/autolinks/HTML in ``text``."""
-    return re.findall(r"(?<!\\)\]\((?!#|https://lore\.example\.org/)|(?<!\\)<(?:script|https?:)", text)
+    # Ours: anchors and lore URLs, bare or in angle brackets ("[mail](<https://lore...>)").
+    return re.findall(r"(?<!\\)\]\((?!#|<?https://lore\.example\.org/)|(?<!\\)<script"
+                      r"|(?<!\\)<https?:(?!//lore\.example\.org/)", text)
 
 
 def test_markdown_report_has_no_live_mail_syntax(tmp_path: Path) -> None:
@@ -74,7 +76,8 @@ def test_markdown_report_has_no_live_mail_syntax(tmp_path: Path) -> None:
     assert "http://evil" not in text  # every mail URL has its colon escaped
     # The only links are ours: lore URLs built from the message-id, anchors.
     links = re.findall(r"(?<!\\)\]\(([^)]*)\)", text)
-    assert links and all(u.startswith(("#t", "https://lore.example.org/kvmarm/")) for u in links)
+    assert links and all(u.startswith(("#t", "https://lore.example.org/kvmarm/", "<https://lore.example.org/kvmarm/"))
+                     for u in links)
     # Mallory is the sender, not "\x1b"; the backtick id cannot end a code span early.
     assert "Mallory \\<m\\@evil.example\\>" in text
     # The model-free summary quotes the instruction as Eve's words.

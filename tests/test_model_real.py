@@ -1,25 +1,28 @@
 """The REAL default model (SmolLM2-135M, in-process) on real threads of the
-corpus week: structure, attribution, fallback, cache hits; never wording.
-One model load per session; every socket is refused while it runs."""
+corpus week: its output held to a JSON schema, the record it helps build
+(structure, evidence, cache hits); never wording. One model load per
+session; every socket is refused while it runs."""
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from listsum.mail.body import text_of
 from listsum.store import Store
-from listsum.summarise import checks
+from listsum.summarise import choose
+from listsum.summarise.base import Options, Prompt
 from listsum.summarise.llama import LlamaSummariser
 from listsum.summarise.run import Run, SummariseSettings
 from summarise_helpers import build_week
 
 pytestmark = pytest.mark.model
-SMALL = ("[PATCH] KVM: arm64: Release mmap_lock when using VM_SHARED with MTE",
-         "Re: [PATCH v2] KVM: arm64: Allow KVM to be disabled from the command line")
+SMALL = ("Re: [PATCH v8 7/7] KVM: x86: Expose TSC offset controls to userspace",
+         "Re: [PATCH 2/5] KVM: arm64: Work around GICv3 locally generated SErrors")
 
 
 @pytest.fixture(scope="session")
@@ -45,34 +48,41 @@ def _threads():
     return built, chosen
 
 
-def test_real_summaries_then_cache(model: LlamaSummariser, tmp_path: Path, no_sockets: None) -> None:
+def test_schema_holds_the_real_model_to_a_valid_choice(model: LlamaSummariser, no_sockets: None) -> None:
+    sch = choose.schema(3)
+    prompt = Prompt(system=choose.SYSTEM, user="Sentences:\n<<<MAIL\n[0] Thanks.\n[1] Why is this needed?\n[2] "
+                    "Cheers.\nMAIL>>>\nWhich stance, which sentence?", completion="")
+    out = model.complete(prompt, Options(max_tokens=32, temperature=0.0, schema=sch, stop=()))
+    data = json.loads(out.text)
+    assert data["stance"] in choose.CHOICES and data["sentence"] in (0, 1, 2)
+    free = model.complete(prompt, Options(max_tokens=16, temperature=0.0))
+    assert free.text != out.text  # without the schema it writes whatever it likes
+
+
+def test_real_records_then_cache(model: LlamaSummariser, tmp_path: Path, no_sockets: None) -> None:
     built, chosen = _threads()
     store = Store(sqlite3.connect(tmp_path / "s.db"))
-    run = Run(SummariseSettings(n_threads=2), backend=model, store=store)
+    run = Run(SummariseSettings(n_threads=2, choose=True, prose=False), backend=model, store=store)
     for tr in chosen:
         s = run.thread(tr, built.threads[tr.id])
-        assert s.text.strip() and not s.cached
-        names = [p.split(" <")[0] for p in tr.participants]
-        if s.fallback:  # replaced: extractive text from the thread, with the reason
-            assert s.engine == "extractive" and checks.fatal(s.flags)
-            assert s.text.split(":")[0] in [*names, "State"], s  # a trailer-only reply has just facts
-        else:  # the model's text: every person it names is in the thread
-            assert s.engine == "SmolLM2-135M-Instruct.Q4_1"
-            assert not any(f.startswith(("ungrounded-name", "echo", "signature", "empty")) for f in s.flags)
-            source = "\n".join(f"{m.sender}\n{text_of(m)}" for m in built.threads[tr.id].messages)
-            for name in checks.names_in(s.text):
-                assert name.lower() in source.lower() or name in " ".join(names), name
-    assert run.usage.calls == 2 and run.usage.prompt_tokens > 200 and run.usage.completion_tokens > 0
-    again = Run(SummariseSettings(n_threads=2), backend=model, store=store)
-    texts = [again.thread(tr, built.threads[tr.id]) for tr in chosen]
-    assert all(s.cached for s in texts) and again.usage.calls == 0
+        ids = {m.msgid for m in built.threads[tr.id].messages}
+        assert s.engine == "SmolLM2-135M-Instruct.Q4_1" and not s.cached and not s.prose
+        assert s.headline and s.points and s.flags[0].startswith("model-chose: ")
+        for p in s.points:  # whatever it chose, every point is a participant's sentence or a fact, cited
+            assert p.evidence and set(p.evidence) <= ids and p.source in ("mail", "fact")
+    assert run.usage.calls >= 1 and run.usage.prompt_tokens > 200  # only the replies the rules are unsure of
+    again = Run(SummariseSettings(n_threads=2, choose=True, prose=False), backend=model, store=store)
+    records = [again.thread(tr, built.threads[tr.id]) for tr in chosen]
+    assert all(s.cached and s.points for s in records) and again.usage.calls == 0
 
 
-def test_real_model_cut_short_falls_back(model: LlamaSummariser, tmp_path: Path, no_sockets: None) -> None:
+def test_real_prose_is_checked_or_left_out(model: LlamaSummariser, no_sockets: None) -> None:
     built, chosen = _threads()
-    run = Run(SummariseSettings(n_threads=2), backend=model, store=Store(sqlite3.connect(":memory:")))
-    run.options.max_tokens = 2  # two tokens cannot be a summary: the empty check must catch it
-    tr = chosen[0]
-    s = run.thread(tr, built.threads[tr.id])
-    assert s.fallback and s.engine == "extractive" and "empty" in s.flags
-    assert s.text.startswith(tr.participants[0].split(" <")[0] + ":")
+    run = Run(SummariseSettings(n_threads=2, choose=False, prose=True, use_cache=False), backend=model)
+    for tr in chosen:
+        s = run.thread(tr, built.threads[tr.id])
+        if s.prose:  # it passed: it cites points that exist
+            cites = [int(n) for n in re.findall(r"\[(\d+)\]", s.prose)]
+            assert cites and all(1 <= n <= len(s.points) for n in cites) and not s.fallback
+        else:
+            assert s.fallback and s.flags[-1].startswith("prose-rejected: ")

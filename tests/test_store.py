@@ -28,14 +28,14 @@ class TestMigrations:
     def test_fresh_db_gets_every_column_once(self, db: sqlite3.Connection) -> None:
         assert migrate(db) == [fn.__name__ for fn in MIGRATIONS]
         assert _columns(db) == ["key", "thread_id", "lang", "text", "engine", "fallback", "flags", "created",
-                                "prompt_tokens", "seconds"]
+                                "prompt_tokens", "seconds", "record"]
         assert migrate(db) == []  # recorded by name: nothing runs twice
 
     def test_old_rows_survive_later_migrations(self, db: sqlite3.Connection) -> None:
         migrate(db, stop_before="m003_usage")
         db.execute("INSERT INTO summaries VALUES ('k', 't', 'en', 'old text', 'echo', 0, '[]', 1.0)")
-        assert migrate(db) == ["m003_usage"]
-        assert db.execute("SELECT text, prompt_tokens FROM summaries").fetchall() == [("old text", 0)]
+        assert migrate(db) == ["m003_usage", "m004_summary_record"]
+        assert db.execute("SELECT text, prompt_tokens, record FROM summaries").fetchall() == [("old text", 0, "")]
 
 
 class TestKey:

@@ -1,9 +1,10 @@
 """The summarise stage end to end on the corpus week with the echo backend
-(records prompts, replies on demand): what reaches the prompt, fallback,
-cache, background from an earlier summary, progress, no network."""
+(records prompts, replies on demand): what the record holds, what the model
+may choose, prose checks, cache, progress, no network."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import time
@@ -11,10 +12,10 @@ import time
 import pytest
 
 from listsum.mail.body import text_of
-from listsum.report.model import Report
+from listsum.report.model import STANCES, Report
 from listsum.summarise.compress import TRAILER
 from echo_backend import EchoSummariser
-from listsum.store import Cached
+from listsum.summarise.prompts import FENCE_OPEN
 from listsum.summarise.run import Run, SummariseSettings, clean, dry_run, summarise_report
 from summarise_helpers import build_week, week_messages
 
@@ -27,29 +28,71 @@ def _run(built, backend: EchoSummariser | None = None, **kw) -> tuple[EchoSummar
     return echo, run
 
 
-def _prompts(echo: EchoSummariser) -> str:
-    return "\n".join(p.user for p in echo.history)
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
-def test_every_reviewer_trailer_and_decision_reaches_the_prompt() -> None:
+def test_every_trailer_and_decision_of_the_window_is_a_point_with_its_mail() -> None:
     built = build_week()
-    echo, _ = _run(built)
-    sent = _prompts(echo)
-    given = set()
-    for m in week_messages().values():  # every trailer written outside a quote
+    _run(built, use_cache=False)
+    in_window = {e.message_id for t in built.report.threads for e in t.messages if e.in_window}
+    given: dict[str, set[str]] = {}  # msgid -> names giving a trailer outside a quote
+    for m in week_messages().values():
+        if m.msgid not in in_window or not m.subject.lower().startswith("re:"):
+            continue
         for line in text_of(m).splitlines():
             hit = TRAILER.match(line)
-            if hit and not line.startswith(">"):
-                given.add(hit.group(2).split("<")[0].strip().strip('"'))
-    assert {"Andrew Jones", "Oliver Upton", "David Matlack", "Christian Borntraeger", "Will Deacon"} <= given
-    missing = [name for name in given if name not in sent]
+            if hit and hit.group(1) in ("Reviewed-by", "Acked-by", "Tested-by") and not line.startswith(">"):
+                given.setdefault(m.msgid, set()).add(m.sender)
+    assert len(given) >= 30
+    cited = {e: p for t in built.report.threads for p in t.summary.points for e in p.evidence}
+    missing = [mid for mid in given if mid not in cited or cited[mid].stance not in ("review", "ack", "test")]
     assert missing == []
-    assert "Reviewed-by: Andrew Jones on patches 1, 2, 3, 5 of 5" in sent
-    for decision in ("Applied to fixes, thanks!", "Applied, thanks!"):
-        assert decision in sent
-    for tr in built.report.threads:  # and the core layer's facts too
-        for t in tr.series.trailers if tr.series else []:
-            assert t.person.split("<")[0].strip() in sent
+    jones = [p for t in built.report.threads for p in t.summary.points
+             if p.who.startswith("Andrew Jones") and p.text == "Reviewed-by on patches 1, 2, 3, 5 of 5"]
+    assert len(jones) == 1 and len(jones[0].evidence) == 4 and jones[0].source == "fact"
+    decisions = [_flat(p.text) for t in built.report.threads for p in t.summary.points if p.stance == "decision"]
+    assert decisions.count("Applied to fixes, thanks!") == 2 and "Applied, thanks!" in decisions
+    assert "Queued patches 1-5, thanks." in decisions
+
+
+def test_every_point_cites_mail_of_its_thread_and_quotes_it() -> None:
+    built = build_week()
+    _run(built, use_cache=False)
+    for tr in built.report.threads:
+        s = tr.summary
+        ids = {m.msgid: m for m in built.threads[tr.id].messages}
+        assert s.headline and s.state and len(s.points) <= 7
+        for p in s.points:
+            assert p.stance in STANCES and p.evidence and set(p.evidence) <= set(ids)
+            first = ids[p.evidence[0]]
+            assert p.who.startswith(first.sender)
+            if p.source == "mail":  # a sentence the sender wrote, never quoted text
+                body = _flat(text_of(first))
+                assert _flat(p.text)[:40] in body
+                assert not any(_flat(ln.lstrip("> ")).startswith(_flat(p.text)[:40])
+                               for ln in text_of(first).splitlines() if ln.startswith(">") and len(ln) > 45)
+            assert p.evidence[0] in s.text  # the plain text names each point's mail
+
+
+def test_patch_postings_are_not_points_and_headline_names_the_poster() -> None:
+    built = build_week()
+    _run(built, use_cache=False)
+    tr = built.report.threads[0]
+    assert tr.summary.headline == ("Quentin Perret posted v1 (2 patches) of A couple of EL2 refcounts fixes: "
+                                   "This addresses a couple of issues Will has found with the refcounting of "
+                                   "page-tables at EL2.")
+    assert [(p.who.split(" <")[0], p.stance) for p in tr.summary.points] == [
+        ("Will Deacon", "ack"), ("Marc Zyngier", "changes-requested"), ("Marc Zyngier", "question"),
+        ("Quentin Perret", "will-respin")]
+    # Marc's review asks besides what it requests: two points, one mail.
+    assert tr.summary.points[1].evidence == tr.summary.points[2].evidence == ["87bl45ru66.wl-maz@kernel.org"]
+    assert tr.summary.points[2].text.startswith("The only reason this doesn't lead to a subsequent memory leak")
+    assert tr.summary.points[3].text == "I'll re-spin shortly."
+    postings = {m.msgid for t in built.threads.values() for m in t.messages if not m.subject.lower().startswith("re:")}
+    cited = {e for t in built.report.threads for p in t.summary.points for e in p.evidence}
+    assert not (cited & postings - {m.msgid for t in built.threads.values() for m in t.messages
+                                     if "robot" in m.sender.lower()})
 
 
 @pytest.mark.model  # the default model's tokenizer (vocab only)
@@ -57,15 +100,16 @@ def test_week_prompt_tokens_under_40k_with_real_tokenizer() -> None:
     built = build_week()
     plan = dry_run(built.report, built.threads, SummariseSettings())  # smollm2 tokenizer, vocab only
     assert len(plan) == len(built.report.threads) == 30
-    assert sum(n for _, n in plan) <= 40_000
+    assert 0 < sum(n for _, n in plan) <= 40_000
 
 
-def test_summaries_filled_and_cached_on_rerun() -> None:
+def test_records_filled_and_cached_on_rerun() -> None:
     built = build_week()
     echo, run = _run(built)
-    assert len(echo.history) == 30  # 30 threads; the overview is built from them, no model call
+    unsure = len(echo.history)
+    assert 10 < unsure < 120  # only replies the rules are unsure of go to the model
     assert all(t.summary and t.summary.engine == "echo" and not t.summary.cached for t in built.report.threads)
-    assert built.report.overview is not None and built.report.overview.text
+    assert built.report.overview is not None and built.report.overview.points
     again = build_week()
     start = time.monotonic()
     echo2, run2 = _run(again)
@@ -73,56 +117,67 @@ def test_summaries_filled_and_cached_on_rerun() -> None:
     assert echo2.history == [] and run2.cache_hits == 30
     assert all(t.summary.cached for t in again.report.threads)
     assert again.report.overview.text == built.report.overview.text
-    assert [t.summary.text for t in again.report.threads] == [t.summary.text for t in built.report.threads]
+    for a, b in zip(again.report.threads, built.report.threads):
+        assert (a.summary.text, a.summary.headline, a.summary.points, a.summary.state) == (
+            b.summary.text, b.summary.headline, b.summary.points, b.summary.state)
+    row = run2.store.db.execute("SELECT record FROM summaries WHERE thread_id = ?", (built.report.threads[0].id,))
+    assert json.loads(row.fetchone()[0])["points"][0]["stance"] == "ack"
 
 
-def test_made_up_name_falls_back_to_extractive() -> None:
+def test_model_chooses_only_where_rules_are_unsure_and_only_valid_choices() -> None:
     built = build_week()
-    first = built.report.threads[0]
+    tr = next(t for t in built.report.threads if "locally generated SErrors" in t.subject)
     echo = EchoSummariser()
-    echo.enqueue("Linus Torvalds merged the refcount fixes after Greg Kroah agreed.")
-    _run(built, echo)
-    s = first.summary
-    assert s.fallback and s.engine == "extractive"
-    assert "dropped-sentence: invented Linus Torvalds, Greg Kroah" in s.flags
-    assert "too-few-sentences: 0 of 1 kept" in s.flags
-    assert s.text.startswith('Quentin Perret: "This addresses a couple of issues Will has found')
-    assert "Will Deacon" in s.text  # the facts line names the acker
-    assert not any(t.summary.fallback for t in built.report.threads[1:])
-
-
-def test_loop_is_trimmed_and_think_stripped() -> None:
-    built = build_week()
-    echo = EchoSummariser()
-    echo.enqueue("<think>let me see</think>Quentin Perret fixes EL2 refcounts. Will Deacon acked it and "
-                 "suggested both. Will Deacon acked it and suggested both. Will Deacon acked it and suggested both.")
-    _run(built, echo)
-    s = built.report.threads[0].summary
-    prose, state = s.text.split("\n")
-    assert prose == "Quentin Perret fixes EL2 refcounts. Will Deacon acked it and suggested both."
-    assert state.startswith("State: Version: v1, 2 patches; review state: ") and "Will Deacon" in state
-    assert s.flags == ["loop-trimmed"] and not s.fallback
+    # Marc's reply to Alexandru is the one the rules are unsure of ("other"): the model picks.
+    echo.enqueue('<think>hm</think>{"stance": "answer", "sentence": 4}')
+    s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
+    assert len(echo.history) == 1 and FENCE_OPEN in echo.history[0].user
+    assert "[4] But we could definitely key that on the MIDR." in echo.history[0].user
+    marc = next(p for p in s.points if p.who.startswith("Marc Zyngier"))
+    assert (marc.stance, marc.text) == ("answer", "But we could definitely key that on the MIDR.")
+    assert s.flags == ["model-chose: 1"]
+    review = next(p for p in s.points if p.stance == "review")  # a trailer is a fact: never asked
+    assert review.who.startswith("Alexandru Elisei")
+    for bad in ('{"stance": "decision", "sentence": 0}', '{"stance": "answer", "sentence": 99}', "not json"):
+        echo.enqueue(bad)  # not a choice it may make: the rules' choice stands
+        s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
+        marc = next(p for p in s.points if p.who.startswith("Marc Zyngier"))
+        assert marc.stance == "other" and s.flags == ["model-chose: 0"]
     assert clean("<think>unterminated") == ""
 
 
-def _first_thread_run():  # -> (ThreadReport, Thread, EchoSummariser, Run) over the week's first thread
+def test_prose_with_invented_words_is_dropped_and_checked_prose_kept() -> None:
     built = build_week()
     tr = built.report.threads[0]
+    thread = built.threads[tr.id]
+    settings = SummariseSettings(engine="echo", use_cache=False, choose=False, prose=True)
     echo = EchoSummariser()
-    return tr, built.threads[tr.id], echo, Run(ECHO, echo)
+    echo.enqueue(json.dumps({"sentences": [{"text": "Linus Torvalds merged the refcount fixes.", "cites": [1]}]}))
+    s = Run(settings, echo).thread(tr, thread)
+    assert s.prose == "" and s.fallback and s.flags[0].startswith("prose-rejected: not in the cited mail: ")
+    assert "Linus Torvalds" in s.flags[0] and len(s.points) == 4  # the record stands without prose
+    echo.enqueue(json.dumps({"sentences": [{"text": "Quentin Perret will re-spin shortly", "cites": [4]}]}))
+    s = Run(settings, echo).thread(tr, thread)
+    assert s.prose == "Quentin Perret will re-spin shortly. [4]" and not s.fallback
+    assert s.text.endswith(s.prose)
+    echo.enqueue(json.dumps({"sentences": [{"text": "Will Deacon acked both patches", "cites": []}]}))
+    assert Run(settings, echo).thread(tr, thread).prose == ""  # a sentence that cites nothing is not prose
 
 
-def test_new_content_gets_previous_summary_as_background() -> None:
-    tr, thread, echo, run = _first_thread_run()
+def test_new_reply_rebuilds_the_record() -> None:
+    built = build_week()
+    tr = built.report.threads[0]
+    thread = built.threads[tr.id]
+    run = Run(SummariseSettings(engine="extractive"))
     full = list(thread.messages)
     thread.messages = full[:-1]  # last week: the thread without its newest reply
-    echo.enqueue("Quentin Perret posted two EL2 refcount fixes.")
-    run.thread(tr, thread)
-    thread.messages = full
-    run.thread(tr, thread)
-    assert len(echo.history) == 2
-    assert "Earlier summary (before this week):\nQuentin Perret posted two EL2 refcount fixes." in echo.history[1].user
-    assert "Earlier summary" not in echo.history[0].user
+    entries = tr.messages
+    tr.messages = [e for e in entries if e.message_id != full[-1].msgid]
+    before = run.thread(tr, thread)
+    thread.messages, tr.messages = full, entries
+    after = run.thread(tr, thread)
+    assert not after.cached and run.cache_hits == 0
+    assert len(after.points) == len(before.points) + 1 and after.points[-1].evidence == [full[-1].msgid]
 
 
 def test_progress_reports_eta_per_thread() -> None:
@@ -134,27 +189,28 @@ def test_progress_reports_eta_per_thread() -> None:
     assert all(re.match(r"summaries \(ETA \d+m\d\ds", s) for s, _, _ in calls)
 
 
-def test_chinese_prompt() -> None:
+def test_chinese_labels_and_headlines_quotes_stay_as_written() -> None:
     built = build_week()
-    echo, _ = _run(built, lang="zh")
-    assert echo.history[0].system.startswith("你为每周报告总结")
-    assert echo.history[0].user.endswith("请用中文总结这个讨论。")
+    _run(built, lang="zh", use_cache=False)
+    s = built.report.threads[0].summary
+    assert s.headline.startswith("Quentin Perret 发布了 A couple of EL2 refcounts fixes 的 v1（2 个补丁）：This addresses")
+    lines = s.text.splitlines()
+    assert lines[1] == "状态：已被新版本取代"  # superseded: v2 came the same week
+    assert lines[5] == "- Quentin Perret (将发新版): “I'll re-spin shortly.” <YVrR2M8OmU6ug1Yk@google.com>"
+    assert lines[2] == "- Will Deacon (确认): Acked-by：封面信 <20211004093925.GA27173@willie-the-truck>"
+    assert built.report.overview.headline.startswith("本周 30 个讨论（")
+    from listsum.summarise.points import trailer_line
+
+    assert trailer_line("Reviewed-by", ["1/5", "3/5"], "zh") == "Reviewed-by：第 1、3 个补丁（共 5 个）"
+    assert trailer_line("Reviewed-by", ["1/2", "2/2"], "zh") == "Reviewed-by：全部 2 个补丁"
 
 
-def test_extractive_engine_uses_thread_sentences_only() -> None:
+def test_extractive_engine_is_rules_alone() -> None:
     built = build_week()
-    summarise_report(built.report, built.threads, SummariseSettings(engine="extractive"))
-    for tr in built.report.threads:
-        s = tr.summary
-        assert s.engine == "extractive" and not s.fallback
-        source = " ".join(" ".join(text_of(m).split()) for m in built.threads[tr.id].messages)
-        names = [p.split(" <")[0] for p in tr.participants]
-        for line in s.text.splitlines():
-            who, _, said = line.partition(": ")
-            if who in ("State", "Before", "Decision") or line.startswith("(+"):
-                continue
-            assert who in names
-            assert said.strip('"')[:20] in source  # sentences may join across a dropped quote
+    run = summarise_report(built.report, built.threads, SummariseSettings(engine="extractive", use_cache=False))
+    assert run.usage.calls == 0 and run._backend is None  # no model loaded
+    assert all(t.summary.engine == "extractive" and not t.summary.prose for t in built.report.threads)
+    assert built.report.overview.engine == "extractive"
 
 
 def test_full_report_with_every_socket_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -172,7 +228,7 @@ def test_full_report_with_every_socket_blocked(monkeypatch: pytest.MonkeyPatch) 
     assert len(report.threads) == 30 and all(t.summary.engine == "extractive" for t in report.threads)
     built = build_week()
     echo, _ = _run(built)
-    assert len(echo.history) == 30  # no overview prompt
+    assert echo.history and all(FENCE_OPEN in p.user for p in echo.history)
 
 
 def test_echo_engine_through_the_registry() -> None:
@@ -180,37 +236,8 @@ def test_echo_engine_through_the_registry() -> None:
 
     built = build_week()
     run = summarise_report(built.report, built.threads, SummariseSettings(engine="echo", use_cache=False))
-    assert isinstance(run.backend, EchoSummariser) and len(run.backend.history) == 30
-    assert sorted(REGISTRY.factories) == ["echo", "llama", "server"]
+    assert isinstance(run.backend, EchoSummariser) and len(run.backend.history) == run.usage.calls > 0
+    assert {"echo", "llama", "server"} <= set(REGISTRY.factories)
     assert REGISTRY.engines() == ("echo", "llama", "server", "extractive", "none")
     with pytest.raises(Exception, match="unknown engine 'nope'"):
         REGISTRY.create("nope")
-
-
-def test_one_shot_example_only_in_base_model_prompt() -> None:
-    built = build_week()
-    echo, _ = _run(built)
-    p = echo.history[0]
-    assert "Ann Lee" in p.completion and p.completion.index("Ann Lee") < p.completion.index("A couple of EL2")
-    assert "Ann Lee" not in p.user and "Ann Lee" not in p.system  # the checks never take it for thread text
-
-
-def test_model_copying_the_state_line_gets_it_once() -> None:
-    built = build_week()
-    echo = EchoSummariser()
-    echo.enqueue("Quentin Perret fixes EL2 refcounts. State: Version: v1, 2 patches; review state: pending.")
-    _run(built, echo)
-    text = built.report.threads[0].summary.text
-    assert text.count("State:") == 1
-    assert text.startswith("Quentin Perret fixes EL2 refcounts.\nState: Version: v1, 2 patches")
-
-
-def test_previous_summary_is_vetted_before_it_becomes_background() -> None:
-    tr, thread, echo, run = _first_thread_run()
-    # Passed last week's checks only because they were laxer: EL4 is not in the thread.
-    run.store.put("old-key", tr.id, "en", Cached("Quentin Perret posted two EL2 refcount fixes. "
-                                                  "They also fix EL4.", "old-model", False, []))
-    run.thread(tr, thread)
-    prompt = echo.history[-1].user
-    assert "Earlier summary (before this week):\nQuentin Perret posted two EL2 refcount fixes." in prompt
-    assert "EL4" not in prompt

@@ -64,4 +64,5 @@ def test_models_command_lists_both(monkeypatch: pytest.MonkeyPatch) -> None:
     assert res.exit_code == 0
     lines = res.output.splitlines()
     assert lines[0].startswith("* smollm2") and "98 MB" in lines[0] and "ctx   8192  chat template" in lines[0]
+    assert "chooses: no, prose: no" in lines[0]  # its shipped eval --gold figures (gates.json)
     assert any(ln.startswith("  gemma3-270m") and "no chat template" in ln for ln in lines)

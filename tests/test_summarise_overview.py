@@ -1,10 +1,12 @@
-"""The week's overview (a fact frame plus vetted sentences, one per busiest
-thread, never a model's mix of subjects) and the State line every thread
-summary ends with, on the corpus week with the echo backend."""
+"""The week's overview (a fact frame, every decision of the week, and the
+most important point of each busiest thread, each line with its mail; never
+a model's mix of subjects) and the state every record carries, on the
+corpus week with the echo backend."""
 
 from __future__ import annotations
 
 from echo_backend import EchoSummariser
+from listsum.summarise.points import subject_of
 from listsum.summarise.run import SummariseSettings, summarise_report
 from summarise_helpers import build_week
 
@@ -15,54 +17,40 @@ def _run(built, echo: EchoSummariser | None = None) -> EchoSummariser:
     return echo
 
 
-def test_overview_frame_and_one_sentence_per_busiest_thread() -> None:
+def test_overview_frame_decisions_and_one_point_per_busiest_thread() -> None:
     built = build_week()
     _run(built)
-    frame, *lines = built.report.overview.text.splitlines()
-    assert frame.startswith("30 threads this week (") and "Most active:" in frame
-    applied = [t for t in built.report.threads if t.series and t.series.applied]
-    assert applied and f"Applied: {applied[0].subject.removeprefix('Re: ')}" in frame
+    ov = built.report.overview
+    assert ov.headline == "30 threads this week (28 PATCH, 1 Question, 1 Stable backport)"
+    decisions = [(p.evidence, p.text) for t in built.report.threads for p in t.summary.points if p.stance == "decision"]
+    assert len(decisions) == 5  # Rob Herring applied both patches of one series: two mails
+    for (evidence, text), p in zip(decisions, ov.points):  # every decision of the week, with its own mail
+        assert p.stance == "decision" and p.evidence == evidence and p.text.endswith(f"“{text}”")
     busiest = sorted(built.report.threads, key=lambda t: -t.in_window)[:3]
-    assert len(lines) == 3
-    for tr, line in zip(busiest, lines):
-        subject = tr.subject.removeprefix("Re: ")
-        # Each line is its own thread's subject and its own summary's sentence: no mixing.
-        assert line == f"{subject}: The thread is about {tr.subject}."
-    assert built.report.overview.engine == "echo"
+    rest = ov.points[len(decisions):]
+    for p in rest:  # each line: its own thread's subject and that thread's own point, never mixed
+        tr = next(t for t in busiest if p.text.startswith(subject_of(t.subject) + ": "))
+        assert set(p.evidence) <= {m.message_id for m in tr.messages}
+        assert any(q.evidence == p.evidence and q.stance == p.stance for q in tr.summary.points)
+    assert len(rest) >= 2 and ov.engine == "echo"
+    assert all(pid in ov.text for p in ov.points for pid in p.evidence[:1])
 
 
-def test_overview_skips_threads_whose_summary_fell_back() -> None:
+def test_every_record_carries_the_thread_state() -> None:
     built = build_week()
-    top = sorted(built.report.threads, key=lambda t: -t.in_window)[0]
-    echo = EchoSummariser()
-    order = [t.id for t in built.report.threads]
-    replies = ["The thread is about something."] * len(order)
-    replies[order.index(top.id)] = "Linus Torvalds merged it."  # invented person: falls back
-    echo.enqueue(*replies)
-    _run(built, echo)
-    assert top.summary.fallback
-    assert top.subject.removeprefix("Re: ") + ":" not in built.report.overview.text.split("\n", 1)[1]
-
-
-def test_every_summary_ends_with_core_facts_model_or_fallback() -> None:
-    built = build_week()
-    echo = EchoSummariser()
-    echo.enqueue("Linus Torvalds merged the refcount fixes.")  # the first thread falls back
-    _run(built, echo)
-    first = built.report.threads[0]
-    assert first.summary.fallback
-    for tr in built.report.threads:
-        last = tr.summary.text.splitlines()[-1]
-        assert last.startswith("State: ")
-        if tr.series is None:
-            assert last == f"State: {tr.kind}; {tr.in_window} of {tr.total} messages this week."
-            continue
-        if tr.series.patches:
-            assert f"v{tr.series.version}, {tr.series.patches} patches" in last
-        else:  # rooted at a reply, the posting outside the input: no "0 patches" (facts issue)
-            assert f"Version: v{tr.series.version};" in last and "0 patches" not in last
-        assert f"review state: {tr.series.review_state}" in last
-        for a in tr.series.applied:
-            assert f"Applied by {a.by}" in last and (a.branch or "") in last
+    _run(built)
+    by_subject = {t.subject: t.summary.state for t in built.report.threads}
+    v1, v2 = [t for t in built.report.threads if t.subject == "[PATCH 0/2] A couple of EL2 refcounts fixes"]
+    assert (v1.summary.state, v2.summary.state) == ("superseded", "applied")  # v2 posted and applied in the week
+    assert by_subject["KVM userspace GICv2 IRQ controller on platform with GICv3"] == "answered"
     applied = [t for t in built.report.threads if t.series and t.series.applied]
-    assert applied and not applied[0].summary.fallback  # a model summary keeps the applied fact too
+    assert applied and all(t.summary.state == "applied" for t in applied)
+    for tr in built.report.threads:
+        first = tr.summary.text.splitlines()[1]
+        assert first.startswith("State: ") and tr.summary.state in STATES_TEXT[first.removeprefix("State: ")
+                                                                                 .split(";")[0]]
+
+
+STATES_TEXT = {"new": ("new",), "under review": ("under-review",), "changes requested": ("changes-requested",),
+               "reviewed": ("reviewed",), "acked": ("acked",), "tested": ("tested",), "applied": ("applied",),
+               "superseded": ("superseded",), "rejected": ("rejected",), "answered": ("answered",)}

@@ -38,7 +38,9 @@ def test_thread_from_server_finds_both_revisions_and_reviews(pi_server: PiServer
     assert cells[("[PATCH v2 5/5", "Marc Zyngier <maz@kernel.org>")] == ["changes requested"]
     assert cells[("[PATCH v2 2/5", "Quentin Perret <qperret@google.com>")] == ["Reviewed-by (carried)"]
     assert d["summary"]["engine"] == "extractive" and d["summary"]["fallback"] is False
-    assert d["summary"]["text"].startswith('Will Deacon: "This is version two of the patches')
+    assert d["summary"]["headline"].startswith("Will Deacon posted v2 (5 patches) of KVM: arm64: Restrict host")
+    assert [p["stance"] for p in d["summary"]["points"] if p["evidence"] == ["877depq9gw.wl-maz@kernel.org"]] == [
+        "changes-requested"]
     assert [e["message_id"] for e in d["timeline"]][0] == V2
 
 
@@ -87,7 +89,11 @@ def test_local_mbox_extractive_summary_and_change_requests(tmp_path: Path) -> No
     assert res.exit_code == 0, res.output
     d = json.loads(out.read_text())
     assert d["kind"] == "patch" and d["summary"]["engine"] == "extractive"
-    assert "Fixed ordering of hypercalls in 'host_hcall' array" in d["summary"]["text"]
+    # The record: who posted what, and Marc's request as his own sentence with its mail.
+    assert d["summary"]["text"].startswith("Will Deacon posted v2 (5 patches) of KVM: arm64: Restrict host hypercalls")
+    marc_point = next(p for p in d["summary"]["points"] if p["who"] == "Marc Zyngier <maz@kernel.org>")
+    assert marc_point["stance"] == "changes-requested" and marc_point["evidence"] == ["877depq9gw.wl-maz@kernel.org"]
+    assert "get rid of this #define insanity" in marc_point["text"]
     marc = next(c for c in d["matrix"] if c["person"] == "Marc Zyngier <maz@kernel.org>")
     assert marc["patch"].startswith("[PATCH v2 5/5]") and marc["kinds"] == ["changes requested"]
     asked = [(e["message_id"], e["rule"]) for e in marc["evidence"] if e["kind"] == "changes requested"]
@@ -96,7 +102,7 @@ def test_local_mbox_extractive_summary_and_change_requests(tmp_path: Path) -> No
     assert CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "-o", str(md), "--engine", "extractive"]
                               ).exit_code == 0
     # The second run reads the summary back from the cache the first one filled.
-    assert "## Summary (engine: extractive, cached)\n\nWill Deacon: \"This is version two" in md.read_text()
+    assert "## Summary (engine: extractive, cached)\n\nWill Deacon posted v2 (5 patches) of" in md.read_text()
 
 
 def test_bad_engine_is_a_usage_error() -> None:

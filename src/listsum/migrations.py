@@ -44,6 +44,12 @@ def m003_usage(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE summaries ADD COLUMN seconds REAL NOT NULL DEFAULT 0")
 
 
+@migration
+def m004_summary_record(db: sqlite3.Connection) -> None:
+    # The summary is a record (headline, points, state): stored as JSON beside its text.
+    db.execute("ALTER TABLE summaries ADD COLUMN record TEXT NOT NULL DEFAULT ''")
+
+
 def migrate(db: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
     """Apply the migrations not yet recorded; returns the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS _listsum_migrations (name TEXT PRIMARY KEY, applied REAL)")

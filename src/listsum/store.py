@@ -60,6 +60,14 @@ class Cached:
     engine: str
     fallback: bool
     flags: list[str] = field(default_factory=list)
+    record: str = ""  # the summary record as JSON (summarise/record.py); "" for rows from before it
+
+
+_COLS = "text, engine, fallback, flags, record"
+
+
+def _cached(row: Any) -> Cached | None:
+    return Cached(row[0], row[1], bool(row[2]), json.loads(row[3]), row[4] or "") if row else None
 
 
 class Store:
@@ -99,27 +107,25 @@ class Store:
             db.close()
 
     def get(self, key: str) -> Cached | None:
-        row = self.db.execute("SELECT text, engine, fallback, flags FROM summaries WHERE key = ?", (key,)).fetchone()
-        return Cached(row[0], row[1], bool(row[2]), json.loads(row[3])) if row else None
+        return _cached(self.db.execute(f"SELECT {_COLS} FROM summaries WHERE key = ?", (key,)).fetchone())
 
     def previous(self, thread_id: str, lang: str, engine: str | None = None) -> Cached | None:
         """The newest summary of this thread (another week, older content)."""
-        sql = "SELECT text, engine, fallback, flags FROM summaries WHERE thread_id = ? AND lang = ?"
+        sql = f"SELECT {_COLS} FROM summaries WHERE thread_id = ? AND lang = ?"
         args: list[Any] = [thread_id, lang]
         if engine:
             sql += " AND engine = ?"
             args.append(engine)
-        row = self.db.execute(sql + " ORDER BY created DESC LIMIT 1", args).fetchone()
-        return Cached(row[0], row[1], bool(row[2]), json.loads(row[3])) if row else None
+        return _cached(self.db.execute(sql + " ORDER BY created DESC LIMIT 1", args).fetchone())
 
     def put(self, key: str, thread_id: str, lang: str, value: Cached, prompt_tokens: int = 0,
             seconds: float = 0.0) -> None:
         with self.db:  # commit now: kill -9 keeps everything done so far
             self.db.execute(
                 "INSERT OR REPLACE INTO summaries (key, thread_id, lang, text, engine, fallback, flags, created,"
-                " prompt_tokens, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " prompt_tokens, seconds, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, thread_id, lang, value.text, value.engine, int(value.fallback), json.dumps(value.flags),
-                 time.time(), prompt_tokens, seconds))
+                 time.time(), prompt_tokens, seconds, value.record))
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM summaries").fetchone()[0]

@@ -139,7 +139,7 @@ def thread_cmd(
         if output is not None:
             from listsum.atomic import check_target
 
-            check_target(output, [str(mbox)] if mbox else [])
+            check_target(output, [str(p) for p in mbox or []])
         dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
                               summarise=SummariseSettings(engine=engine, model=model, lang=lang),
                               git=git, progress=_say(quiet))

@@ -32,7 +32,20 @@ def models_list(ctx: typer.Context) -> None:
         ctx_len = str(m.context_length) if m.context_length else "-"
         chat = "chat template" if m.chat_template else "no chat template"
         star = "*" if m.name == DEFAULT_NAME else " "
-        typer.echo(f"{star} {m.name:<22} {size:>8}  ctx {ctx_len:>6}  {chat:<16}  {m.path}")
+        typer.echo(f"{star} {m.name:<22} {size:>8}  ctx {ctx_len:>6}  {chat:<16}  {_gate(m.path):<22}  {m.path}")
+
+
+def _gate(path: Path) -> str:
+    """What the model's eval --gold figures let it do by default (summarise/gates.py)."""
+    from listsum.summarise.gates import figures, gate_for
+    from listsum.summarise.llama import file_hash
+
+    if not path.exists():
+        return "gate: not measured"
+    h = file_hash(path)
+    g = gate_for(h)
+    return f"chooses: {'yes' if g.choose else 'no'}, prose: {'yes' if g.prose else 'no'}" if figures(h) \
+        else "gate: not measured"
 
 
 @models_app.command("path")
@@ -45,25 +58,32 @@ def models_path() -> None:
 
 @app.command("eval")
 def eval_cmd(
-    mbox: Path = typer.Argument(..., help="mbox or mbox.gz to summarise."),
+    mbox: Path | None = typer.Argument(None, help="mbox or mbox.gz to summarise (with --gold: its input by default)."),
     model: str | None = typer.Option(None, help="GGUF path or model name (default: the default model)."),
     since: str | None = typer.Option(None, help="Window start (default: the last 7 days of the input)."),
     until: str | None = typer.Option(None, help="Window end."),
     limit: int | None = typer.Option(None, help="Only the first N threads."),
     n_threads: int | None = typer.Option(None, help="CPU threads for the model."),
-    engine: str = typer.Option("llama", help="llama (local GGUF) or server (--endpoint)."),
+    gold: Path | None = typer.Option(None, "--gold", help="Score records against this gold set (tests/gold/README.md)."),
+    engine: list[str] = typer.Option(None, "--engine", help="llama (local GGUF) or server (--endpoint); with --gold, "
+                                     "repeat to compare engines (default: extractive and llama)."),
     endpoint: str | None = typer.Option(None, help="OpenAI-compatible model server, e.g. http://127.0.0.1:8080/v1."),
     allow_host: list[str] = typer.Option(None, "--allow-host", help="Trust this non-loopback server host with mail."),
     jobs: int = typer.Option(1, min=1, help="Threads summarised at once (--engine server only)."),
+    record_gate: bool = typer.Option(False, "--record", help="With --gold: record the model's figures as its gate "
+                                     "(whether it chooses and writes prose by default)."),
 ) -> None:
     """Score a model on an mbox: grounded names, flagged identifiers, echo,
-    fallback rate, tokens and time. Nothing is cached.
+    fallback rate, tokens and time. With --gold FILE: state agreement,
+    key-point recall, points without evidence, stance accuracy and noise per
+    engine. Nothing is cached.
 
-    Example: listsum eval week.mbox.gz --model gemma3-270m
+    Examples: listsum eval week.mbox.gz --model gemma3-270m
 
-    Example: listsum eval week.mbox.gz --engine server --endpoint http://127.0.0.1:8080/v1 --jobs 4
+      listsum eval week.mbox.gz --engine server --endpoint http://127.0.0.1:8080/v1 --jobs 4
+
+      listsum eval --gold tests/gold/kvmarm-2021-10-04.json --engine extractive --engine llama
     """
-    from listsum.summarise.eval import evaluate
     from listsum.summarise.run import SummariseSettings
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -73,20 +93,54 @@ def eval_cmd(
         sys.stderr.write(f"\r[{done}/{total}] {stage[:70]:<70}")
 
     with user_errors():
-        settings = SummariseSettings(engine=engine, model=model, n_threads=n_threads, endpoint=endpoint,
-                                     allow_hosts=tuple(allow_host or ()), jobs=jobs)
-        if engine == "server":
+        server = dict(endpoint=endpoint, allow_hosts=tuple(allow_host or ()), jobs=jobs)
+        engines = engine or (["extractive", "llama"] if gold is not None else ["llama"])
+        if "server" in engines:
             from listsum.summarise.server import preflight
 
-            preflight(settings)
-        elif engine != "llama":
-            from listsum.errors import UsageError
+            preflight(SummariseSettings(engine="server", model=model, **server))  # before any mail is read
+        if gold is not None:
+            _eval_gold(gold, mbox, engines, model, n_threads, record_gate, server)
+            return
+        from listsum.errors import UsageError
 
-            raise UsageError(f"unknown --engine {engine!r} for eval", hint="use llama or server")
+        if mbox is None:
+            raise UsageError("give an mbox, or --gold FILE")
+        if len(engines) != 1 or engines[0] not in ("llama", "server"):
+            raise UsageError(f"unknown --engine {' '.join(engines)!r} for eval", hint="use llama or server")
+        from listsum.summarise.eval import evaluate
+
+        settings = SummariseSettings(engine=engines[0], model=model, n_threads=n_threads, **server)
         res = evaluate(str(mbox), settings, since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
         typer.echo(f"{key:<20} {value}")
+
+
+def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,
+               record_gate: bool, server: dict[str, object] | None = None) -> None:
+    """One column per engine; a model engine chooses and writes prose whatever
+    its gate says, so what the gate is set from is measured."""
+    from listsum.summarise import gates
+    from listsum.summarise import gold as goldmod
+
+    g = goldmod.load(path)
+    source = goldmod.find_input(g, mbox)
+    rules = ("extractive", "none")
+    scores = [goldmod.evaluate(g, source, e, model, n_threads, prose=None if e in rules else True,
+                               choose=None if e in rules else True, server=server) for e in engines]
+    typer.echo(f"gold: {path} ({len(g.threads)} threads), input: {source}")
+    for (key, _), *values in zip(scores[0].rows(), *[s.rows() for s in scores]):
+        typer.echo(f"{key:<24} " + "".join(f"{v[1]:<34}" for v in values).rstrip())
+    if record_gate:
+        rules = next((s for s in scores if s.engine == "extractive"), None)
+        for s in scores:
+            if s.model_hash:
+                fig = {**s.figures(), "stance_accuracy_model": s.figures()["stance_accuracy"],
+                       "stance_accuracy_rules": rules.figures()["stance_accuracy"] if rules else 0.0}
+                where = gates.record(s.model_hash, s.model_id, path.name, fig)
+                gate = gates.decide(gates.figures(s.model_hash) or {})
+                typer.echo(f"recorded {s.model_id} on {path.name} in {where}: choose={gate.choose}, prose={gate.prose}")
 
 
 @cache_app.command("path")

@@ -191,6 +191,73 @@ ZH: dict[str, str] = {
     "patch_states": "各补丁",
 }
 
+# The summary record (summary issue): stances, thread states, headlines.
+# Quoted sentences stay in the language they were written; only these words change.
+SUMMARY_EN: dict[str, str] = {
+    "stance.review": "review", "stance.ack": "ack", "stance.test": "test",
+    "stance.changes-requested": "changes requested", "stance.objection": "objection",
+    "stance.question": "question", "stance.answer": "answer", "stance.agreement": "agreement",
+    "stance.will-respin": "will respin", "stance.decision": "decision", "stance.bot": "bot",
+    "stance.ping": "ping", "stance.other": "other",
+    "tstate.new": "new", "tstate.under-review": "under review", "tstate.changes-requested": "changes requested",
+    "tstate.reviewed": "reviewed", "tstate.acked": "acked", "tstate.tested": "tested", "tstate.applied": "applied",
+    "tstate.superseded": "superseded", "tstate.rejected": "rejected", "tstate.answered": "answered",
+    "state_line": "State: {state}",
+    "attention_suffix": "; needs attention: {reason}",
+    "headline.series": "{who} posted v{version} ({patches} patches) of {subject}",
+    "headline.single": "{who} posted v{version} of {subject}",
+    "headline.patch": "{who} posted {subject}",
+    "headline.rfc": "{who} posted an RFC: {subject}",
+    "headline.pull": "{who} sent a pull request: {subject}",
+    "headline.bug": "{who} reported: {subject}",
+    "headline.question": "{who} asked: {subject}",
+    "headline.stable": "{who} posted a stable backport: {subject}",
+    "headline.bot": "{who} (bot): {subject}",
+    "headline.announce": "{who} announced: {subject}",
+    "headline.discussion": "{who} started: {subject}",
+    "headline.ghost": "Replies to {subject} (its first mail is not in the input)",
+    "points": "Points",
+    "mail": "mail",
+    "prose": "In short",
+    "overview.threads": "{n} threads this week ({kinds})",
+    "overview.applied": "Applied: {subject}",
+    "overview.attention": "{n} threads need attention",
+    "overview.point": "{subject}",
+}
+SUMMARY_ZH: dict[str, str] = {
+    "stance.review": "审阅", "stance.ack": "确认", "stance.test": "测试",
+    "stance.changes-requested": "要求修改", "stance.objection": "反对",
+    "stance.question": "提问", "stance.answer": "回答", "stance.agreement": "赞同",
+    "stance.will-respin": "将发新版", "stance.decision": "决定", "stance.bot": "机器人",
+    "stance.ping": "催促", "stance.other": "其他",
+    "tstate.new": "新", "tstate.under-review": "审阅中", "tstate.changes-requested": "要求修改",
+    "tstate.reviewed": "已审阅", "tstate.acked": "已确认", "tstate.tested": "已测试", "tstate.applied": "已合入",
+    "tstate.superseded": "已被新版本取代", "tstate.rejected": "被拒绝", "tstate.answered": "已回复",
+    "state_line": "状态：{state}",
+    "attention_suffix": "；需要关注：{reason}",
+    "headline.series": "{who} 发布了 {subject} 的 v{version}（{patches} 个补丁）",
+    "headline.single": "{who} 发布了 {subject} 的 v{version}",
+    "headline.patch": "{who} 发布了补丁 {subject}",
+    "headline.rfc": "{who} 发布了 RFC：{subject}",
+    "headline.pull": "{who} 发出合并请求：{subject}",
+    "headline.bug": "{who} 报告了问题：{subject}",
+    "headline.question": "{who} 提问：{subject}",
+    "headline.stable": "{who} 发布了 stable 回溯：{subject}",
+    "headline.bot": "{who}（机器人）：{subject}",
+    "headline.announce": "{who} 发布公告：{subject}",
+    "headline.discussion": "{who} 发起讨论：{subject}",
+    "headline.ghost": "对 {subject} 的回复（首封邮件不在输入中）",
+    "points": "要点",
+    "mail": "邮件",
+    "prose": "简述",
+    "overview.threads": "本周 {n} 个讨论（{kinds}）",
+    "overview.applied": "已合入：{subject}",
+    "overview.attention": "{n} 个讨论需要关注",
+    "overview.point": "{subject}",
+}
+EN.update(SUMMARY_EN)
+ZH.update(SUMMARY_ZH)
+
 _TABLES = {"en": EN, "zh": ZH}
 
 

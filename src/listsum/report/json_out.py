@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import TypedDict
 
-from listsum.report.model import Attention, PatchState, Report, SeriesFacts, State, Summary, ThreadReport
+from listsum.report.model import Attention, PatchState, Point, Report, SeriesFacts, State, Summary, ThreadReport
 
 SCHEMA = 1
 
@@ -45,12 +45,27 @@ class ProblemJSON(TypedDict):
     what: str
 
 
+class PointJSON(TypedDict):
+    who: str  # "Name <addr>"
+    stance: str  # one of model.STANCES
+    text: str  # their own sentence, or the fact line
+    evidence: list[str]  # message ids, never empty
+    date: str | None
+    in_window: bool
+    source: str  # "mail" (their sentence) | "fact" (extracted) | "model" (checked prose)
+
+
 class SummaryJSON(TypedDict):
-    text: str
-    engine: str  # "none" when no model ran, "extractive", or the model id
-    fallback: bool
+    text: str  # the record below rendered as plain text
+    engine: str  # "none" when no model ran, "extractive" (rules alone), or the model id that chose
+    fallback: bool  # the model's prose failed its check and was left out
     flags: list[str]
     cached: bool
+    headline: str  # what is proposed or asked, by whom
+    points: list[PointJSON]
+    state: str | None  # the thread's state (model.STATES)
+    needs_attention: str | None  # the reason, or null
+    prose: str  # checked model prose, each sentence citing its points as [n]; "" when none
 
 
 class RevisionJSON(TypedDict):
@@ -181,7 +196,14 @@ def _iso(when: datetime | None) -> str | None:
 def _summary(s: Summary | None) -> SummaryJSON | None:
     if s is None:
         return None
-    return {"text": s.text, "engine": s.engine, "fallback": s.fallback, "flags": list(s.flags), "cached": s.cached}
+    return {"text": s.text, "engine": s.engine, "fallback": s.fallback, "flags": list(s.flags), "cached": s.cached,
+            "headline": s.headline, "points": [_point(p) for p in s.points], "state": s.state,
+            "needs_attention": s.needs_attention, "prose": s.prose}
+
+
+def _point(p: Point) -> PointJSON:
+    return {"who": p.who, "stance": p.stance, "text": p.text, "evidence": list(p.evidence), "date": _iso(p.date),
+            "in_window": p.in_window, "source": p.source}
 
 
 def _series(s: SeriesFacts | None) -> SeriesJSON | None:

@@ -159,7 +159,33 @@ def _summary(f: _Fmt, s: Summary | None) -> list[str]:
     lines = [f"#### {f.t('summary')} ({', '.join(tags)})", ""]
     if s.fallback:
         lines += [f"> ⚠ {f.t('fallback')}" + (f": {md(', '.join(s.flags))}" if s.flags else ""), ""]
+    if s.headline or s.points:
+        return lines + _record(f, s) + [""]
     return lines + [md_lines(s.text), ""]
+
+
+def _mail_link(f: _Fmt, msgid: str) -> str:
+    """A point's link: the archive URL listsum builds, else the message-id as code."""
+    url = message_url(f.report.list_url, msgid)
+    return f"[{f.t('mail')}]({url})" if url else md_code(f"<{msgid}>")
+
+
+def _record(f: _Fmt, s: Summary) -> list[str]:
+    """The summary record: headline, state, one line per point with its mail, checked prose."""
+    lines = [f"**{md(s.headline)}**", ""] if s.headline else []
+    if s.state:
+        state = f.t("state_line", state=f.t(f"tstate.{s.state}"))
+        if s.needs_attention:
+            state += f.t("attention_suffix", reason=md(s.needs_attention))
+        lines += [state, ""]
+    for p in s.points:
+        said = f"“{md(p.text)}”" if p.source == "mail" else md(p.text)
+        links = " ".join(_mail_link(f, m) for m in p.evidence[:3]) + (" …" if len(p.evidence) > 3 else "")
+        who = md(p.who.split(" <")[0])
+        lines.append(f"- **{who}** ({f.t('stance.' + p.stance)}): {said} {links}")
+    if s.prose:
+        lines += ["", f"_{f.t('prose')}_: {md(s.prose)}"]
+    return lines
 
 
 def _messages(f: _Fmt, t: ThreadReport) -> list[str]:

@@ -18,10 +18,11 @@ from rich.table import Table
 from rich.text import Text
 
 from listsum.report import escape, sections
+from listsum.report.build import message_url
 from listsum.report.escape import controls, term
 from listsum.report.i18n import kind_label, label
 from listsum.report.markdown import kinds_in_order
-from listsum.report.model import Report, State, ThreadReport
+from listsum.report.model import Report, State, Summary, ThreadReport
 from listsum.window import zone
 
 _BARS = " ▁▂▃▄▅▆▇█"
@@ -49,6 +50,7 @@ class TerminalRenderer:
         self.header()
         self.attention()
         self.applied_and_new()
+        self.overview()
         self.activity()
         for kind, threads in kinds_in_order(self.r):
             self.kind_table(kind, threads)
@@ -146,7 +148,8 @@ class TerminalRenderer:
             tag = f"{self.t('summary')} ({self.t('engine')}: {t.summary.engine}"
             tag += f", {self.t('fallback')})" if t.summary.fallback else ")"
             parts.append(Text(tag, style="bold"))
-            parts.append(Text(controls(t.summary.text.strip())))
+            parts += self.record(t.summary) if (t.summary.headline or t.summary.points) \
+                else [Text(controls(t.summary.text.strip()))]
         parts.append(self.message_list(t))
         self.c.print(Panel(Group(*parts), title=Text(controls(t.subject)), title_align="left"))
 
@@ -191,6 +194,32 @@ class TerminalRenderer:
                 self.c.print(f"• {term(t.subject)}: {term(what)}")
             if not threads:
                 self.c.print(self.t("nothing"))
+
+    def overview(self) -> None:
+        s = self.r.overview
+        if s is not None and (s.headline or s.points):
+            self.c.print(Panel(Group(*self.record(s)), title=self.t("overview"), title_align="left"))
+
+    def record(self, s: Summary) -> list[Text]:
+        """The summary record, compactly: headline, state, one line per point
+        ending in its mail (the archive URL, else the message-id)."""
+        out = [Text(controls(s.headline))] if s.headline else []
+        if s.state:
+            state = self.t("state_line", state=self.t(f"tstate.{s.state}"))
+            if s.needs_attention:
+                state += self.t("attention_suffix", reason=controls(s.needs_attention))
+            out.append(Text(state, style="bold"))
+        for p in s.points:
+            line = Text(f"  {self.t('stance.' + p.stance)} · ", style="cyan")
+            line.append(controls(f"{p.who.split(' <')[0]}: "), style="bold")
+            line.append(controls(f"“{p.text}”" if p.source == "mail" else p.text))
+            where = message_url(self.r.list_url, p.evidence[0]) or f"<{p.evidence[0]}>"
+            more = f" +{len(p.evidence) - 1}" if len(p.evidence) > 1 else ""
+            line.append(controls(f"  {where}{more}"), style="dim")
+            out.append(line)
+        if s.prose:
+            out.append(Text(controls(f"{self.t('prose')}: {s.prose}"), style="italic"))
+        return out
 
     def message_list(self, t: ThreadReport) -> Table:
         grid = Table.grid(padding=(0, 1))

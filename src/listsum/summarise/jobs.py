@@ -4,7 +4,7 @@ The in-process model runs one prompt at a time (it already uses every
 core), so only a backend marked ``concurrent`` gets more than one job. Each
 thread is summarised exactly once and its summary lands in its own slot,
 whatever order the jobs finish in. A thread whose request fails gets the
-model-free (extractive) summary, flagged ``server-error: ...`` and not
+rules-only record, flagged ``server-error: ...`` and not
 cached, and the run goes on; once the server is known to be unusable (down,
 unknown model) the remaining threads are not sent at all.
 """
@@ -15,11 +15,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import datetime
 
 from listsum.mail.threads import Thread
 from listsum.report.model import Summary, ThreadReport
-from listsum.summarise import extractive
-from listsum.summarise.digest import build
 from listsum.summarise.server import ServerError
 
 Progress = Callable[[str, int, int], None]
@@ -67,21 +66,25 @@ def jobs_for(run: object, jobs: int) -> int:
 
 
 def summarise_threads(run: object, todo: list[ThreadReport], threads: Mapping[str, Thread], jobs: int = 1,
-                      progress: Progress | None = None) -> list[Summary]:
-    """A summary per thread of ``todo``, in order; also set as ``tr.summary``."""
+                      progress: Progress | None = None, attention: Mapping[str, str] | None = None,
+                      until: datetime | None = None) -> list[Summary]:
+    """A summary per thread of ``todo``, in order; also set as ``tr.summary``.
+    ``attention``: thread id -> its needs-attention reason; ``until``: the window's end."""
+    attention = attention or {}
     n = jobs_for(run, jobs)
     note = (lambda text: progress(text, -1, 0)) if progress else (lambda text: None)
     breaker = _Breaker(note)
     lang = run.settings.lang  # type: ignore[attr-defined]
 
     def one(tr: ThreadReport) -> Summary:
+        why = attention.get(tr.id)
         if breaker.reason:
-            return fallback(tr, threads[tr.id], breaker.reason, lang)
+            return fallback(tr, threads[tr.id], breaker.reason, lang, why, until)
         try:
-            summary = run.thread(tr, threads[tr.id])  # type: ignore[attr-defined]
+            summary = run.thread(tr, threads[tr.id], why, until)  # type: ignore[attr-defined]
         except ServerError as exc:
             breaker.fail(exc)
-            return fallback(tr, threads[tr.id], exc.message, lang)
+            return fallback(tr, threads[tr.id], exc.message, lang, why, until)
         breaker.ok()
         return summary
 
@@ -105,10 +108,14 @@ def summarise_threads(run: object, todo: list[ThreadReport], threads: Mapping[st
     return out  # type: ignore[return-value]
 
 
-def fallback(tr: ThreadReport, thread: Thread, reason: str, lang: str) -> Summary:
-    """The model-free summary of a thread the server could not summarise."""
-    return Summary(extractive.summarise(build(tr, thread), lang), "extractive", fallback=True,
-                   flags=[f"server-error: {reason}"])
+def fallback(tr: ThreadReport, thread: Thread, reason: str, lang: str, attention: str | None = None,
+             until: datetime | None = None) -> Summary:
+    """The rules-only record of a thread the server could not summarise, marked."""
+    from listsum.summarise.run import rules_record
+
+    summary = rules_record(tr, thread, attention, until, lang)
+    summary.fallback, summary.flags = True, [f"server-error: {reason}"]
+    return summary
 
 
 def _tick(progress: Progress | None, run: object, done: int, total: int, jobs: int, started: float) -> None:

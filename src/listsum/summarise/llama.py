@@ -9,6 +9,7 @@ completion prompt.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,6 +63,7 @@ class LlamaSummariser(Summariser):
         self.n_gpu_layers = n_gpu_layers
         self.vocab_only = vocab_only
         self._llm: Any = None
+        self._grammars: dict[str, Any] = {}
 
     @property
     def llm(self) -> Any:
@@ -82,6 +84,17 @@ class LlamaSummariser(Summariser):
             raise ModelError(f"cannot load {self.path}: {exc}",
                              hint="the file may be corrupt or of an architecture this llama.cpp does not know") from exc
 
+    def _grammar(self, schema: dict[str, Any]) -> Any:
+        """Options.schema as a llama.cpp grammar: sampling can only produce
+        JSON of that shape (llama-cpp-python 0.3.36: LlamaGrammar.from_json_schema,
+        which both the chat and the completion path take as ``grammar``)."""
+        import llama_cpp
+
+        key = json.dumps(schema, sort_keys=True)
+        if key not in self._grammars:
+            self._grammars[key] = llama_cpp.LlamaGrammar.from_json_schema(key, verbose=False)
+        return self._grammars[key]
+
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
@@ -90,6 +103,8 @@ class LlamaSummariser(Summariser):
             raise ModelError("model loaded for counting only (vocab_only)")
         common = dict(max_tokens=options.max_tokens, temperature=options.temperature, top_p=options.top_p,
                       repeat_penalty=options.repeat_penalty, stop=list(options.stop), stream=True)
+        if options.schema is not None:
+            common["grammar"] = self._grammar(options.schema)
         self.llm.reset()  # no KV reuse across threads: each prompt stands alone
         if self.has_chat_template:
             messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]

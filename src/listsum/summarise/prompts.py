@@ -8,7 +8,7 @@ from listsum.summarise.digest import Digest
 
 # Part of every cache key: bump it when prompts, digests or the checks change,
 # so cached summaries made under the old rules are made again.
-PROMPT_VERSION = "9"
+PROMPT_VERSION = "10"  # 9: the summary is a record (points chosen, not written); 10: + fenced mail (issue 8)
 
 SYSTEM = {
     "en": ("You summarise Linux kernel mailing-list threads for a weekly report. Write 3 to 5 plain "

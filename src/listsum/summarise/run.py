@@ -1,28 +1,36 @@
 """The summarise stage: what the pipeline calls.
 
-For each reported thread: build the digest (compressed, facts lifted),
-look in the cache, else prompt the model (map-reduce when over budget),
-check the output, and fall back to the extractive summary when a check
-fails. Then an overview of the week. The model is loaded only on the first
-cache miss, so a re-run of a cached week never loads it.
+For each reported thread a summary *record* (points.py): a headline, the
+thread's state, and points, each a participant's own sentence or an
+extracted fact citing its mail. The rules read every reply; a model
+(through the Summariser interface only) chooses stance and sentence where
+the rules are unsure, and may add prose only when every sentence passes a
+check against the mail it cites (prose.py), if its gate allows (gates.py).
+Records are cached as JSON; the model is loaded only on the first cache
+miss, so a re-run of a cached week never loads it. Then the week's
+overview, built the same way: facts and points with their mail.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from listsum.mail.subject import strip_reply
 from listsum.mail.threads import Thread
-from listsum.report.model import Report, Summary, ThreadReport
-from listsum.summarise import checks, extractive
-from listsum.summarise.base import REGISTRY, Options, Prompt, Summariser
-from listsum.summarise.budget import budget_for, split
-from listsum.summarise.digest import Digest, build
-from listsum.summarise.prompts import PROMPT_VERSION, merge_prompt, render_digest, thread_prompt
+from listsum.report.model import Point, Report, Summary, ThreadReport
+from listsum.summarise import choose, prose, record
+from listsum.summarise.base import REGISTRY, Completion, Options, Prompt, Summariser
+from listsum.summarise.digest import body_text
+from listsum.summarise.gates import Gate, gate_for
+from listsum.summarise.points import RANK, candidates, open_request, select, subject_of
+from listsum.summarise.stance import Judged
+from listsum.summarise.points import record as make_record
+from listsum.summarise.prompts import PROMPT_VERSION
 from listsum.store import Cached, Store, cache_key, open_db
 
 Progress = Callable[[str, int, int], None]
@@ -43,6 +51,8 @@ class SummariseSettings:
     allow_hosts: tuple[str, ...] = ()
     jobs: int = 1  # threads sent at once (a server only)
     timeout: float | None = None
+    choose: bool | None = None  # None: the model's gate decides (gates.py)
+    prose: bool | None = None
 
 
 @dataclass
@@ -77,7 +87,7 @@ def make_backend(settings: SummariseSettings, vocab_only: bool = False) -> Summa
 
 
 class Run:
-    """One summarising run: backend (lazy), cache, options, usage."""
+    """One summarising run: backend (lazy), cache, gate, usage."""
 
     def __init__(self, settings: SummariseSettings, backend: Summariser | None = None,
                  store: Store | None = None) -> None:
@@ -93,6 +103,7 @@ class Run:
         self.usage = Usage()
         self.cache_hits = 0
         self._lock = threading.Lock()  # usage and cache_hits, when threads run at once (--jobs)
+        self._gate: Gate | None = None
 
     @property
     def backend(self) -> Summariser:
@@ -100,100 +111,135 @@ class Run:
             self._backend = make_backend(self.settings)
         return self._backend
 
-    def model_tag(self) -> str:
-        return "extractive" if self.extractive else f"{self.backend.model_id}:{self.backend.model_hash}"
+    @property
+    def gate(self) -> Gate:
+        """Whether this model chooses and writes prose: its eval figures,
+        then the config file, then --choose/--prose style settings."""
+        if self._gate is None:
+            from listsum.settings import load_config
 
-    def thread(self, tr: ThreadReport, thread: Thread) -> Summary:
-        digest = build(tr, thread)
-        key = cache_key(render_digest(digest), self.model_tag(), PROMPT_VERSION, self.settings.lang)
+            g = gate_for(self.backend.model_hash, load_config())
+            s = self.settings
+            self._gate = Gate(choose=g.choose if s.choose is None else s.choose,
+                              prose=g.prose if s.prose is None else s.prose)
+        return self._gate
+
+    def model_tag(self) -> str:
+        if self.extractive:
+            return "extractive"
+        g = self.gate
+        return f"{self.backend.model_id}:{self.backend.model_hash}:choose={g.choose}:prose={g.prose}"
+
+    def thread(self, tr: ThreadReport, thread: Thread, attention: str | None = None,
+               until: datetime | None = None) -> Summary:
+        """The record of one thread; ``until``: the window's end (a revision
+        posted after it does not supersede this one)."""
+        key = cache_key(_content(tr, attention) + [until.isoformat() if until else None], self.model_tag(),
+                        PROMPT_VERSION, self.settings.lang)
         hit = self.store.get(key) if self.store else None
-        if hit is not None:
+        if hit is not None and hit.record:
             with self._lock:
                 self.cache_hits += 1
-            return Summary(hit.text, hit.engine, hit.fallback, hit.flags, cached=True)
-        prev = self.store.previous(tr.id, self.settings.lang) if self.store else None
-        if prev is not None and not prev.fallback:
-            # An older summary may predate today's checks (or prompt): only what
-            # still passes them against this thread becomes background.
-            background = _prose(checks.vet(prev.text, digest.source_text, digest.people).text)
-            if background:
-                digest = build(tr, thread, previous=background)
+            return record.from_dict(json.loads(hit.record), Summary(hit.text, hit.engine, hit.fallback,
+                                                                    hit.flags, cached=True))
         before = self.usage.prompt_tokens
-        summary = self._summarise(digest)
+        summary = self._summarise(tr, thread, attention, until)
         if self.store:
-            self.store.put(key, tr.id, self.settings.lang, Cached(summary.text, summary.engine, summary.fallback,
-                                                                   summary.flags),
+            self.store.put(key, tr.id, self.settings.lang,
+                           Cached(summary.text, summary.engine, summary.fallback, summary.flags,
+                                  json.dumps(record.to_dict(summary), ensure_ascii=False)),
                            prompt_tokens=self.usage.prompt_tokens - before)
         return summary
 
-    def _summarise(self, d: Digest) -> Summary:
-        if self.extractive:
-            return Summary(extractive.summarise(d, self.settings.lang), "extractive")
-        be = self.backend
-        parts = split(d, be.count_tokens, budget_for(be.n_ctx, self.options.max_tokens))
-        if len(parts) == 1:
-            prompt = thread_prompt(d, self.settings.lang)
-        else:  # map, then reduce: nothing of the thread is left out
-            partials = [self._generate(thread_prompt(p, self.settings.lang))[0] for p in parts]
-            prompt = merge_prompt(d, partials, self.settings.lang)
-        text, looped = self._generate(prompt)
-        vetted = checks.vet(text, d.source_text, d.people, prompt.user, trimmed=looped)
-        flags = vetted.flags + (["loop-trimmed"] if looped else [])
-        if len(parts) > 1:
-            flags.append(f"map-reduce: {len(parts)} parts")
-        if vetted.fallback:
-            return Summary(extractive.summarise(d, self.settings.lang), "extractive", fallback=True, flags=flags)
-        # The model's prose, then the facts it may have left out or got wrong.
-        prose = _prose(vetted.text)  # a model that copied the State line does not get to repeat it
-        return Summary(f"{prose}\n{d.state}" if d.state else prose, be.model_id, flags=flags)
+    def _summarise(self, tr: ThreadReport, thread: Thread, attention: str | None,
+                   until: datetime | None) -> Summary:
+        judged: dict[str, Judged] = {}
+        cands = candidates(tr, thread, judged)
+        engine, flags = "extractive", []
+        pick = None
+        if not self.extractive and not (self.gate.choose or self.gate.prose):
+            # Its eval --gold figures say it chooses worse than the rules: rules alone (gates.py).
+            flags.append(f"model-gated: {self.backend.model_id} (eval --gold figures)")
+        if not self.extractive and self.gate.choose:
+            changed = choose.refine(cands, self._complete, thread.messages[0].from_addr.lower())
+            engine = self.backend.model_id
+            flags.append(f"model-chose: {changed}")
+            pick = lambda pts, k: choose.rank(pts, k, self._complete)  # noqa: E731
+        points = select(cands, pick=pick, lang=self.settings.lang)
+        summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until,
+                              open_request(thread, judged, until))
+        summary.flags = flags
+        if not self.extractive and self.gate.prose and points:
+            sources = {m.msgid: f"{m.sender}\n{m.subject}\n{body_text(m)}" for m in thread.messages}
+            checked = prose.write(summary.headline, points, sources, self._complete)
+            summary.engine = self.backend.model_id
+            summary.prose, summary.fallback = checked.prose, bool(checked.flags)
+            summary.flags += checked.flags
+            summary.text = record.render_text(summary, self.settings.lang)
+        return summary
 
-    def _generate(self, prompt: Prompt) -> tuple[str, bool]:
-        out = self.backend.complete(prompt, self.options)
-        with self._lock:
+    def _complete(self, prompt: Prompt, options: Options) -> Completion:
+        out = self.backend.complete(prompt, options)
+        with self._lock:  # --jobs: several threads add to one Usage
             u = self.usage
             u.prompt_tokens += out.prompt_tokens
             u.completion_tokens += out.completion_tokens
             u.seconds += out.seconds
             u.calls += 1
-        return clean(out.text), out.looped
+        out.text = clean(out.text)
+        return out
 
     def overview(self, report: Report) -> Summary:
-        """A frame of counted facts, then for each of the busiest threads the
-        first sentence of its own checked summary, named by its subject. No
-        model call: a model asked about many threads at once mixes their
-        subjects, and every sentence here was already vetted against its thread."""
-        frame = _fact_overview(report, self.settings.lang)
-        picked = [(t, first) for t in _busiest(report, TOP_THREADS)
-                  if t.summary and not t.summary.fallback and (first := _first_sentence(t.summary.text))]
-        text = "\n".join([frame] + [f"{_short(t.subject)}: {first}" for t, first in picked])
-        # Named after the model whose sentences it quotes (never loads a model for that).
-        engine = picked[0][0].summary.engine if picked and not self.extractive else "extractive"
-        return Summary(text, engine)
+        """The week in facts and points, each with its mail: a frame of counted
+        facts, every decision of the week, then for each of the busiest
+        threads its most important point, named by the thread's subject. No
+        model call: nothing here is written, only chosen."""
+        lang = self.settings.lang
+        points: list[Point] = []
+        for t in report.threads:
+            for p in t.summary.points if t.summary else []:
+                if p.stance == "decision":
+                    points.append(_on(t, p))
+        for t in _busiest(report, TOP_THREADS):
+            top = sorted(t.summary.points if t.summary else [], key=lambda p: RANK.get(p.stance, 10))
+            if top and top[0].stance != "decision":
+                points.append(_on(t, top[0]))
+        engines = {t.summary.engine for t in report.threads if t.summary}
+        engine = "extractive" if self.extractive or engines <= {"extractive"} else self.backend.model_id
+        s = Summary(text="", engine=engine, headline=_fact_overview(report, lang), points=points)
+        s.text = record.render_text(s, lang)
+        return s
 
 
 TOP_THREADS = 3
 
 
+def rules_record(tr: ThreadReport, thread: Thread, attention: str | None = None, until: datetime | None = None,
+                 lang: str = "en") -> Summary:
+    """The record by the rules alone: what `--engine extractive` gives, and what a
+    thread falls back to when a model server fails on it."""
+    judged: dict[str, Judged] = {}
+    points = select(candidates(tr, thread, judged), lang=lang)
+    return make_record(tr, thread, points, attention, "extractive", lang, until, open_request(thread, judged, until))
+
+
+def _content(tr: ThreadReport, attention: str | None) -> list[object]:
+    """What a record depends on: the thread's mail (ids, window side), its
+    facts and state, the attention reason. Message ids name immutable mail."""
+    s = tr.series
+    return [tr.subject, tr.kind, [(m.message_id, m.in_window) for m in tr.messages],
+            tr.state.name if tr.state else None, attention,
+            [s.version, s.patches, s.expected, s.review_state] if s else None]
+
+
+def _on(t: ThreadReport, p: Point) -> Point:
+    """A thread's point as an overview line: a fact naming the thread, with the point's own mail."""
+    said = f"“{p.text}”" if p.source == "mail" else p.text
+    return Point(p.who, p.stance, f"{subject_of(t.subject)}: {said}", list(p.evidence), p.date, p.in_window, "fact")
+
+
 def _busiest(report: Report, n: int) -> list[ThreadReport]:
     return sorted(report.threads, key=lambda t: -t.in_window)[:n]
-
-
-def _short(subject: str) -> str:
-    return strip_reply(subject)
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in checks.split_sentences(text) if not s.startswith("State:")]
-
-
-def _prose(text: str) -> str:
-    """A summary without its State: line(s): the facts are added afresh."""
-    return " ".join(_sentences(text))
-
-
-def _first_sentence(text: str) -> str:
-    prose = _sentences(text)
-    return prose[0] if prose else ""
 
 
 def clean(text: str) -> str:
@@ -205,18 +251,14 @@ def clean(text: str) -> str:
 
 
 def _fact_overview(report: Report, lang: str) -> str:
+    from listsum.report.i18n import kind_label, label
+
     by_kind = report.by_kind()
-    kinds = ", ".join(f"{len(v)} {k}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
-    busiest = _busiest(report, 3)
-    names = "; ".join(f"{_short(t.subject)} ({t.in_window})" for t in busiest)
-    applied = [t for t in report.threads if t.series and t.series.applied]
-    if lang == "zh":
-        done = f"已合入 {len(applied)} 个系列。" if applied else ""
-        return f"本周 {len(report.threads)} 个讨论（{kinds}）。{done}最活跃：{names}。"
-    done = ("Applied: " + "; ".join(f"{_short(t.subject)}"
-                                    + (f" ({t.series.applied[0].branch})" if t.series.applied[0].branch else "")
-                                    for t in applied[:5]) + ". ") if applied else ""
-    return f"{len(report.threads)} threads this week ({kinds}). {done}Most active: {names}."
+    kinds = ", ".join(f"{len(v)} {kind_label(lang, k)}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
+    line = label(lang, "overview.threads", n=len(report.threads), kinds=kinds)
+    if report.needs_attention:
+        line += ("; " if lang == "en" else "；") + label(lang, "overview.attention", n=len(report.needs_attention))
+    return line
 
 
 def summarise_report(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
@@ -228,7 +270,8 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
 
     run = Run(settings, backend)
     todo = [t for t in report.threads if t.id in threads]
-    summarise_threads(run, todo, threads, settings.jobs, progress)
+    attention = {a.thread_id: a.reason for a in reversed(report.needs_attention)}
+    summarise_threads(run, todo, threads, settings.jobs, progress, attention, report.window.until)
     report.summarised_by = getattr(run._backend, "label", None)  # "MODEL at HOST" for a server
     report.overview = run.overview(report)
     return run
@@ -236,9 +279,10 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
 
 def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSettings,
             backend: Summariser | None = None) -> list[tuple[str, int]]:
-    """(thread id, prompt tokens) per thread, counted with the model's
-    tokenizer (vocab only: nothing is evaluated)."""
-    if settings.engine == "none":
+    """(thread id, prompt tokens) per thread: the choosing prompts the model
+    would get for the replies the rules are unsure of, counted with the
+    model's tokenizer (vocab only: nothing is evaluated)."""
+    if settings.engine in ("none", "extractive"):
         return []
     if backend is None and settings.engine == "server":  # the server counts with its own tokenizer
         backend = make_backend(settings)
@@ -246,11 +290,12 @@ def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSe
         vocab = SummariseSettings(**{**settings.__dict__, "engine": "llama"})
         backend = make_backend(vocab, vocab_only=True)
     out: list[tuple[str, int]] = []
-    options = Options()
     for tr in report.threads:
         if tr.id not in threads:
             continue
-        d = build(tr, threads[tr.id])
-        parts = split(d, backend.count_tokens, budget_for(backend.n_ctx, options.max_tokens))
-        out.append((tr.id, sum(backend.prompt_tokens(thread_prompt(p, settings.lang)) for p in parts)))
+        thread = threads[tr.id]
+        opener = thread.messages[0].from_addr.lower()
+        unsure = [c for c in candidates(tr, thread) if not c.judged.sure and c.sentences]
+        out.append((tr.id, sum(backend.prompt_tokens(choose.prompt(c, c.msg.from_addr.lower() == opener))
+                               for c in unsure)))
     return out

@@ -1,0 +1,267 @@
+"""What one reply does (its stance) and the sentence that says it: rules only.
+
+Pure functions over a reply's own text (quotes, diffs, signatures already
+dropped by ``compress``). ``own_sentences`` splits what the sender wrote
+into sentences, dropping greetings, thanks, "I see." and sign-offs;
+``judge`` picks one stance of ``model.STANCES`` and the index of the
+sentence it rests on, and says whether the rules are sure. When they are
+not, a model may choose instead (choose.py); it never writes.
+
+Each rule names the real mail that needs it (kvmarm week of 2021-10-04,
+linux-leds 2025-08).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# --- Own sentences ---------------------------------------------------------
+
+# "Am Montag, 13. Januar 2025, 01:23:37 ... schrieb Marek Vasut:" (Heiko
+# Stübner, linux-leds) and "Am 05.08.25 um 09:50 schrieb Ilpo Järvinen:"
+# (Armin Wolf) end in the quoted person's name, so compress keeps them.
+_ATTRIBUTION = re.compile(r"\b(wrote|writes|schrieb|a écrit|escribió)\b[^.!?]{0,80}:\s*$"
+                          r"|^On .{5,120}(wrote|writes)\s*:?\s*$", re.I)
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'`])")
+# Courtesy that carries no point: "Hi Lukas,", "Thanks for the review.",
+# "Fair enough :)", "I see.", "Cheers, M." (kvmarm), "regards;rl" (linux-leds).
+_EMPTY = re.compile(
+    r"^(hi|hello|hey|dear)\b[^.!?]{0,40}[,!.]?$"
+    r"|^(many )?(thanks|thank you|thx|cheers|regards|best regards|kind regards|br|best)\b[^.!?]{0,60}[.!]*$"
+    r"|^(i see|ok|okay|sure|right|fair enough|true|indeed|yes|no|hmm+|ah|oh)[.!,:)\s]*(:\)|:-\))?$"
+    r"|^(\[\.\.\.\]|\.\.\.|<snip>|\[snip\])$",
+    re.I)
+_CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \(|for \(|[+-]\s)|^\s{4,}\S|\)\s*=\s*\d")
+
+
+def own_sentences(text: str, sender: str = "") -> list[str]:
+    """The sentences the sender wrote, in order, without quoted lines,
+    attribution lines, code, or courtesy."""
+    return [s for s, _ in own_paragraphs(text, sender)]
+
+
+def own_paragraphs(text: str, sender: str = "") -> list[tuple[str, int]]:
+    """``own_sentences`` with the paragraph each sentence is in: a quote or
+    code between two sentences separates them (never joined into one point)."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            paragraphs.append([])
+            continue
+        if s.startswith(">") or _ATTRIBUTION.search(s) or _CODE.search(line) or s.startswith("["):
+            paragraphs.append([])
+            continue
+        paragraphs[-1].append(s)
+    out: list[tuple[str, int]] = []
+    first = sender.split()[0].lower() if sender.split() else ""
+    for k, para in enumerate(paragraphs):
+        for sent in _SENT_SPLIT.split(" ".join(para)):
+            sent = sent.strip()
+            words = re.findall(r"[A-Za-z\u00c0-\u024f\u4e00-\u9fff]{2,}", sent)
+            if len(words) < 2 and not re.search(r"\bping\b|\bNAK\b", sent, re.I):
+                continue
+            if _EMPTY.match(sent) or (first and sent.lower().strip(".,- ") == first):
+                continue
+            out.append((sent[:400], k))
+    return out
+
+
+# --- Stance rules ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Judged:
+    stance: str  # one of model.STANCES
+    index: int | None  # the sentence it rests on; None when a trailer (a fact) carries it
+    sure: bool  # False: a model may choose the stance and the sentence instead
+
+
+# Build/CI robots and AI reviewers: the kernel test robot (lkp@intel.com,
+# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026).
+BOT_ADDRS = ("lkp@intel.com", "syzbot", "sashiko-bot", "noreply", "bot@", "ci@")
+# Rob Herring's dt_binding_check robot mails from his own address:
+# "My bot found errors running 'make dt_binding_check' on your patch".
+_BOT_TEXT = re.compile(r"\bmy bot found\b|\bkernel test robot\b|\bdt_binding_check\b.*\b(errors?|warnings?)\b"
+                       r"|\bsashiko\b", re.I)
+_BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|no issues|build|BUG|KASAN)\b", re.I)
+
+# "Applied to fixes, thanks!", "Queued patches 1-5, thanks." (Marc Zyngier,
+# kvmarm), "Applied, thanks!" (Lee Jones b4 ty, linux-leds), "Applied to\n
+# <git url> for-next" (Mark Brown); not "merged the fields from that struct"
+# (Maud Spierings) nor "that won't apply" (Mark Pearson): the verb opens the
+# sentence or follows "I've"/"I have"/"Thanks,".
+_DECISION = re.compile(
+    r"^(thanks[,!.]?\s+)?(i'?ve\s+|i have\s+|i\s+|now\s+)?(applied|queued|pushed|picked up|merged|pulled|taken)\b"
+    r"|^(nak|nacked)\b|^NACK\b|\b(i'?ll|i will|i'm going to)\s+(take|pick up|queue|apply)\b"
+    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b",
+    re.I)
+# "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
+# send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
+# (Armin Wolf), "I will update the commit message accordingly in v4."
+_RESPIN = re.compile(
+    r"\b(i'?ll|i will|will|i'm going to|i am going to|i can)\s+(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
+    r"do|include|reword|rename|move|squash|put|replace)\b"
+    r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
+    r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
+    re.I)
+# Only from the author: "I will update the commit message accordingly in
+# v4." is a promise, but a reviewer's "This new digits layout introduced in
+# v3 implies ..." (Per Palvencia, linux-leds) is not.
+_NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin|iteration|submission|series)\b"
+                           r"|\b(in|for) v\d+\b", re.I)
+# "gentle ping", "just a friendly ping on this series" (Richard Leitner,
+# linux-leds), "Any comments on this series?".
+# Not "Thanks for the update (and for the ping!)." (Sakari Ailus answering one).
+_PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle|friendly|kind) ping\b"
+                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b", re.I)
+# A whole-approach objection: "I don't think this is the right approach",
+# "Isn't there another way to do his that doesn't entail sprinkling #ifery"
+# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
+_OBJECTION = re.compile(
+    r"\b(i (really )?don'?t (think|like|see why|agree)|i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
+    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
+    r"not acceptable|strongly prefer)\b",
+    re.I)
+# A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
+# "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
+# (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
+# (Andrew Jones, kvmarm).
+_CHANGES = re.compile(
+    r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
+    r"document|explain|send|rebase|respin|squash|check|address|consider)\b|^(nit|nitpick|minor|typo)\b\s*:?"
+    # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
+    r"|(?<!not )(?<!n't )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
+    r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
+    r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
+    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
+    re.I)
+# "Looks good to me", "LGTM", "I like this, it cleans up things" (Linus
+# Walleij), "your proposal ... looks sensible to me" (Mark Pearson),
+# "I tend to agree with you." (Andrew Lunn), "this looks correct" (Eric Auger).
+_AGREE = re.compile(
+    r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
+    r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
+    r"fair point|no objection|"
+    r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
+    # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
+    # an opening "Ok," concedes the point.
+    r"|^(ok|okay)\b[,.!]?\s+\w",
+    re.I)
+_QUESTION = re.compile(r"\?\s*(\S{0,3})$")
+TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
+
+
+def is_bot(from_addr: str, sentences: list[str]) -> bool:
+    addr = from_addr.lower()
+    return any(b in addr for b in BOT_ADDRS) or any(_BOT_TEXT.search(s) for s in sentences[:3])
+
+
+def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
+    return next((i for i, s in enumerate(sentences) if rule.search(s)), None)
+
+
+def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
+          by_author: bool = False) -> Judged:
+    """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
+    Acked-by, ...); ``replies_to_question``: its parent asked something or
+    requested a change (or opened a question thread); ``by_author``: the
+    sender posted the work itself."""
+    if bot:
+        i = _first(_BOT_VERDICT, sentences)
+        return Judged("bot", i if i is not None else (0 if sentences else None), True)
+    i = _first(_DECISION, sentences)
+    if i is not None or "NAK" in trailers:
+        return Judged("decision", i, True)
+    for kind in ("Reviewed-by", "Acked-by", "Tested-by"):
+        if kind in trailers:
+            return Judged(TRAILER_STANCE[kind], None, True)
+    i = _first(_PING, sentences)
+    if i is not None and len(sentences) <= 4:
+        return Judged("ping", i, True)
+    if by_author:
+        return _author(sentences, replies_to_question)
+    i = _first(_RESPIN, sentences)
+    if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
+        return Judged("will-respin", i, False)
+    obj = _first(_OBJECTION, sentences)
+    chg = _first(_CHANGES, sentences)
+    q = _first(_QUESTION, sentences)
+    if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
+        chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
+    if replies_to_question and not (chg == 0 or obj == 0):
+        # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
+        if _first(_AGREE, sentences[:1]) == 0:
+            return Judged("agreement", 0, True)
+        return Judged("answer", _first_statement(sentences), False)
+    if obj is not None and (chg is None or obj <= chg):
+        return Judged("objection", obj, False)
+    if chg is not None:
+        return Judged("changes-requested", chg, q is None or chg <= q)
+    if q is not None:
+        return Judged("question", q, True)
+    i = _first(_AGREE, sentences)
+    if i is not None:
+        return Judged("agreement", i, True)
+    return Judged("other", 0 if sentences else None, False)
+
+
+# Asked as a question, meant as a request: "How about ...?", "Can we *please*
+# try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
+# just ...?", "Wouldn't it be better ...?".
+_SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
+                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
+# The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
+# replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
+# fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
+_AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
+                           r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
+                           r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
+                           # "..., merged the fields from that struct into the main max25014 struct." (Maud
+                           # Spierings answering a review): the change is made.
+                           r"(version|revision|iteration|spin))\b|(?<!be )(?<!been )(?<!was )(?<!is )(?<!were )"
+                           r"(?<!are )\b(removed|merged|dropped|fixed|renamed|reworked|inlined|replaced|folded)\b"
+                           r"(?! in v\d)|\bin (v\d+|the next "
+                           r"(version|revision|iteration|spin))\b", re.I)
+
+
+def _author(sentences: list[str], asked: bool) -> Judged:
+    i = _first(_RESPIN, sentences)
+    if i is None:
+        i = _first(_NEXT_VERSION, sentences)
+    if i is None:
+        i = _first(_AUTHOR_TAKES, sentences)
+    if i is not None:
+        return Judged("will-respin", i, True)
+    q = _first(_QUESTION, sentences)
+    if asked:
+        return Judged("answer", _first_statement(sentences), q is None)
+    if q is not None:
+        return Judged("question", q, False)
+    return Judged("other", 0 if sentences else None, False)
+
+
+def _first_statement(sentences: list[str]) -> int | None:
+    """The first sentence that is not a question (an answer's answer), else 0."""
+    if not sentences:
+        return None
+    return next((i for i, s in enumerate(sentences) if not _QUESTION.search(s)), 0)
+
+
+def second_question(sentences: list[str], j: Judged) -> int | None:
+    """A question asked besides the reply's main stance: "I think we should add
+    this is related to the hardware strobe. ... I also wonder whether we
+    should use 0,1 µs or even ns for the unit." (Sakari Ailus, linux-leds),
+    "Will do. ... What do you think?" (an author taking one comment and asking
+    about another). Suggestions phrased as questions are not questions."""
+    if j.stance not in ("changes-requested", "objection", "will-respin", "answer"):
+        return None
+    for i, s in enumerate(sentences):
+        if i != j.index and (_QUESTION.search(s) or _WONDER.search(s)) and not _SUGGEST.search(s):
+            return i
+    return None
+
+
+_WONDER = re.compile(r"^(i )?(also )?(wonder|am wondering|'m wondering)\b|\bi (also )?wonder (if|whether)\b", re.I)

@@ -1,0 +1,64 @@
+"""`listsum eval --gold`: the scores on a tiny gold set written by hand
+(tests/samples/gold-tiny.json, three threads of the corpus week), the
+scoring rules on a record built by hand, and bad gold files."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from listsum.cli import _register, app
+from listsum.report.model import MessageEntry, Point, Report, Stats, Summary, ThreadReport, Window
+from listsum.summarise.gold import Gold, GoldThread, score
+
+_register()
+TINY = Path(__file__).parent / "samples" / "gold-tiny.json"
+WEEK = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "kvmarm-2021-10-04.week.mbox.gz"
+T0 = datetime(2021, 10, 4, tzinfo=timezone.utc)
+
+
+def test_eval_gold_rules_alone_on_the_tiny_set() -> None:
+    res = CliRunner().invoke(app, ["eval", str(WEEK), "--gold", str(TINY), "--engine", "extractive"])
+    assert res.exit_code == 0, res.output
+    rows = {line[:24].strip(): line[24:].strip() for line in res.output.splitlines()[1:]}
+    assert rows["engine"] == "extractive"
+    assert rows["state agreement"] == "100% (3/3)"
+    assert rows["key-point recall"] == "86% (6/7)"  # all but Lukas's last, unanswered question
+    assert rows["points without evidence"] == "0"
+    assert rows["stance accuracy"] == "100% (6/6)"
+    assert rows["prose passed"] == "-" and rows["model calls"] == "0"  # rules alone write no prose
+
+
+def _report(points: list[Point]) -> Report:
+    msgs = [MessageEntry(f"m{i}@x", T0, "A", "a@x", "Re: [PATCH] x", True) for i in range(3)]
+    tr = ThreadReport("m0@x", "[PATCH] x", "patch", msgs, ["A <a@x>"], T0, T0,
+                      summary=Summary("", "extractive", points=points, state="reviewed"))
+    return Report(T0, Window(T0, T0), Stats(3, 3, 1, 0), [tr])
+
+
+def test_scoring_rules() -> None:
+    gold = Gold(Path("g.json"), "in", "s", "u", [GoldThread("m0@x", "x", "patch", "under-review", None, [
+        {"who": "b@x", "stance": "review", "evidence": ["<m1@x>"]},
+        {"who": "c@x", "stance": "question", "evidence": ["m2@x"]}])])
+    pts = [Point("B <b@x>", "review", "Reviewed-by", ["m1@x"]),  # recalled
+           Point("C <c@x>", "answer", "...", ["m2@x"]),  # cites the gold mail, wrong stance
+           Point("D <d@x>", "other", "...", ["m0@x"]),  # matches no gold point: noise
+           Point("E <e@x>", "other", "...", ["elsewhere@x"])]  # not a mail of this thread
+    sc = score(_report(pts), gold, "rules")
+    assert (sc.state_agree, sc.recalled, sc.gold_points, sc.cited, sc.stance_right) == (0, 1, 2, 2, 1)
+    assert (sc.unsupported, sc.noise, sc.points) == (1, 2, 4)
+    assert sc.state_misses == ["x: reviewed != under-review"]
+
+
+def test_bad_gold_file_and_missing_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\"threads\": 3}")
+    res = CliRunner().invoke(app, ["eval", "--gold", str(bad)])
+    assert res.exit_code == 2 and f"{bad}: not a gold file" in res.output
+    lost = tmp_path / "lost.json"
+    lost.write_text(json.dumps({**json.loads(TINY.read_text()), "input": "nowhere.mbox"}))
+    res = CliRunner().invoke(app, ["eval", "--gold", str(lost)])
+    assert res.exit_code == 2 and "input nowhere.mbox not found" in res.output

@@ -1,0 +1,93 @@
+"""Stance rules and own-sentence extraction, table-tested on real lines of
+both corpora (kvmarm week of 2021-10-04, linux-leds 2025), each named by
+who wrote it."""
+
+from __future__ import annotations
+
+import pytest
+
+from listsum.summarise.stance import is_bot, judge, own_sentences
+
+# (sentences as the sender wrote them, trailers, role, expected stance, expected sentence index)
+REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
+CASES = [
+    # kvmarm
+    (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
+    (["Applied to fixes, thanks!"], [], REVIEWER, "decision", 0),  # Marc Zyngier (b4 ty)
+    (["Queued patches 1-5, thanks."], [], REVIEWER, "decision", 0),  # Paolo Bonzini
+    (["Please drop the inline.", "The compiler will sort it out."], [], REVIEWER, "changes-requested", 0),  # Marc
+    (["How about only guarding the new tests with this, so we can still do the cpu_on test without?"], [],
+     REVIEWER, "changes-requested", 0),  # Andrew Jones
+    (["This is no helping with the above, but can we *please* try to get rid of this #define insanity before "
+      "moving things around?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier
+    (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones
+    (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], REVIEWER, "will-respin", 0),  # Alexandru
+    (["Will drop it."], [], AUTHOR, "will-respin", 0),  # Fuad Tabba
+    (["ACK fixing that and getting rid of vgic_check_ioaddr()."], [], AUTHOR, "will-respin", 0),  # Ricardo Koller
+    (["Ok, was just trying to visualize how this would work with QEMU Linux guests."], [], REVIEWER,
+     "agreement", 0),  # Marcelo Tosatti
+    (["Makes sense, we don't emulate it, so don't advertise it."], ["Reviewed-by"], REVIEWER, "review",
+     None),  # Alexandru Elisei: the trailer is the fact
+    (["For both patches:"], ["Acked-by"], REVIEWER, "ack", None),  # Will Deacon
+    (["N1-SDP doesn't implement the MMIO interface at all, and our GIC emulation doesn't either."], [], ASKED,
+     "answer", 0),  # Marc Zyngier answering a question thread
+    # linux-leds
+    (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
+    (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner
+    (["personally i like having self-describing values instead of plain 0/1, so i would be in favor of keeping it.",
+      "Good catch, will fix."], [], AUTHOR, "will-respin", 1),  # Armin Wolf
+    (["Please use a define."], [], REVIEWER, "changes-requested", 0),  # Ilpo Järvinen
+    (["This is redundant."], [], REVIEWER, "changes-requested", 0),  # Daniel Thompson
+    (["Isn't there another way to do his that doesn't entail sprinkling #ifery around C-files?"], [], REVIEWER,
+     "objection", 0),  # Lee Jones
+    (["Applied, thanks!"], [], REVIEWER, "decision", 0),  # Lee Jones (b4 ty)
+    (["I like this, it cleans up things for current systems so they do not need to carry around so much legacy."],
+     [], REVIEWER, "agreement", 0),  # Linus Walleij (his Reviewed-by aside)
+    (["Ah...yeah - that won't apply."], [], REVIEWER, "other", 0),  # Mark Pearson: not a decision
+    (["That was my instinct too, I was following a clearly incorrect pattern from another driver, merged the fields "
+      "from that struct into the main max25014 struct."], [], AUTHOR, "will-respin", 0),  # Maud Spierings
+    (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
+      "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
+]
+
+
+@pytest.mark.parametrize("sentences, trailers, role, stance, index", CASES)
+def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], role: str, stance: str,
+                                    index: int | None) -> None:
+    j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
+        role == AUTHOR and stance == "answer"))
+    assert (j.stance, j.index) == (stance, index)
+
+
+def test_bots_by_address_and_by_their_words() -> None:
+    sashiko = ["Thank you for your contribution!", "Sashiko AI review found 2 potential issue(s) to consider:"]
+    assert is_bot("sashiko-bot@kernel.org", sashiko) and is_bot("lkp@intel.com", [])
+    assert judge(sashiko, [], bot=True) .stance == "bot" and judge(sashiko, [], bot=True).index == 1
+    rob = ["My bot found errors running 'make dt_binding_check' on your patch:"]  # Rob Herring's own address
+    assert is_bot("robh@kernel.org", rob) and not is_bot("robh@kernel.org", ["Drop unused labels."])
+    lkp = ["kernel test robot noticed the following build warnings:"]
+    assert judge(lkp, ["Reported-by"], bot=True).stance == "bot"  # a robot's suggested tag is not a review
+
+
+def test_own_sentences_drop_greetings_quotes_attribution_and_signoff() -> None:
+    # Heiko Stübner's German attribution, Lukas Jünger's "Hi Mark," and Marc's "M." sign-off (compressed text).
+    text = ("Hi Marc,\n\nAm Montag, 13. Januar 2025, 01:23:37 Mitteleuropäische Sommerzeit schrieb Marek Vasut:\n"
+            "> +\tTRIGGER_NETDEV_* flags.\n\nI see.\n\nThis is redundant. Remove it.\n"
+            "> +static int foo(void);\n\tret = foo();\n\nFair enough :)\n\nThanks,\nM.")
+    assert own_sentences(text, "Marc Zyngier") == ["This is redundant.", "Remove it."]
+    assert own_sentences("> only quoted text\n> more\n", "X") == []
+
+
+def test_a_question_besides_the_main_stance() -> None:
+    from listsum.summarise.stance import Judged, second_question
+
+    # Sakari Ailus (linux-leds): a request, and a question further down.
+    sakari = ["Thanks for the update (and for the ping!).", "I think we should add this is related to the hardware "
+              "strobe.", "This requires of course the appropriate labels.",
+              "I also wonder whether we should use 0,1 µs or even ns for the unit."]
+    j = judge(sakari, [])
+    assert (j.stance, j.index) == ("changes-requested", 1) and second_question(sakari, j) == 3
+    # A suggestion phrased as a question is the request itself, not a second point (Andrew Jones).
+    jones = ["How about only guarding the new tests with this, so we can still do the cpu_on test without?"]
+    assert second_question(jones, judge(jones, [])) is None
+    assert second_question(["Applied, thanks!", "Why?"], Judged("decision", 0, True)) is None
