@@ -21,7 +21,7 @@ class Stub:
     hang: float = 0.0  # seconds to sleep before answering a chat request
     tokenize: bool = True
     cut: bool = False  # end streams without a finish_reason, as an interrupted llama-cpp-python server does
-    fail_subjects: tuple[str, ...] = ()  # a thread whose Subject: holds one of these gets a 500
+    fail_subjects: tuple[str, ...] = ()  # a prompt holding one of these gets a 500
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -84,7 +84,7 @@ class Stub:
         user = body["messages"][-1]["content"]
         subject = next((ln.removeprefix("Subject:").strip() for ln in user.splitlines()
                         if ln.startswith("Subject:")), "?")  # the thread's, first in the prompt
-        if any(s in subject for s in self.fail_subjects):
+        if any(s in subject or s in user for s in self.fail_subjects):
             return _json(h, 500, {"error": {"message": "llama_decode failed", "code": 500}})
         text = self.reply.replace("{subject}", subject)
         h.send_response(200)

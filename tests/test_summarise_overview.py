@@ -21,7 +21,7 @@ def test_overview_frame_decisions_and_one_point_per_busiest_thread() -> None:
     built = build_week()
     _run(built)
     ov = built.report.overview
-    assert ov.headline == "30 threads this week (28 PATCH, 1 Question, 1 Stable backport)"
+    assert ov.headline == "30 threads this week (28 PATCH, 1 Question, 1 Stable backport); 7 threads need attention"
     decisions = [(p.evidence, p.text) for t in built.report.threads for p in t.summary.points if p.stance == "decision"]
     assert len(decisions) == 5  # Rob Herring applied both patches of one series: two mails
     for (evidence, text), p in zip(decisions, ov.points):  # every decision of the week, with its own mail

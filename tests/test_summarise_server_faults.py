@@ -30,7 +30,9 @@ _register()
 
 
 def _settings(url: str, **kw: object) -> SummariseSettings:
-    return SummariseSettings(engine="server", endpoint=url, **kw)  # type: ignore[arg-type]
+    # prose=True: every thread with points asks the model (the gate would keep a model
+    # without gold figures to stance choices, which only some threads need).
+    return SummariseSettings(engine="server", endpoint=url, **{"prose": True, **kw})  # type: ignore[arg-type]
 
 
 def _summarise(url: str, limit: int | None = None, **kw: object):
@@ -75,8 +77,10 @@ def test_cli_refuses_before_reading_and_config_can_trust(week: Path, _isolated_u
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout[res.stdout.index("{"):])
     assert out["summarised_by"] == "m at gpu.example.org:8000"
-    assert all(t["summary"]["fallback"] for t in out["threads"])
-    assert out["threads"][0]["summary"]["flags"][0].startswith(
+    # A thread whose record needed the model falls back, marked; none was written by it.
+    failed = [t for t in out["threads"] if t["summary"]["fallback"]]
+    assert failed and all(t["summary"]["engine"] == "extractive" for t in out["threads"])
+    assert failed[0]["summary"]["flags"][0].startswith(
         "server-error: model server at gpu.example.org:8000 is not reachable")
 
 
@@ -96,7 +100,8 @@ def test_no_socket_but_the_named_server() -> None:
             mp.setattr(socket.socket, "connect", record)
             built, run, notes = _summarise(stub.url, limit=4, jobs=2)
         assert seen and set(seen) == {("127.0.0.1", port)}
-        assert notes == [] and not any(t.summary.fallback for t in built.report.threads)
+        assert notes == [] and not any(f.startswith("server-error") for t in built.report.threads
+                                   for f in t.summary.flags)
 
 
 # --- errors: one line each, the thread falls back, the run goes on ----------
@@ -150,23 +155,25 @@ def test_timeout_is_named_and_bounded() -> None:
 
 
 def test_failing_threads_fall_back_the_others_do_not_and_none_is_lost() -> None:
+    from listsum.summarise.run import rules_record
+
     built = build_week()
-    bad = [built.report.threads[i].subject.removeprefix("Re: ") for i in (2, 10, 20)]  # unique subjects
+    picked = [built.report.threads[i] for i in (2, 10, 20)]
+    # The record's headline is in every prompt of its thread (choices and prose).
+    bad = [rules_record(t, built.threads[t.id]).headline for t in picked]
     with Stub(fail_subjects=tuple(bad)) as stub:
         built, run, notes = _summarise(stub.url, jobs=4)
         chats = stub.chats()
-    failed = [t for t in built.report.threads if t.summary.fallback]
-    assert sorted(t.subject.removeprefix("Re: ") for t in failed) == sorted(bad)
-    assert all(t.summary.flags == ["server-error: model server at " + stub.url.split("//")[1][:-3]
-                                   + " answered 500: llama_decode failed"] for t in failed)
+    failed = [t for t in built.report.threads if any(f.startswith("server-error") for f in t.summary.flags)]
+    assert sorted(t.id for t in failed) == sorted(t.id for t in picked)
+    assert all(t.summary.fallback and t.summary.flags == ["server-error: model server at "
+               + stub.url.split("//")[1][:-3] + " answered 500: llama_decode failed"] for t in failed)
     assert len(notes) == 1  # the same message is said once; each thread's flag carries it
-    ok = [t for t in built.report.threads if not t.summary.fallback]
-    assert len(ok) == 27 and all(t.summary.engine == "stub-model" for t in ok)
-    # every thread was asked for; a failing one exactly twice (the client retries a 500 once)
-    asked = Counter(next(ln for ln in c["messages"][-1]["content"].splitlines() if ln.startswith("Subject:"))
-                    .removeprefix("Subject: ").removeprefix("Re: ") for c in chats)
-    assert set(asked) == {t.subject.removeprefix("Re: ") for t in built.report.threads}
-    assert [asked[b] for b in bad] == [2, 2, 2]
+    ok = [t for t in built.report.threads if t not in failed]
+    assert len(ok) == 27 and all(t.summary.engine == "stub-model" for t in ok if t.summary.points)
+    # a failing thread is asked exactly twice (the client retries a 500 once), then falls back
+    texts = [c["messages"][-1]["content"] for c in chats]
+    assert [sum(b in x for x in texts) for b in bad] == [2, 2, 2]
 
 
 # --- --jobs ------------------------------------------------------------------

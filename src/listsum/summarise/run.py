@@ -160,12 +160,19 @@ class Run:
         if not self.extractive and not (self.gate.choose or self.gate.prose):
             # Its eval --gold figures say it chooses worse than the rules: rules alone (gates.py).
             flags.append(f"model-gated: {self.backend.model_id} (eval --gold figures)")
+        asked = [0]  # model calls for this thread: only a model that was asked is named as the engine
+
+        def complete(prompt: Prompt, options: Options) -> Completion:
+            asked[0] += 1
+            return self._complete(prompt, options)
+
         if not self.extractive and self.gate.choose:
-            changed = choose.refine(cands, self._complete, thread.messages[0].from_addr.lower())
+            changed = choose.refine(cands, complete, thread.messages[0].from_addr.lower())
+            pick = lambda pts, k: choose.rank(pts, k, complete)  # noqa: E731
+        points = select(cands, pick=pick, lang=self.settings.lang)
+        if asked[0]:
             engine = self.backend.model_id
             flags.append(f"model-chose: {changed}")
-            pick = lambda pts, k: choose.rank(pts, k, self._complete)  # noqa: E731
-        points = select(cands, pick=pick, lang=self.settings.lang)
         summary = make_record(tr, thread, points, attention, engine, self.settings.lang, until,
                               open_request(thread, judged, until))
         summary.flags = flags
