@@ -77,7 +77,7 @@ def build_series(out: Path) -> str:
     from listsum.mail.subject import Subject, starts_as_reply
     from listsum.mail.threads import build_threads
     from listsum.sources.reader import read_inputs
-    from listsum.thread_report import find_thread
+    from listsum.deepdive import find_thread
 
     threads = build_threads(read_inputs([str(CORPORA[0])]).messages)
     real = [find_thread(threads, mid) for mid in STAGE2]

@@ -30,7 +30,7 @@ def _env() -> dict[str, str]:
 
 
 def _server() -> tuple[subprocess.Popen[bytes], str]:
-    from listsum.summarise.models import resolve
+    from listsum.summarise.gguf import resolve
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -36,7 +36,7 @@ def tokens() -> None:
 def speed() -> None:
     import llama_cpp
 
-    from listsum.summarise.models import resolve
+    from listsum.summarise.gguf import resolve
 
     text = open(__file__).read() * 3
     for name in ("smollm2", "gemma3-270m"):

@@ -16,7 +16,7 @@ from listsum import pipeline
 from listsum.cli import _register, app
 from listsum.report.json_out import render_json
 from listsum.report.markdown import render_markdown
-from listsum.report.model import Report
+from listsum.model import Report
 from listsum.report.terminal import render_terminal_text
 from listsum.window import WindowSpec
 

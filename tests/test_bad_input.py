@@ -14,7 +14,7 @@ from conftest import SAMPLES, WEEK
 
 from listsum.errors import InputError, NothingUsable
 from listsum.mail.body import text_of
-from listsum.report.model import Problem
+from listsum.model import Problem
 from listsum.sources.reader import read_inputs
 
 BAD = SAMPLES / "bad"

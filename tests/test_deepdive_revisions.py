@@ -26,7 +26,7 @@ from listsum.facts.questions import open_questions
 from listsum.mail.threads import build_threads
 from listsum.sources.gittree import Landing, Wanted, find_landed
 from listsum.sources.reader import read_inputs
-from listsum.thread_report import find_thread
+from listsum.deepdive import find_thread
 
 pytestmark = [pytest.mark.corpus]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -202,19 +202,19 @@ def test_other_revisions_come_from_the_store_offline() -> None:
     # A fetched thread (v3) and a fetched window holding v2: `thread V3 --offline` finds both.
     import gzip
 
-    from listsum.sources import store
+    from listsum.sources import mailstore
 
     mails = read_inputs([str(WEEK)]).messages
     v3_thread = find_thread(build_threads(mails), "20211008135839.1193-1-will@kernel.org")
     v3 = b"".join(b"From x@y Thu Jan  1 00:00:00 1970\n" + m.raw + b"\n" for m in v3_thread.messages)
     week = WEEK.read_bytes()
     meta = dict(url="test", full_threads=True, fetched_at=datetime.now(timezone.utc).isoformat())
-    store.save(store.thread_path("kvmarm", "20211008135839.1193-1-will@kernel.org"), gzip.compress(v3),
-               store.WindowMeta(list_name="kvmarm", since="", until="", size=0,
+    mailstore.save(mailstore.thread_path("kvmarm", "20211008135839.1193-1-will@kernel.org"), gzip.compress(v3),
+               mailstore.WindowMeta(list_name="kvmarm", since="", until="", size=0,
                                 msgid="20211008135839.1193-1-will@kernel.org", **meta))
     since, until = datetime(2021, 10, 4, tzinfo=timezone.utc), datetime(2021, 10, 11, tzinfo=timezone.utc)
-    store.save(store.window_path("kvmarm", since, until, True), week,
-               store.WindowMeta(list_name="kvmarm", since=since.isoformat(), until=until.isoformat(), size=len(week),
+    mailstore.save(mailstore.window_path("kvmarm", since, until, True), week,
+               mailstore.WindowMeta(list_name="kvmarm", since=since.isoformat(), until=until.isoformat(), size=len(week),
                                 **meta))
     out = Path(os.environ["LISTSUM_USER_PATH"]) / "offline.json"
     res = CliRunner().invoke(app, ["thread", "20211008135839.1193-1-will@kernel.org", "--list", "kvmarm",

@@ -25,7 +25,7 @@ from listsum.cli import _register, app
 from listsum.gather import follow_links
 from listsum.mail.threads import build_threads
 from listsum.sources.reader import read_inputs
-from listsum.thread_report import find_thread
+from listsum.deepdive import find_thread
 
 pytestmark = [pytest.mark.corpus, pytest.mark.server]
 V1 = "20210923112256.15767-1-will@kernel.org"

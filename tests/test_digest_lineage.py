@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from listsum.report.model import Revision, SeriesFacts, ThreadReport
+from listsum.model import Revision, SeriesFacts, ThreadReport
 from listsum.summarise.digest import _series_facts
 
 UTC = timezone.utc

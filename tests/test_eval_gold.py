@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from listsum.cli import _register, app
-from listsum.report.model import MessageEntry, Point, Report, Stats, Summary, ThreadReport, Window
+from listsum.model import MessageEntry, Point, Report, Stats, Summary, ThreadReport, Window
 from listsum.summarise.gold import Gold, GoldThread, score
 
 _register()

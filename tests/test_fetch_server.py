@@ -19,7 +19,7 @@ from listsum import settings
 from listsum.cli import load_commands, app
 from listsum.errors import FetchError
 from listsum.mail.message import parse_message
-from listsum.sources import lore, store
+from listsum.sources import lore, mailstore
 from listsum.sources.mbox import load_bytes, split_mbox
 from pi_server import PiServer, pi_server  # noqa: F401
 
@@ -49,7 +49,7 @@ def test_fetch_window_has_every_message_of_the_window(pi_server: PiServer) -> No
     assert set(got) <= set(served)
     assert min(got.values()) < SINCE
     assert path.parent == settings.data_dir() / "lists" / "kvmarm" / "windows"
-    meta = store.read_meta(path)
+    meta = mailstore.read_meta(path)
     assert meta is not None and meta.url.startswith(f"{pi_server.url}/kvmarm/?x=m&t=1&q=d%3A20211003..20211009")
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from listsum.facts.kinds import KINDS
-from listsum.report.model import STANCES, STATES
+from listsum.model import STANCES, STATES
 
 from conftest import CORPUS
 

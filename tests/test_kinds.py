@@ -11,7 +11,7 @@ import pytest
 from corpus_msgs import archive_read, week_read
 from listsum.facts.kinds import KINDS, classify
 from listsum.mail.threads import Thread, build_threads
-from listsum.report.model import SeriesFacts
+from listsum.model import SeriesFacts
 from listsum.series import link_revisions, postings, series_facts
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from listsum.store import Store
+from listsum.cache import Store
 from listsum.summarise import choose
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.llama import LlamaSummariser

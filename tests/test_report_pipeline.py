@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from listsum import pipeline
-from listsum.report.model import Report
+from listsum.model import Report
 from listsum.window import WindowSpec
 
 pytestmark = pytest.mark.corpus

@@ -15,7 +15,7 @@ import pytest
 from listsum import pipeline
 from listsum.report.i18n import EN, ZH, label
 from listsum.report.markdown import render_markdown
-from listsum.report.model import Report
+from listsum.model import Report
 from listsum.report.terminal import render_terminal_text
 from listsum.window import WindowSpec
 

@@ -15,7 +15,7 @@ from conftest import WEEK
 from corpus_msgs import archive_read, by_number, week_read
 
 from listsum.mail.body import text_of
-from listsum.report.model import Problem
+from listsum.model import Problem
 from listsum.sources import mbox, reader
 from listsum.sources.reader import read_inputs
 

@@ -14,7 +14,7 @@ from listsum import pipeline
 from listsum.facts.state import Author, reply_verdict
 from listsum.mail.message import Message, Origin
 from listsum.mail.threads import Thread, build_threads
-from listsum.report.model import State, Window
+from listsum.model import State, Window
 from listsum.series import series_facts
 from listsum.sources.reader import ReadResult
 

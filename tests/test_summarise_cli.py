@@ -7,7 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from listsum.cli import load_commands, app
-from listsum.store import Cached, Store, open_db
+from listsum.cache import Cached, Store, open_db
 
 load_commands()
 

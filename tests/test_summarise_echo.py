@@ -12,7 +12,7 @@ import time
 import pytest
 
 from listsum.mail.body import text_of
-from listsum.report.model import STANCES, Report
+from listsum.model import STANCES, Report
 from listsum.summarise.compress import TRAILER
 from echo_backend import EchoSummariser
 from listsum.summarise.prompts import FENCE_OPEN

@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from listsum.cli import _register, app
-from listsum.store import Store, open_db
+from listsum.cache import Store, open_db
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.jobs import summarise_threads
-from listsum.summarise.models import resolve
+from listsum.summarise.gguf import resolve
 from listsum.summarise.run import Run, SummariseSettings
 from listsum.summarise.server import ServerSummariser
 from summarise_helpers import build_week

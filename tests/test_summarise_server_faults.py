@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from listsum.cli import _register, app
 from listsum.errors import UsageError
-from listsum.store import Cached, Store, open_db
+from listsum.cache import Cached, Store, open_db
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.run import SummariseSettings, summarise_report
 from listsum.summarise.server import ServerError, ServerSummariser, check_endpoint

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from listsum.report.json_out import to_json
 from listsum.report.markdown import render_markdown
-from listsum.report.model import Point, Report, Stats, Summary, ThreadReport, Window
+from listsum.model import Point, Report, Stats, Summary, ThreadReport, Window
 from listsum.report.terminal import render_terminal_text
 from listsum.summarise import choose, gates, prose
 from listsum.summarise.record import from_dict, render_text, to_dict

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from listsum.cli import load_commands, app
 from listsum.errors import FetchError
-from listsum.sources import reader, store, sync
+from listsum.sources import reader, mailstore, sync
 from pi_server import PiServer, pi_server  # noqa: F401
 
 pytestmark = [pytest.mark.server, pytest.mark.corpus]
@@ -36,7 +36,7 @@ def test_sync_clones_all_epochs_then_reads_only_new_commits(pi_server: PiServer,
     assert len(served) == 94
     res = CliRunner().invoke(app, ["sync", "kvsync", "--server", pi_server.url, "-q"])
     assert res.exit_code == 0, res.output
-    dest = store.archive_dir("kvsync")
+    dest = mailstore.archive_dir("kvsync")
     assert "epoch 0: cloned, 56 new messages" in res.output
     assert "epoch 1: cloned, 38 new messages" in res.output
     assert sorted(p.name for p in (dest / "git").iterdir()) == ["0.git", "1.git"]

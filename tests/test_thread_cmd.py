@@ -14,7 +14,7 @@ from listsum.cli import load_commands, app
 from listsum.facts import body_text, own_lines
 from listsum.facts.review import change_request
 from listsum.sources.reader import read_inputs
-from listsum.thread_report import changelog
+from listsum.deepdive import changelog
 from pi_server import PiServer, pi_server  # noqa: F401
 
 pytestmark = [pytest.mark.corpus]

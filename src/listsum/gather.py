@@ -36,17 +36,17 @@ def local_inputs(list_name: str | None) -> list[str]:
     """Stored mail that may hold other revisions: the synced archive, fetched
     windows and fetched threads of ``list_name`` (of every list when None)."""
     from listsum import settings
-    from listsum.sources import store
+    from listsum.sources import mailstore
 
     root = settings.data_dir() / "lists"
-    dirs = [store.list_dir(list_name)] if list_name and list_name != "all" else sorted(root.glob("*"))
+    dirs = [mailstore.list_dir(list_name)] if list_name and list_name != "all" else sorted(root.glob("*"))
     out: list[str] = []
     for d in dirs:
         if (d / "archive" / "git" / "0.git" / "HEAD").exists():
             out.append(str(d / "archive"))
         for sub in ("windows", "threads", "merged"):
             out += [str(p) for p in sorted((d / sub).glob("*.mbox.gz"))
-                    if store.read_meta(p) is not None]
+                    if mailstore.read_meta(p) is not None]
     return out
 
 
@@ -65,8 +65,8 @@ def link_ids(text: str) -> list[str]:
 def server_related(msgs: list[Message], msgid: str, list_name: str, server: str | None,
                    progress: Progress | None) -> list[str]:
     """Stored files of other revisions found on the server (see module docstring)."""
-    from listsum.sources import lore, store
-    from listsum.thread_report import find_thread
+    from listsum.sources import lore, mailstore
+    from listsum.deepdive import find_thread
 
     thread = find_thread(build_threads(msgs), msgid)
     if thread is None:
@@ -80,14 +80,14 @@ def server_related(msgs: list[Message], msgid: str, list_name: str, server: str 
     if found:
         from datetime import datetime, timezone
 
-        path = store.thread_path(list_name, msgid)
+        path = mailstore.thread_path(list_name, msgid)
         path = path.with_name(path.name.replace(".mbox.gz", "-related.mbox.gz"))
         gz = gzip.compress(b"".join(found), mtime=0)
         # With its sidecar, so that a later --offline deep dive reads it from the store.
-        meta = store.WindowMeta(list_name=list_name, url="search: " + " | ".join(_queries(thread.messages, thread.subject)),
+        meta = mailstore.WindowMeta(list_name=list_name, url="search: " + " | ".join(_queries(thread.messages, thread.subject)),
                                 since="", until="", full_threads=True, size=len(gz), msgid=msgid,
                                 fetched_at=datetime.now(timezone.utc).isoformat())
-        paths.append(str(store.save(path, gz, meta)))
+        paths.append(str(mailstore.save(path, gz, meta)))
     return paths
 
 

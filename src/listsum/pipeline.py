@@ -24,7 +24,7 @@ from listsum.facts.state import thread_state
 from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
-from listsum.report.model import Report, SeriesFacts, State, Summary, Window
+from listsum.model import Report, SeriesFacts, State, Summary, Window
 from listsum.series import link_orphans, link_revisions, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE

@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the merge
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
-from listsum.report.model import Revision, SeriesFacts, Window
+from listsum.model import Revision, SeriesFacts, Window
 
 # b4 writes "change-id: 20221005-topic-1234abcdef" at the foot of the cover
 # letter (or of a lone patch). Lower case only: Gerrit's "Change-Id: I4a46..."

@@ -17,7 +17,7 @@ from listsum.facts.applied import find_applied
 from listsum.facts.evolution import RevisionStep, side, step
 from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread
-from listsum.report.model import AppliedFact, Revision
+from listsum.model import AppliedFact, Revision
 from listsum.series import Posting, postings
 from listsum.sources.gittree import Landing, Wanted, find_landed
 

@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from listsum.errors import UsageError
-from listsum.report.model import Window
+from listsum.model import Window
 
 UTC = timezone.utc
 DEFAULT_DAYS = 7

@@ -1,6 +1,6 @@
 """`listsum fetch`, `listsum sync`, `listsum thread`: getting the mail.
 
-Thin: options in, one call into sources/ or thread_report, a line or a
+Thin: options in, one call into sources/ or deepdive, a line or a
 rendering out. Progress lines go to stderr.
 """
 
@@ -22,7 +22,7 @@ def _say(quiet: bool):  # -> progress callable or None
 
 def _write_copy(stored: Path, output: Path) -> None:
     """Copy a stored .mbox.gz to ``output``, gunzipped unless it ends in .gz."""
-    from listsum.sources.store import write_atomic
+    from listsum.sources.mailstore import write_atomic
 
     data = stored.read_bytes()
     write_atomic(output, data if output.suffix == ".gz" else gzip.decompress(data))
@@ -129,7 +129,7 @@ def thread_cmd(
     with user_errors():
         from listsum.commands.report import engines
         from listsum.summarise.run import SummariseSettings
-        from listsum.thread_report import deep_dive_from
+        from listsum.deepdive import deep_dive_from
 
         kind = pick_format(fmt, output)
         if engine not in engines():

@@ -1,6 +1,6 @@
 """Commands: `listsum models`, `listsum models path`, `listsum eval`,
 `listsum cache path|prune|clear`. Thin: the work is in listsum.summarise
-and listsum.store."""
+and listsum.cache."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def models_list(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from listsum.summarise.models import DEFAULT_NAME, available
+    from listsum.summarise.gguf import DEFAULT_NAME, available
 
     for m in available():
         size = f"{m.size / 1e6:.0f} MB" if m.size else "-"
@@ -51,7 +51,7 @@ def _gate(path: Path) -> str:
 @models_app.command("path")
 def models_path() -> None:
     """Print the directory where your own .gguf files are picked up."""
-    from listsum.summarise.models import models_dirs
+    from listsum.summarise.gguf import models_dirs
 
     typer.echo(str(models_dirs()[0]))
 
@@ -146,7 +146,7 @@ def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | N
 @cache_app.command("path")
 def cache_path() -> None:
     """Print the path of the summary cache."""
-    from listsum.store import db_path
+    from listsum.cache import db_path
 
     typer.echo(str(db_path()))
 
@@ -154,7 +154,7 @@ def cache_path() -> None:
 @cache_app.command("prune")
 def cache_prune(days: float = typer.Option(30.0, help="Delete summaries older than this many days.")) -> None:
     """Delete old summaries."""
-    from listsum.store import Store, open_db
+    from listsum.cache import Store, open_db
 
     typer.echo(f"deleted {Store(open_db()).prune(days)} summaries older than {days:g} days")
 
@@ -162,6 +162,6 @@ def cache_prune(days: float = typer.Option(30.0, help="Delete summaries older th
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached summary."""
-    from listsum.store import Store, open_db
+    from listsum.cache import Store, open_db
 
     typer.echo(f"deleted {Store(open_db()).clear()} summaries")

@@ -185,7 +185,7 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
         # Message links are built from it: only a web address, never "javascript:".
         raise UsageError(f"--list-url must start with https:// or http://, not {list_url!r}")
     if model is not None and engine == "llama":  # a server names its own models
-        from listsum.summarise.models import resolve
+        from listsum.summarise.gguf import resolve
 
         resolve(model)  # a --model that does not exist fails before the reading, not after it
     settings = pipeline.ReportSettings(

@@ -19,7 +19,7 @@ import re
 from listsum.facts import body_text, mentions, own_lines
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.report.model import AppliedFact
+from listsum.model import AppliedFact
 
 # The verb opens the line (a sentence start), capitalised, or after "I've".
 _APPLIED = re.compile(

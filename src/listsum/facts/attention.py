@@ -26,7 +26,7 @@ from listsum.facts.state import Author, ghost_author
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.report.model import Attention, Report, ThreadReport, Window
+from listsum.model import Attention, Report, ThreadReport, Window
 from listsum.mail.subject import Subject
 from listsum.series import Posting, postings
 

@@ -20,7 +20,7 @@ import re
 
 from listsum.facts import body_text, own_lines
 from listsum.mail.message import Message
-from listsum.report.model import Flag
+from listsum.model import Flag
 
 # "-bot@"/"bot+": pr-tracker-bot, sashiko-bot, patchwork-bot+netdevbpf. Not a bare
 # "bot" inside a word: Alex Williamson writes from alex@shazbot.org.

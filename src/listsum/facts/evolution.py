@@ -12,7 +12,7 @@ For each pair of consecutive revisions (vN-1, vN) of a lineage
 - every change request or question of a reviewer on vN-1 checked against
   vN (``review_checks``): heuristic, and labelled so where it is shown.
 
-Pure: messages and threads in, records out. thread_report.py calls it.
+Pure: messages and threads in, records out. deepdive.py calls it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from listsum.facts.bots import is_bot
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread
-from listsum.report.model import SeriesFacts
+from listsum.model import SeriesFacts
 
 # The old private name, still imported by facts/trailers.py on main: one bot rule, one home (bots.py).
 _is_bot = is_bot

@@ -50,7 +50,7 @@ from listsum.facts.review import change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.report.model import AppliedFact, Flag, PatchState, Revision, State, TrailerFact, Window
+from listsum.model import AppliedFact, Flag, PatchState, Revision, State, TrailerFact, Window
 
 _END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
 _TRAILER_STATE = {"Reviewed-by": "reviewed", "Acked-by": "acked", "Tested-by": "tested"}

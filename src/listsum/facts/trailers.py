@@ -29,7 +29,7 @@ from listsum.facts.kinds import _is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.mail.subject import Subject
-from listsum.report.model import TrailerFact
+from listsum.model import TrailerFact
 
 if TYPE_CHECKING:  # series.py imports this module
     from listsum.series import Posting

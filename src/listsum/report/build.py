@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from listsum.mail.message import Message, name_addr
 from listsum.mail.threads import Thread
-from listsum.report.model import MessageEntry, Problem, Report, SeriesFacts, State, Stats, ThreadReport, Window
+from listsum.model import MessageEntry, Problem, Report, SeriesFacts, State, Stats, ThreadReport, Window
 from listsum.window import zone
 
 LARGE = 20  # a "large thread" has more than this many messages in all

@@ -1,4 +1,4 @@
-"""Renderings of a thread deep dive (thread_report.DeepDive): Markdown, JSON, terminal.
+"""Renderings of a thread deep dive (deepdive.DeepDive): Markdown, JSON, terminal.
 
 Times are UTC. The terminal form is the Markdown drawn by rich, so the two
 never disagree.
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from listsum.facts.evolution import STALE, RevisionStep
 from listsum.report.escape import controls, md, md_code, md_lines
-from listsum.thread_report import CHANGES, DeepDive, ReviewCell
+from listsum.deepdive import CHANGES, DeepDive, ReviewCell
 
 # Range-diff lines shown per patch in Markdown (JSON has them all), and
 # steps whose diffs are shown (the newest; older steps get their table).

@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import TypedDict
 
-from listsum.report.model import Attention, PatchState, Point, Report, SeriesFacts, State, Summary, ThreadReport
+from listsum.model import Attention, PatchState, Point, Report, SeriesFacts, State, Summary, ThreadReport
 
 SCHEMA = 1
 

@@ -17,7 +17,7 @@ from listsum.mail.message import name_addr
 from listsum.report.build import message_url
 from listsum.report.escape import md, md_code, md_lines
 from listsum.report.i18n import kind_label, label
-from listsum.report.model import Report, SeriesFacts, State, Summary, ThreadReport
+from listsum.model import Report, SeriesFacts, State, Summary, ThreadReport
 from listsum.window import zone
 
 KIND_ORDER = ("patch", "rfc", "pull", "bug", "question", "stable", "bot", "announce", "discussion")

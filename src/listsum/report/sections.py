@@ -7,7 +7,7 @@ Pure selection over the Report; the renderers only format (and escape) it.
 from __future__ import annotations
 
 from listsum.report.build import message_url
-from listsum.report.model import Attention, Report, SeriesFacts, ThreadReport
+from listsum.model import Attention, Report, SeriesFacts, ThreadReport
 
 
 def applied_this_week(report: Report) -> list[ThreadReport]:

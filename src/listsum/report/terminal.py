@@ -22,7 +22,7 @@ from listsum.report.build import message_url
 from listsum.report.escape import controls, term
 from listsum.report.i18n import kind_label, label
 from listsum.report.markdown import kinds_in_order
-from listsum.report.model import Report, State, Summary, ThreadReport
+from listsum.model import Report, State, Summary, ThreadReport
 from listsum.window import zone
 
 _BARS = " ▁▂▃▄▅▆▇█"

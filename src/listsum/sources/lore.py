@@ -32,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from listsum.errors import FetchError
-from listsum.sources import store
+from listsum.sources import mailstore
 
 UTC = timezone.utc
 DEFAULT_SERVER = "https://lore.kernel.org"
@@ -168,20 +168,20 @@ def window_mbox(list_name: str, since: datetime, until: datetime, *, server: str
     data, url = fetch_window_bytes(list_name, since, until, server=server,
                                    full_threads=full_threads, progress=progress)
     gz = gzip.compress(data, compresslevel=6, mtime=0)
-    meta = store.WindowMeta(list_name=list_name, url=url, since=since.astimezone(UTC).isoformat(),
+    meta = mailstore.WindowMeta(list_name=list_name, url=url, since=since.astimezone(UTC).isoformat(),
                             until=until.astimezone(UTC).isoformat(), full_threads=full_threads,
                             fetched_at=datetime.now(UTC).isoformat(), size=len(gz))
-    return store.save(store.window_path(list_name, since, until, full_threads), gz, meta)
+    return mailstore.save(mailstore.window_path(list_name, since, until, full_threads), gz, meta)
 
 
 def _offline_window(list_name: str, since: datetime, until: datetime) -> Path:
-    found = store.covering(list_name, since, until)
+    found = mailstore.covering(list_name, since, until)
     if found is not None:
         return found
-    archive = store.archive_dir(list_name)
+    archive = mailstore.archive_dir(list_name)
     if (archive / "git" / "0.git" / "HEAD").exists():
         return archive
-    parts = store.overlapping(list_name, since, until)
+    parts = mailstore.overlapping(list_name, since, until)
     if not parts:
         raise FetchError(f"nothing stored for {list_name} between {since:%Y-%m-%d %H:%M} and "
                          f"{until:%Y-%m-%d %H:%M} UTC (offline)",
@@ -192,11 +192,11 @@ def _offline_window(list_name: str, since: datetime, until: datetime) -> Path:
     merged = b"".join(load_bytes(str(p)) for p in parts)
     merged = _dedupe_mbox(merged)
     gz = gzip.compress(merged, compresslevel=6, mtime=0)
-    meta = store.WindowMeta(list_name=list_name, url="offline: " + " + ".join(p.name for p in parts),
+    meta = mailstore.WindowMeta(list_name=list_name, url="offline: " + " + ".join(p.name for p in parts),
                             since=since.astimezone(UTC).isoformat(), until=until.astimezone(UTC).isoformat(),
                             full_threads=False, fetched_at=datetime.now(UTC).isoformat(), size=len(gz))
-    path = store.list_dir(list_name) / "merged" / store.window_path(list_name, since, until, False).name
-    return store.save(path, gz, meta)
+    path = mailstore.list_dir(list_name) / "merged" / mailstore.window_path(list_name, since, until, False).name
+    return mailstore.save(path, gz, meta)
 
 
 def _dedupe_mbox(data: bytes) -> bytes:
@@ -222,7 +222,7 @@ def _rd_quote(raw: bytes) -> bytes:
 def thread_mbox(msgid: str, *, list_name: str | None = None, server: str | None = None,
                 offline: bool = False, progress: Progress | None = None) -> Path:
     """The whole thread holding ``msgid`` (``t.mbox.gz``), stored; its path."""
-    stored = store.stored_thread(msgid)
+    stored = mailstore.stored_thread(msgid)
     if offline:
         if stored is None:
             raise FetchError(f"thread <{msgid}> is not in the store (offline)",
@@ -240,9 +240,9 @@ def thread_mbox(msgid: str, *, list_name: str | None = None, server: str | None 
         raise FetchError(f"{url}: no such message on the server (HTTP 404)",
                          hint="check the Message-ID, or name the list: --list NAME") from None
     gz = gzip.compress(data, compresslevel=6, mtime=0)
-    meta = store.WindowMeta(list_name=inbox, url=url, since="", until="", full_threads=True,
+    meta = mailstore.WindowMeta(list_name=inbox, url=url, since="", until="", full_threads=True,
                             fetched_at=datetime.now(UTC).isoformat(), size=len(gz), msgid=msgid)
-    return store.save(store.thread_path(inbox, msgid), gz, meta)
+    return mailstore.save(mailstore.thread_path(inbox, msgid), gz, meta)
 
 
 def get_bytes(url: str, *, progress: Progress | None = None) -> bytes | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from listsum.errors import InputError, NothingUsable
 from listsum.mail.message import (MalformedMessage, Message, Origin, fix_dates, header_end, note_where, parse_message,
                                   parse_span)
-from listsum.report.model import Problem
+from listsum.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox
 from listsum.sources.mbox import MboxData

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from listsum.errors import FetchError
-from listsum.sources import lore, store
+from listsum.sources import lore, mailstore
 
 _EPOCH = re.compile(r"/git/(\d+)\.git$")
 _GIT_TIMEOUT = 3600  # a first clone of a big epoch takes minutes
@@ -138,7 +138,7 @@ def sync_archive(list_name: str, *, server: str | None = None, dest: Path | None
                  progress: lore.Progress | None = None) -> SyncResult:
     """Clone or update every epoch of ``list_name`` into ``dest`` (default: the store)."""
     base = lore.server_url(server)
-    dest = Path(dest) if dest is not None else store.archive_dir(list_name)
+    dest = Path(dest) if dest is not None else mailstore.archive_dir(list_name)
     result = SyncResult(list_name, dest, f"{base}/{list_name}")
     for epoch in list_epochs(base, list_name, progress):
         url = f"{base}/{list_name}/git/{epoch}.git"
@@ -147,5 +147,5 @@ def sync_archive(list_name: str, *, server: str | None = None, dest: Path | None
         result.epochs.append(sync_epoch(url, dest / "git" / f"{epoch}.git", epoch))
     meta = {"list": list_name, "url": result.url,
             "tips": {str(e.epoch): e.new_tip for e in result.epochs}}
-    store.write_atomic(dest / "listsum-sync.json", json.dumps(meta, indent=1).encode())
+    mailstore.write_atomic(dest / "listsum-sync.json", json.dumps(meta, indent=1).encode())
     return result

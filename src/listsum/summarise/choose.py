@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from listsum.report.model import STANCES, Point
+from listsum.model import STANCES, Point
 from listsum.summarise.base import Completion, Options, Prompt
 from listsum.summarise.points import Candidate
 from listsum.summarise.prompts import fence

@@ -16,7 +16,7 @@ from listsum.mail.body import text_of
 from listsum.mail.message import Message
 from listsum.mail.subject import starts_as_reply
 from listsum.mail.threads import Thread
-from listsum.report.model import ThreadReport
+from listsum.model import ThreadReport
 from listsum.summarise.compress import compress
 
 _COUNTER = re.compile(r"\[[^\]]*?\b(\d+/\d+)\]")

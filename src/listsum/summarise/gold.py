@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from listsum.errors import UsageError
-from listsum.report.model import Report, ThreadReport
+from listsum.model import Report, ThreadReport
 
 
 @dataclass

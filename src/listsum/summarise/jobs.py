@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 
 from listsum.mail.threads import Thread
-from listsum.report.model import Summary, ThreadReport
+from listsum.model import Summary, ThreadReport
 from listsum.summarise.server import ServerError
 
 Progress = Callable[[str, int, int], None]

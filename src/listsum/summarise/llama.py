@@ -17,7 +17,7 @@ from typing import Any
 
 from listsum.errors import ModelError
 from listsum.summarise.base import Options, Prompt, Summariser
-from listsum.summarise.models import info, resolve
+from listsum.summarise.gguf import info, resolve
 
 # Prompts are budgeted well below this; a bigger window only costs memory.
 MAX_CTX = 8192

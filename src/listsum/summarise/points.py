@@ -19,7 +19,7 @@ from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.build import person
 from listsum.report.i18n import label
-from listsum.report.model import Point, Summary, ThreadReport
+from listsum.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
 from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences, second_question

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from listsum.report.model import Point
+from listsum.model import Point
 from listsum.summarise import checks
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.choose import Complete

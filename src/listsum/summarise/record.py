@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from listsum.report.i18n import label
-from listsum.report.model import Point, Summary
+from listsum.model import Point, Summary
 
 
 def short_name(who: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from listsum.mail.threads import Thread
-from listsum.report.model import Point, Report, Summary, ThreadReport
+from listsum.model import Point, Report, Summary, ThreadReport
 from listsum.summarise import choose, prose, record
 from listsum.summarise.base import REGISTRY, Completion, Options, Prompt, Summariser
 from listsum.summarise.digest import body_text
@@ -31,7 +31,7 @@ from listsum.summarise.points import RANK, candidates, open_request, select, sub
 from listsum.summarise.stance import Judged
 from listsum.summarise.points import record as make_record
 from listsum.summarise.prompts import PROMPT_VERSION
-from listsum.store import Cached, Store, cache_key, open_db
+from listsum.cache import Cached, Store, cache_key, open_db
 
 Progress = Callable[[str, int, int], None]
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.S)

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from listsum.migrations import MIGRATIONS, migrate
-from listsum.store import HASH_PREFIX, Cached, Store, cache_key, db_path
+from listsum.cache import HASH_PREFIX, Cached, Store, cache_key, db_path
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from listsum.facts.evolution import RevisionStep
 from listsum.facts.questions import Question, open_questions
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread, build_threads
-from listsum.report.model import AppliedFact, SeriesFacts, Summary, Window
+from listsum.model import AppliedFact, SeriesFacts, Summary, Window
 from listsum.sources.gittree import Landing
 
 if TYPE_CHECKING:  # the summariser is imported only when a summary is asked for

@@ -9,7 +9,7 @@ import pytest
 
 from listsum import settings
 from listsum.errors import ModelError
-from listsum.summarise import models
+from listsum.summarise import gguf as models
 
 
 def test_default_is_the_installed_smollm2() -> None:
