@@ -31,6 +31,13 @@ CASES = [
     (["For both patches:"], ["Acked-by"], REVIEWER, "ack", None),  # Will Deacon
     (["N1-SDP doesn't implement the MMIO interface at all, and our GIC emulation doesn't either."], [], ASKED,
      "answer", 0),  # Marc Zyngier answering a question thread
+    (["I agree that mentioning 'gpa' oddballs this function, since it's called from a guest's point of view.",
+      "If there are any other major changes in the series, I'll try to change this as well."], [], REVIEWER,
+     "will-respin", 1),  # Raghavendra Rao Ananta: a promise, even when "try to"
+    (["_vcpu_run doesn't return until success, so I don't think this assert is necessary.",
+      "guest_main() doesn't call GUEST_ASSERT, so this case can't be used, but maybe it's fine to leave it if "
+      "there's a chance somebody will add a GUEST_ASSERT later."], [], REVIEWER, "changes-requested", 0),
+    # Andrew Jones: "somebody will add" is no promise; "I don't think this assert is necessary" asks to drop it
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

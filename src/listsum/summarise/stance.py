@@ -98,9 +98,14 @@ _DECISION = re.compile(
     re.I)
 # "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
 # send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
-# (Armin Wolf), "I will update the commit message accordingly in v4."
+# (Armin Wolf), "I will update the commit message accordingly in v4.",
+# "If there are any other major changes in the series, I'll try to change
+# this as well." (Raghavendra Rao Ananta, kvmarm). Not a third person's
+# "... if there's a chance somebody will add a GUEST_ASSERT later" (Andrew
+# Jones reviewing): a bare "will" counts only after no word ("Will fix.",
+# "Good catch, will fix.").
 _RESPIN = re.compile(
-    r"\b(i'?ll|i will|will|i'm going to|i am going to|i can)\s+(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
     r"do|include|reword|rename|move|squash|put|replace)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
@@ -150,6 +155,11 @@ _AGREE = re.compile(
     # an opening "Ok," concedes the point.
     r"|^(ok|okay)\b[,.!]?\s+\w",
     re.I)
+# "_vcpu_run doesn't return until success, so I don't think this assert is
+# necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
+# one thing, not to reject the work.
+_UNNEEDED = re.compile(r"\bdon'?t think .{0,60}\b(is|are) (really )?(necessary|needed|required|useful)\b"
+                       r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
 _QUESTION = re.compile(r"\?\s*(\S{0,3})$")
 TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
 
@@ -186,8 +196,11 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     i = _first(_RESPIN, sentences)
     if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
         return Judged("will-respin", i, False)
-    obj = _first(_OBJECTION, sentences)
+    obj = next((i for i, s in enumerate(sentences) if _OBJECTION.search(s) and not _UNNEEDED.search(s)), None)
     chg = _first(_CHANGES, sentences)
+    unneeded = _first(_UNNEEDED, sentences)
+    if unneeded is not None and (chg is None or unneeded < chg):
+        chg = unneeded
     q = _first(_QUESTION, sentences)
     if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
         chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
@@ -236,6 +249,9 @@ def _author(sentences: list[str], asked: bool) -> Judged:
     if i is not None:
         return Judged("will-respin", i, True)
     q = _first(_QUESTION, sentences)
+    # "Great suggestion, thanks!" (Oliver Upton, author, to Andrew Jones's review).
+    if asked and _first(_AGREE, sentences[:1]) == 0:
+        return Judged("agreement", 0, True)
     if asked:
         return Judged("answer", _first_statement(sentences), q is None)
     if q is not None:
