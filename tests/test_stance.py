@@ -38,6 +38,9 @@ CASES = [
       "guest_main() doesn't call GUEST_ASSERT, so this case can't be used, but maybe it's fine to leave it if "
       "there's a chance somebody will add a GUEST_ASSERT later."], [], REVIEWER, "changes-requested", 0),
     # Andrew Jones: "somebody will add" is no promise; "I don't think this assert is necessary" asks to drop it
+    (["So all we need to do is check 'entry_addr < max_ipa', right?"], [], REVIEWER, "question", 0),  # A. Jones
+    (["nit: this comment only applies to the protected mode, right?"], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier: a nit is a request whatever its tag
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

@@ -160,6 +160,12 @@ _AGREE = re.compile(
 # one thing, not to reject the work.
 _UNNEEDED = re.compile(r"\bdon'?t think .{0,60}\b(is|are) (really )?(necessary|needed|required|useful)\b"
                        r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
+# "nit: this comment only applies to the protected mode, right?" (Marc
+# Zyngier): a nit asks for the change whatever its tag.
+_NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
+# "So all we need to do is check 'entry_addr < max_ipa', right?" (Andrew
+# Jones, kvmarm): a "need to" asked for confirmation is a question.
+_TAG_QUESTION = re.compile(r",\s*(right|correct|no|isn'?t it|don'?t we|yes)\s*\?\s*\S{0,3}$", re.I)
 _QUESTION = re.compile(r"\?\s*(\S{0,3})$")
 TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
 
@@ -204,6 +210,9 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     q = _first(_QUESTION, sentences)
     if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
         chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
+    elif q is not None and q == chg and _TAG_QUESTION.search(sentences[q]) and not _NIT.match(sentences[q]):
+        chg = _first(_CHANGES, sentences[q + 1:])  # "So all we need to do is check ..., right?" checks, asks nothing
+        chg = None if chg is None else chg + q + 1
     if replies_to_question and not (chg == 0 or obj == 0):
         # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
         if _first(_AGREE, sentences[:1]) == 0:
