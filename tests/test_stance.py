@@ -41,6 +41,9 @@ CASES = [
     (["So all we need to do is check 'entry_addr < max_ipa', right?"], [], REVIEWER, "question", 0),  # A. Jones
     (["nit: this comment only applies to the protected mode, right?"], [], REVIEWER, "changes-requested",
      0),  # Marc Zyngier: a nit is a request whatever its tag
+    (["Please consider subscribing to kvmarm instead of posting as a non-subscriber.",
+      "Put some traces in vgic_v3_enable(), and find out why vgic_sre is non-zero."], [], ASKED, "answer", 0),
+    # Marc Zyngier answering Lukas Jünger's question thread: a request inside an answer
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

@@ -213,7 +213,10 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     elif q is not None and q == chg and _TAG_QUESTION.search(sentences[q]) and not _NIT.match(sentences[q]):
         chg = _first(_CHANGES, sentences[q + 1:])  # "So all we need to do is check ..., right?" checks, asks nothing
         chg = None if chg is None else chg + q + 1
-    if replies_to_question and not (chg == 0 or obj == 0):
+    # An answer that opens with a request is still the answer: Marc Zyngier to
+    # Lukas Jünger's question, "Please consider subscribing to kvmarm ... Put
+    # some traces in vgic_v3_enable()". Only an opening objection overrides it.
+    if replies_to_question and obj != 0:
         # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
         if _first(_AGREE, sentences[:1]) == 0:
             return Judged("agreement", 0, True)
