@@ -50,6 +50,9 @@ CASES = [
     (["personally i like having self-describing values instead of plain 0/1, so i would be in favor of keeping it.",
       "Good catch, will fix."], [], AUTHOR, "will-respin", 1),  # Armin Wolf
     (["Please use a define."], [], REVIEWER, "changes-requested", 0),  # Ilpo Järvinen
+    (["Paging can be partial.", "Okay, if you still think regmap doesn't fit this case, please provide a summary in "
+      "the cover letter to describe all your discoveries and thoughts."], [], REVIEWER, "changes-requested",
+     1),  # Andy Shevchenko: an opening "Okay," does not make a request agreement
     (["This is redundant."], [], REVIEWER, "changes-requested", 0),  # Daniel Thompson
     (["Isn't there another way to do his that doesn't entail sprinkling #ifery around C-files?"], [], REVIEWER,
      "objection", 0),  # Lee Jones

@@ -133,10 +133,12 @@ _OBJECTION = re.compile(
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
 # (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
-# (Andrew Jones, kvmarm).
+# (Andrew Jones, kvmarm), "Okay, if you still think regmap doesn't fit this
+# case, please provide a summary in the cover letter" (Andy Shevchenko).
 _CHANGES = re.compile(
     r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
-    r"document|explain|send|rebase|respin|squash|check|address|consider)\b|^(nit|nitpick|minor|typo)\b\s*:?"
+    r"document|explain|send|rebase|respin|squash|check|address|consider|provide|describe|summari[sz]e|mention|"
+    r"clarify)\b|^(nit|nitpick|minor|typo)\b\s*:?"
     # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
     r"|(?<!not )(?<!n't )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
