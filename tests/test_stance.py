@@ -44,6 +44,10 @@ CASES = [
     (["Please consider subscribing to kvmarm instead of posting as a non-subscriber.",
       "Put some traces in vgic_v3_enable(), and find out why vgic_sre is non-zero."], [], ASKED, "answer", 0),
     # Marc Zyngier answering Lukas Jünger's question thread: a request inside an answer
+    (["It already does, that's the cool part.", "Take again the formula here:",
+      "The need to have precise (ns, cycle) pairings is exactly because it ensures that everything cancels in the "
+      "formula, and all that is left is the differences in tsc frequencies."], [], REVIEWER, "answer", 0),
+    # Paolo Bonzini to Marcelo Tosatti: an opening answer; "the need to" is a noun, no request
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

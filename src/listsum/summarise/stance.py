@@ -140,7 +140,8 @@ _CHANGES = re.compile(
     r"document|explain|send|rebase|respin|squash|check|address|consider|provide|describe|summari[sz]e|mention|"
     r"clarify)\b|^(nit|nitpick|minor|typo)\b\s*:?"
     # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
-    r"|(?<!not )(?<!n't )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
+    # "The need to have precise (ns, cycle) pairings is exactly because ..." (Paolo Bonzini explaining) is a noun.
+    r"|(?<!not )(?<!n't )(?<!the )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
     r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
@@ -232,7 +233,18 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     i = _first(_AGREE, sentences)
     if i is not None:
         return Judged("agreement", i, True)
+    if sentences and _ANSWERS.match(sentences[0]):
+        return Judged("answer", 0, False)
     return Judged("other", 0 if sentences else None, False)
+
+
+# A reply that opens by answering what it quotes: "It already does, that's
+# the cool part." (Paolo Bonzini to Marcelo Tosatti, kvmarm), "Yes, for
+# consistency ..." , "No, ...", "Correct.", "That's because ...".
+_ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|because)\b[,.!:;]?\s"
+                      r"|^(it|this|that|they|we|you) (already |still |just )?(does|do|is|are|did|doesn'?t|don'?t|"
+                      r"isn'?t|aren'?t|can|can'?t|will|won'?t|works?)\b[,.!]"
+                      r"|^that'?s (because|why|correct|right|the (point|idea|intent))\b", re.I)
 
 
 # Asked as a question, meant as a request: "How about ...?", "Can we *please*
