@@ -88,6 +88,9 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     root = thread.messages[0]
     opener = "" if thread.ghost_root else root.from_addr.lower()
     work = authors(thread)
+    # The author writing from another address: Marek Vasut posts from
+    # marex@denx.de and answers from marek.vasut@mailbox.org (linux-leds).
+    work_names = {m.from_name.lower() for m in thread.messages if is_posting(m) and len(m.from_name.split()) > 1}
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of
@@ -108,7 +111,8 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # lines of others (linux-leds, TM16xx v3) reviews nothing himself.
         kinds = [k for k, who in c.trailers if _same_person(who, msg)]
         j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked,
-                  by_author=sender in work or (sender == opener and tr.kind not in ("question", "bug")))
+                  by_author=sender in work or msg.from_name.lower() in work_names
+                  or (sender == opener and tr.kind not in ("question", "bug")))
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue
