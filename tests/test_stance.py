@@ -54,6 +54,11 @@ CASES = [
     (["personally i like having self-describing values instead of plain 0/1, so i would be in favor of keeping it.",
       "Good catch, will fix."], [], AUTHOR, "will-respin", 1),  # Armin Wolf
     (["Please use a define."], [], REVIEWER, "changes-requested", 0),  # Ilpo Järvinen
+    (["We have collected all four pieces of the puzzle, hooray!", "If you are OK with the private LED trigger "
+      "approach, I will adopt it in", "What about introducing a namespace for private LED triggers, so that we can "
+      "name these triggers like \"hw-driven:driver-specific-name\"?"], [], REVIEWER, "will-respin", 1),  # Rong Zhang
+    (["I'll double check if/when we have any of this on the Thinkpads...I don't think we do, but I'm sure we will "
+      "at some point."], [], REVIEWER, "other", 0),  # Mark Pearson: telling a fact, objecting to nothing
     (["Paging can be partial.", "Okay, if you still think regmap doesn't fit this case, please provide a summary in "
       "the cover letter to describe all your discoveries and thoughts."], [], REVIEWER, "changes-requested",
      1),  # Andy Shevchenko: an opening "Okay," does not make a request agreement

@@ -107,7 +107,7 @@ _DECISION = re.compile(
 _RESPIN = re.compile(
     r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
-    r"do|include|reword|rename|move|squash|put|replace)\b"
+    r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
     r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
     re.I)
@@ -125,7 +125,9 @@ _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
 # (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
 _OBJECTION = re.compile(
-    r"\b(i (really )?don'?t (think|like|see why|agree)|i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
+    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)|like|see why|agree)|"
+    r"i'?m not (convinced|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
     r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
     r"not acceptable|strongly prefer)\b",
