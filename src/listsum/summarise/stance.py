@@ -105,7 +105,8 @@ _DECISION = re.compile(
 # Jones reviewing): a bare "will" counts only after no word ("Will fix.",
 # "Good catch, will fix.").
 _RESPIN = re.compile(
-    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?"
+    r"(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
     r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
