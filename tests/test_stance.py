@@ -116,3 +116,22 @@ def test_a_question_besides_the_main_stance() -> None:
     jones = ["How about only guarding the new tests with this, so we can still do the cpu_on test without?"]
     assert second_question(jones, judge(jones, [])) is None
     assert second_question(["Applied, thanks!", "Why?"], Judged("decision", 0, True)) is None
+
+
+def test_the_author_answering_from_another_address_is_the_author(leds) -> None:
+    """Marek Vasut posts the netdev-trigger binding from marex@denx.de and
+    answers Andrew Lunn from marek.vasut@mailbox.org (linux-leds, 2025-08):
+    his explanation is the author's, not a reviewer's change request."""
+    from listsum import pipeline
+    from listsum.summarise.points import authors, candidates
+    from listsum.window import WindowSpec
+
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(leds)], window=WindowSpec(since="2025-08-01",
+                                                                                         until="2025-09-01")))
+    reply = "24277b44-a21e-499d-9194-71edbd483902@mailbox.org"
+    tr = next(t for t in built.report.threads if any(m.message_id == reply for m in t.messages))
+    thread = built.threads[tr.id]
+    assert "marek.vasut@mailbox.org" not in authors(thread) and "marex@denx.de" in authors(thread)
+    judged: dict = {}
+    candidates(tr, thread, judged)
+    assert judged[reply].stance not in ("changes-requested", "objection")
