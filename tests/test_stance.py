@@ -121,7 +121,7 @@ def test_a_question_besides_the_main_stance() -> None:
 def test_the_author_answering_from_another_address_is_the_author(leds) -> None:
     """Marek Vasut posts the netdev-trigger binding from marex@denx.de and
     answers Andrew Lunn from marek.vasut@mailbox.org (linux-leds, 2025-08):
-    his explanation is the author's, not a reviewer's change request."""
+    his explanation answers the reviewer: not a change request of his own."""
     from listsum import pipeline
     from listsum.summarise.points import authors, candidates
     from listsum.window import WindowSpec
@@ -134,4 +134,4 @@ def test_the_author_answering_from_another_address_is_the_author(leds) -> None:
     assert "marek.vasut@mailbox.org" not in authors(thread) and "marex@denx.de" in authors(thread)
     judged: dict = {}
     candidates(tr, thread, judged)
-    assert judged[reply].stance not in ("changes-requested", "objection")
+    assert judged[reply].stance == "answer"

@@ -110,9 +110,13 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # Only the sender's own trailers: Jean-François Lessard quoting "Acked-by"
         # lines of others (linux-leds, TM16xx v3) reviews nothing himself.
         kinds = [k for k, who in c.trailers if _same_person(who, msg)]
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked,
-                  by_author=sender in work or msg.from_name.lower() in work_names
-                  or (sender == opener and tr.kind not in ("question", "bug")))
+        by_author = sender in work or msg.from_name.lower() in work_names or (
+            sender == opener and tr.kind not in ("question", "bug"))
+        # The author replying to a reviewer answers him whatever the reviewer's
+        # stance: Marek Vasut explaining his binding to Andrew Lunn (linux-leds).
+        asked = asked or (by_author and parent is not None and not is_posting(parent)
+                          and parent.from_addr.lower() not in work)
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue
