@@ -135,3 +135,18 @@ def test_the_author_answering_from_another_address_is_the_author(leds) -> None:
     judged: dict = {}
     candidates(tr, thread, judged)
     assert judged[reply].stance == "answer"
+
+
+def test_the_author_of_an_absent_git_send_email_root_is_named_by_its_id(week) -> None:
+    """Raghavendra Rao Ananta's arch_timer series is outside the kvmarm week;
+    the thread's absent root "20210914223114.435273-1-rananta@google.com"
+    names him, so his reply to Zenghui Yu is the author's answer."""
+    from listsum.summarise.points import _GIT_SEND_EMAIL_ID, authors
+    from summarise_helpers import build_week
+
+    built = build_week()
+    thread = built.threads["20210914223114.435273-1-rananta@google.com"]
+    assert thread.ghost_root and "rananta@google.com" in authors(thread)
+    # b4's ids name no sender (linux-leds): nothing is guessed from them.
+    assert _GIT_SEND_EMAIL_ID.match("20250820-hairy-economic-wildebeest-ba25a1@kuoka") is None
+    assert _GIT_SEND_EMAIL_ID.match("20250819-topic-v1-1-8a3c1d2e4f5a@kernel.org") is None

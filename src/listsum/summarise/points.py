@@ -53,11 +53,22 @@ def is_posting(msg: Message) -> bool:
     return bool(_PATCH.match(msg.subject)) and not msg.subject.lower().startswith(("re:", "aw:", "sv:"))
 
 
+# git send-email's Message-Id is "<stamp>.<pid>-<n>-<sender address>":
+# "20210914223114.435273-1-rananta@google.com" roots the thread where
+# Raghavendra Rao Ananta answers Zenghui Yu (kvmarm week) though his
+# postings are outside it. b4's ids ("20250820-topic-v1-1-hash@kernel.org")
+# name no sender, so they never match.
+_GIT_SEND_EMAIL_ID = re.compile(r"^\d{14}\.\d+-\d+-([^@\s]+@[\w.-]+\.[a-z]{2,})$", re.I)
+
+
 def authors(thread: Thread) -> set[str]:
     """Addresses of whoever posted the work: senders of the postings; when a
     posting is outside the input (a ghost root), a reply to it is addressed
     to its author, so the first To: of each such reply."""
     out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
+    sent = _GIT_SEND_EMAIL_ID.match(thread.id) if thread.ghost_root else None
+    if sent:  # the absent root was posted by git send-email, which names its sender in the id
+        out.add(sent.group(1).lower())
     present = {m.msgid for m in thread.messages}
     for m in thread.messages:
         up = thread.parent.get(m.msgid)
