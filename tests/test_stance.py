@@ -147,6 +147,12 @@ def test_the_author_of_an_absent_git_send_email_root_is_named_by_its_id(week) ->
     built = build_week()
     thread = built.threads["20210914223114.435273-1-rananta@google.com"]
     assert thread.ghost_root and "rananta@google.com" in authors(thread)
+    # His reply to Zenghui's absent build report opens the thread and answers it (a question follows).
+    from listsum.summarise.points import candidates
+
+    judged: dict = {}
+    candidates(next(t for t in built.report.threads if t.id == thread.id), thread, judged)
+    assert judged["CAJHc60yXia60BL6_NddvqsjhXJ19bHrnyQKiPNMqEjjQuHXedw@mail.gmail.com"].stance == "answer"
     # b4's ids name no sender (linux-leds): nothing is guessed from them.
     assert _GIT_SEND_EMAIL_ID.match("20250820-hairy-economic-wildebeest-ba25a1@kuoka") is None
     assert _GIT_SEND_EMAIL_ID.match("20250819-topic-v1-1-8a3c1d2e4f5a@kernel.org") is None

@@ -127,6 +127,10 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # stance: Marek Vasut explaining his binding to Andrew Lunn (linux-leds).
         asked = asked or (by_author and parent is not None and not is_posting(parent)
                           and parent.from_addr.lower() not in work)
+        # ... also when that reviewer's mail is absent: Raghavendra Rao Ananta's reply to
+        # Zenghui Yu's build report opens its thread in the kvmarm week.
+        asked = asked or (by_author and parent is None and bool(msg.in_reply_to) and msg.in_reply_to != thread.id
+                          and msg.in_reply_to not in by_id)
         j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
