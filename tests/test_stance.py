@@ -48,6 +48,9 @@ CASES = [
       "The need to have precise (ns, cycle) pairings is exactly because it ensures that everything cancels in the "
       "formula, and all that is left is the differences in tsc frequencies."], [], REVIEWER, "answer", 0),
     # Paolo Bonzini to Marcelo Tosatti: an opening answer; "the need to" is a noun, no request
+    (["I put a dump_stack() in vgic_v3_enable(), but it doesn't trigger.", "From the outside it looks like the "
+      "function is not called.", "I'm not sure how to proceed without JTAG."], [], REVIEWER, "question", 2),
+    # Lukas Jünger: asking for help without a question mark
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

@@ -238,7 +238,17 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
         return Judged("agreement", i, True)
     if sentences and _ANSWERS.match(sentences[0]):
         return Judged("answer", 0, False)
+    i = _first(_ASKS_HELP, sentences)
+    if i is not None:
+        return Judged("question", i, False)
     return Judged("other", 0 if sentences else None, False)
+
+
+# Asking without a question mark: "I'm not sure how to proceed without
+# JTAG." (Lukas Jünger, kvmarm), "Any hints appreciated".
+_ASKS_HELP = re.compile(r"\b(i'?m|i am) not sure (how|what|where|why|whether) (to|i|we)\b"
+                        r"|^any (ideas?|hints?|pointers?|suggestions?|advice)\b|\b(hints?|pointers?|advice|ideas?) "
+                        r"(would be|are|is) (very |much |greatly )?(welcome|appreciated)\b", re.I)
 
 
 # A reply that opens by answering what it quotes: "It already does, that's
