@@ -51,6 +51,10 @@ CASES = [
     (["I put a dump_stack() in vgic_v3_enable(), but it doesn't trigger.", "From the outside it looks like the "
       "function is not called.", "I'm not sure how to proceed without JTAG."], [], REVIEWER, "question", 2),
     # Lukas Jünger: asking for help without a question mark
+    (["It's an interesting one.", "I think the best thing would be to wipe the pvmfw memory; that would mean that "
+      "the host can do whatever it likes at EL2, as the keys will no longer be available.",
+      "I'll make a note about this, since I've parked the pvmfw patches until we've got more of the pKVM "
+      "infrastructure up and running."], [], AUTHOR, "answer", 0),  # Will Deacon, author, answering Quentin Perret
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner

@@ -265,10 +265,15 @@ _ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|beca
 # just ...?", "Wouldn't it be better ...?".
 _SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
                       r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
+# Not a note to self: "I'll make a note about this, since I've parked the
+# pvmfw patches", nor a third person's "as the keys will no longer be
+# available" (Will Deacon answering Quentin Perret, kvmarm).
 # The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
 # replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
 # fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
-_AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
+_AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
+                           r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
+                           r"(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
                            r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
                            r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
                            # "..., merged the fields from that struct into the main max25014 struct." (Maud
