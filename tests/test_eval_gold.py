@@ -26,9 +26,10 @@ def test_eval_gold_rules_alone_on_the_tiny_set() -> None:
     rows = {line[:24].strip(): line[24:].strip() for line in res.output.splitlines()[1:]}
     assert rows["engine"] == "extractive"
     assert rows["state agreement"] == "100% (3/3)"
-    assert rows["key-point recall"] == "86% (6/7)"  # all but Lukas's last, unanswered question
+    # Lukas's last question too: "I'm not sure how to proceed without JTAG." asks without a question mark.
+    assert rows["key-point recall"] == "100% (7/7)"
     assert rows["points without evidence"] == "0"
-    assert rows["stance accuracy"] == "100% (6/6)"
+    assert rows["stance accuracy"] == "100% (7/7)"
     assert rows["prose passed"] == "-" and rows["model calls"] == "0"  # rules alone write no prose
 
 

@@ -31,12 +31,44 @@ CASES = [
     (["For both patches:"], ["Acked-by"], REVIEWER, "ack", None),  # Will Deacon
     (["N1-SDP doesn't implement the MMIO interface at all, and our GIC emulation doesn't either."], [], ASKED,
      "answer", 0),  # Marc Zyngier answering a question thread
+    (["I agree that mentioning 'gpa' oddballs this function, since it's called from a guest's point of view.",
+      "If there are any other major changes in the series, I'll try to change this as well."], [], REVIEWER,
+     "will-respin", 1),  # Raghavendra Rao Ananta: a promise, even when "try to"
+    (["_vcpu_run doesn't return until success, so I don't think this assert is necessary.",
+      "guest_main() doesn't call GUEST_ASSERT, so this case can't be used, but maybe it's fine to leave it if "
+      "there's a chance somebody will add a GUEST_ASSERT later."], [], REVIEWER, "changes-requested", 0),
+    # Andrew Jones: "somebody will add" is no promise; "I don't think this assert is necessary" asks to drop it
+    (["So all we need to do is check 'entry_addr < max_ipa', right?"], [], REVIEWER, "question", 0),  # A. Jones
+    (["nit: this comment only applies to the protected mode, right?"], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier: a nit is a request whatever its tag
+    (["Please consider subscribing to kvmarm instead of posting as a non-subscriber.",
+      "Put some traces in vgic_v3_enable(), and find out why vgic_sre is non-zero."], [], ASKED, "answer", 0),
+    # Marc Zyngier answering Lukas Jünger's question thread: a request inside an answer
+    (["It already does, that's the cool part.", "Take again the formula here:",
+      "The need to have precise (ns, cycle) pairings is exactly because it ensures that everything cancels in the "
+      "formula, and all that is left is the differences in tsc frequencies."], [], REVIEWER, "answer", 0),
+    # Paolo Bonzini to Marcelo Tosatti: an opening answer; "the need to" is a noun, no request
+    (["I put a dump_stack() in vgic_v3_enable(), but it doesn't trigger.", "From the outside it looks like the "
+      "function is not called.", "I'm not sure how to proceed without JTAG."], [], REVIEWER, "question", 2),
+    # Lukas Jünger: asking for help without a question mark
+    (["It's an interesting one.", "I think the best thing would be to wipe the pvmfw memory; that would mean that "
+      "the host can do whatever it likes at EL2, as the keys will no longer be available.",
+      "I'll make a note about this, since I've parked the pvmfw patches until we've got more of the pKVM "
+      "infrastructure up and running."], [], AUTHOR, "answer", 0),  # Will Deacon, author, answering Quentin Perret
     # linux-leds
     (["just a friendly ping on this series."], [], AUTHOR, "ping", 0),  # Richard Leitner
     (["Thanks for the review.", "I will send a v7 end of this week."], [], AUTHOR, "will-respin", 1),  # R. Leitner
     (["personally i like having self-describing values instead of plain 0/1, so i would be in favor of keeping it.",
       "Good catch, will fix."], [], AUTHOR, "will-respin", 1),  # Armin Wolf
     (["Please use a define."], [], REVIEWER, "changes-requested", 0),  # Ilpo Järvinen
+    (["We have collected all four pieces of the puzzle, hooray!", "If you are OK with the private LED trigger "
+      "approach, I will adopt it in", "What about introducing a namespace for private LED triggers, so that we can "
+      "name these triggers like \"hw-driven:driver-specific-name\"?"], [], REVIEWER, "will-respin", 1),  # Rong Zhang
+    (["I'll double check if/when we have any of this on the Thinkpads...I don't think we do, but I'm sure we will "
+      "at some point."], [], REVIEWER, "other", 0),  # Mark Pearson: telling a fact, objecting to nothing
+    (["Paging can be partial.", "Okay, if you still think regmap doesn't fit this case, please provide a summary in "
+      "the cover letter to describe all your discoveries and thoughts."], [], REVIEWER, "changes-requested",
+     1),  # Andy Shevchenko: an opening "Okay," does not make a request agreement
     (["This is redundant."], [], REVIEWER, "changes-requested", 0),  # Daniel Thompson
     (["Isn't there another way to do his that doesn't entail sprinkling #ifery around C-files?"], [], REVIEWER,
      "objection", 0),  # Lee Jones
@@ -91,3 +123,43 @@ def test_a_question_besides_the_main_stance() -> None:
     jones = ["How about only guarding the new tests with this, so we can still do the cpu_on test without?"]
     assert second_question(jones, judge(jones, [])) is None
     assert second_question(["Applied, thanks!", "Why?"], Judged("decision", 0, True)) is None
+
+
+def test_the_author_answering_from_another_address_is_the_author(leds) -> None:
+    """Marek Vasut posts the netdev-trigger binding from marex@denx.de and
+    answers Andrew Lunn from marek.vasut@mailbox.org (linux-leds, 2025-08):
+    his explanation answers the reviewer: not a change request of his own."""
+    from listsum import pipeline
+    from listsum.summarise.points import authors, candidates
+    from listsum.window import WindowSpec
+
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(leds)], window=WindowSpec(since="2025-08-01",
+                                                                                         until="2025-09-01")))
+    reply = "24277b44-a21e-499d-9194-71edbd483902@mailbox.org"
+    tr = next(t for t in built.report.threads if any(m.message_id == reply for m in t.messages))
+    thread = built.threads[tr.id]
+    assert "marek.vasut@mailbox.org" not in authors(thread) and "marex@denx.de" in authors(thread)
+    judged: dict = {}
+    candidates(tr, thread, judged)
+    assert judged[reply].stance == "answer"
+
+
+def test_the_author_of_an_absent_git_send_email_root_is_named_by_its_id(week) -> None:
+    """Raghavendra Rao Ananta's arch_timer series is outside the kvmarm week;
+    the thread's absent root "20210914223114.435273-1-rananta@google.com"
+    names him, so his reply to Zenghui Yu is the author's answer."""
+    from listsum.summarise.points import _GIT_SEND_EMAIL_ID, authors
+    from summarise_helpers import build_week
+
+    built = build_week()
+    thread = built.threads["20210914223114.435273-1-rananta@google.com"]
+    assert thread.ghost_root and "rananta@google.com" in authors(thread)
+    # His reply to Zenghui's absent build report opens the thread and answers it (a question follows).
+    from listsum.summarise.points import candidates
+
+    judged: dict = {}
+    candidates(next(t for t in built.report.threads if t.id == thread.id), thread, judged)
+    assert judged["CAJHc60yXia60BL6_NddvqsjhXJ19bHrnyQKiPNMqEjjQuHXedw@mail.gmail.com"].stance == "answer"
+    # b4's ids name no sender (linux-leds): nothing is guessed from them.
+    assert _GIT_SEND_EMAIL_ID.match("20250820-hairy-economic-wildebeest-ba25a1@kuoka") is None
+    assert _GIT_SEND_EMAIL_ID.match("20250819-topic-v1-1-8a3c1d2e4f5a@kernel.org") is None

@@ -130,23 +130,24 @@ def test_records_filled_and_cached_on_rerun() -> None:
 
 def test_model_chooses_only_where_rules_are_unsure_and_only_valid_choices() -> None:
     built = build_week()
-    tr = next(t for t in built.report.threads if "locally generated SErrors" in t.subject)
+    tr = next(t for t in built.report.threads if "Expose TSC offset controls" in t.subject)
     echo = EchoSummariser()
-    # Marc's reply to Alexandru is the one the rules are unsure of ("other"): the model picks.
-    echo.enqueue('<think>hm</think>{"stance": "answer", "sentence": 4}')
+    # Paolo's answer to Marcelo is the one reply the rules are unsure of: the model picks.
+    echo.enqueue('<think>hm</think>{"stance": "answer", "sentence": 6}')
     s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
     assert len(echo.history) == 1 and FENCE_OPEN in echo.history[0].user
-    assert "[4] But we could definitely key that on the MIDR." in echo.history[0].user
-    marc = next(p for p in s.points if p.who.startswith("Marc Zyngier"))
-    assert (marc.stance, marc.text) == ("answer", "But we could definitely key that on the MIDR.")
+    assert "[6] That is, the TSC is exactly the same as it was on the source" in echo.history[0].user
+    paolo = next(p for p in s.points if p.who.startswith("Paolo Bonzini"))
+    assert paolo.stance == "answer" and paolo.text.startswith("That is, the TSC is exactly the same")
     assert s.flags == ["model-chose: 1"]
-    review = next(p for p in s.points if p.stance == "review")  # a trailer is a fact: never asked
-    assert review.who.startswith("Alexandru Elisei")
+    sean = next(p for p in s.points if p.stance == "changes-requested")  # the rules were sure: never asked
+    assert sean.who.startswith("Sean Christopherson")
     for bad in ('{"stance": "decision", "sentence": 0}', '{"stance": "answer", "sentence": 99}', "not json"):
         echo.enqueue(bad)  # not a choice it may make: the rules' choice stands
         s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
-        marc = next(p for p in s.points if p.who.startswith("Marc Zyngier"))
-        assert marc.stance == "other" and s.flags == ["model-chose: 0"]
+        paolo = next(p for p in s.points if p.who.startswith("Paolo Bonzini"))
+        assert paolo.stance == "answer" and paolo.text.startswith("It already does, that's the cool part.")
+        assert s.flags == ["model-chose: 0"]
     assert clean("<think>unterminated") == ""
 
 

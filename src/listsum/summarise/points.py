@@ -53,11 +53,22 @@ def is_posting(msg: Message) -> bool:
     return bool(_PATCH.match(msg.subject)) and not msg.subject.lower().startswith(("re:", "aw:", "sv:"))
 
 
+# git send-email's Message-Id is "<stamp>.<pid>-<n>-<sender address>":
+# "20210914223114.435273-1-rananta@google.com" roots the thread where
+# Raghavendra Rao Ananta answers Zenghui Yu (kvmarm week) though his
+# postings are outside it. b4's ids ("20250820-topic-v1-1-hash@kernel.org")
+# name no sender, so they never match.
+_GIT_SEND_EMAIL_ID = re.compile(r"^\d{14}\.\d+-\d+-([^@\s]+@[\w.-]+\.[a-z]{2,})$", re.I)
+
+
 def authors(thread: Thread) -> set[str]:
     """Addresses of whoever posted the work: senders of the postings; when a
     posting is outside the input (a ghost root), a reply to it is addressed
     to its author, so the first To: of each such reply."""
     out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
+    sent = _GIT_SEND_EMAIL_ID.match(thread.id) if thread.ghost_root else None
+    if sent:  # the absent root was posted by git send-email, which names its sender in the id
+        out.add(sent.group(1).lower())
     present = {m.msgid for m in thread.messages}
     for m in thread.messages:
         up = thread.parent.get(m.msgid)
@@ -88,6 +99,9 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     root = thread.messages[0]
     opener = "" if thread.ghost_root else root.from_addr.lower()
     work = authors(thread)
+    # The author writing from another address: Marek Vasut posts from
+    # marex@denx.de and answers from marek.vasut@mailbox.org (linux-leds).
+    work_names = {m.from_name.lower() for m in thread.messages if is_posting(m) and len(m.from_name.split()) > 1}
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of
@@ -107,8 +121,17 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # Only the sender's own trailers: Jean-François Lessard quoting "Acked-by"
         # lines of others (linux-leds, TM16xx v3) reviews nothing himself.
         kinds = [k for k, who in c.trailers if _same_person(who, msg)]
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked,
-                  by_author=sender in work or (sender == opener and tr.kind not in ("question", "bug")))
+        by_author = sender in work or msg.from_name.lower() in work_names or (
+            sender == opener and tr.kind not in ("question", "bug"))
+        # The author replying to a reviewer answers him whatever the reviewer's
+        # stance: Marek Vasut explaining his binding to Andrew Lunn (linux-leds).
+        asked = asked or (by_author and parent is not None and not is_posting(parent)
+                          and parent.from_addr.lower() not in work)
+        # ... also when that reviewer's mail is absent: Raghavendra Rao Ananta's reply to
+        # Zenghui Yu's build report opens its thread in the kvmarm week.
+        asked = asked or (by_author and parent is None and bool(msg.in_reply_to) and msg.in_reply_to != thread.id
+                          and msg.in_reply_to not in by_id)
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue

@@ -98,11 +98,17 @@ _DECISION = re.compile(
     re.I)
 # "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
 # send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
-# (Armin Wolf), "I will update the commit message accordingly in v4."
+# (Armin Wolf), "I will update the commit message accordingly in v4.",
+# "If there are any other major changes in the series, I'll try to change
+# this as well." (Raghavendra Rao Ananta, kvmarm). Not a third person's
+# "... if there's a chance somebody will add a GUEST_ASSERT later" (Andrew
+# Jones reviewing): a bare "will" counts only after no word ("Will fix.",
+# "Good catch, will fix.").
 _RESPIN = re.compile(
-    r"\b(i'?ll|i will|will|i'm going to|i am going to|i can)\s+(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?"
+    r"(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
-    r"do|include|reword|rename|move|squash|put|replace)\b"
+    r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
     r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
     re.I)
@@ -120,7 +126,9 @@ _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
 # (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
 _OBJECTION = re.compile(
-    r"\b(i (really )?don'?t (think|like|see why|agree)|i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
+    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)|like|see why|agree)|"
+    r"i'?m not (convinced|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
     r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
     r"not acceptable|strongly prefer)\b",
@@ -128,12 +136,15 @@ _OBJECTION = re.compile(
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
 # (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
-# (Andrew Jones, kvmarm).
+# (Andrew Jones, kvmarm), "Okay, if you still think regmap doesn't fit this
+# case, please provide a summary in the cover letter" (Andy Shevchenko).
 _CHANGES = re.compile(
     r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
-    r"document|explain|send|rebase|respin|squash|check|address|consider)\b|^(nit|nitpick|minor|typo)\b\s*:?"
+    r"document|explain|send|rebase|respin|squash|check|address|consider|provide|describe|summari[sz]e|mention|"
+    r"clarify)\b|^(nit|nitpick|minor|typo)\b\s*:?"
     # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
-    r"|(?<!not )(?<!n't )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
+    # "The need to have precise (ns, cycle) pairings is exactly because ..." (Paolo Bonzini explaining) is a noun.
+    r"|(?<!not )(?<!n't )(?<!the )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
     r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
@@ -150,6 +161,17 @@ _AGREE = re.compile(
     # an opening "Ok," concedes the point.
     r"|^(ok|okay)\b[,.!]?\s+\w",
     re.I)
+# "_vcpu_run doesn't return until success, so I don't think this assert is
+# necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
+# one thing, not to reject the work.
+_UNNEEDED = re.compile(r"\bdon'?t think .{0,60}\b(is|are) (really )?(necessary|needed|required|useful)\b"
+                       r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
+# "nit: this comment only applies to the protected mode, right?" (Marc
+# Zyngier): a nit asks for the change whatever its tag.
+_NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
+# "So all we need to do is check 'entry_addr < max_ipa', right?" (Andrew
+# Jones, kvmarm): a "need to" asked for confirmation is a question.
+_TAG_QUESTION = re.compile(r",\s*(right|correct|no|isn'?t it|don'?t we|yes)\s*\?\s*\S{0,3}$", re.I)
 _QUESTION = re.compile(r"\?\s*(\S{0,3})$")
 TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
 
@@ -186,12 +208,21 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     i = _first(_RESPIN, sentences)
     if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
         return Judged("will-respin", i, False)
-    obj = _first(_OBJECTION, sentences)
+    obj = next((i for i, s in enumerate(sentences) if _OBJECTION.search(s) and not _UNNEEDED.search(s)), None)
     chg = _first(_CHANGES, sentences)
+    unneeded = _first(_UNNEEDED, sentences)
+    if unneeded is not None and (chg is None or unneeded < chg):
+        chg = unneeded
     q = _first(_QUESTION, sentences)
     if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
         chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
-    if replies_to_question and not (chg == 0 or obj == 0):
+    elif q is not None and q == chg and _TAG_QUESTION.search(sentences[q]) and not _NIT.match(sentences[q]):
+        chg = _first(_CHANGES, sentences[q + 1:])  # "So all we need to do is check ..., right?" checks, asks nothing
+        chg = None if chg is None else chg + q + 1
+    # An answer that opens with a request is still the answer: Marc Zyngier to
+    # Lukas Jünger's question, "Please consider subscribing to kvmarm ... Put
+    # some traces in vgic_v3_enable()". Only an opening objection overrides it.
+    if replies_to_question and obj != 0:
         # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
         if _first(_AGREE, sentences[:1]) == 0:
             return Judged("agreement", 0, True)
@@ -205,7 +236,28 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     i = _first(_AGREE, sentences)
     if i is not None:
         return Judged("agreement", i, True)
+    if sentences and _ANSWERS.match(sentences[0]):
+        return Judged("answer", 0, False)
+    i = _first(_ASKS_HELP, sentences)
+    if i is not None:
+        return Judged("question", i, False)
     return Judged("other", 0 if sentences else None, False)
+
+
+# Asking without a question mark: "I'm not sure how to proceed without
+# JTAG." (Lukas Jünger, kvmarm), "Any hints appreciated".
+_ASKS_HELP = re.compile(r"\b(i'?m|i am) not sure (how|what|where|why|whether) (to|i|we)\b"
+                        r"|^any (ideas?|hints?|pointers?|suggestions?|advice)\b|\b(hints?|pointers?|advice|ideas?) "
+                        r"(would be|are|is) (very |much |greatly )?(welcome|appreciated)\b", re.I)
+
+
+# A reply that opens by answering what it quotes: "It already does, that's
+# the cool part." (Paolo Bonzini to Marcelo Tosatti, kvmarm), "Yes, for
+# consistency ..." , "No, ...", "Correct.", "That's because ...".
+_ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|because)\b[,.!:;]?\s"
+                      r"|^(it|this|that|they|we|you) (already |still |just )?(does|do|is|are|did|doesn'?t|don'?t|"
+                      r"isn'?t|aren'?t|can|can'?t|will|won'?t|works?)\b[,.!]"
+                      r"|^that'?s (because|why|correct|right|the (point|idea|intent))\b", re.I)
 
 
 # Asked as a question, meant as a request: "How about ...?", "Can we *please*
@@ -213,10 +265,15 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
 # just ...?", "Wouldn't it be better ...?".
 _SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
                       r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
+# Not a note to self: "I'll make a note about this, since I've parked the
+# pvmfw patches", nor a third person's "as the keys will no longer be
+# available" (Will Deacon answering Quentin Perret, kvmarm).
 # The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
 # replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
 # fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
-_AUTHOR_TAKES = re.compile(r"\b(i'?ll|i will|will)\s+(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
+_AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
+                           r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
+                           r"(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
                            r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
                            r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
                            # "..., merged the fields from that struct into the main max25014 struct." (Maud
@@ -236,6 +293,9 @@ def _author(sentences: list[str], asked: bool) -> Judged:
     if i is not None:
         return Judged("will-respin", i, True)
     q = _first(_QUESTION, sentences)
+    # "Great suggestion, thanks!" (Oliver Upton, author, to Andrew Jones's review).
+    if asked and _first(_AGREE, sentences[:1]) == 0:
+        return Judged("agreement", 0, True)
     if asked:
         return Judged("answer", _first_statement(sentences), q is None)
     if q is not None:
