@@ -145,3 +145,18 @@ def test_shipped_smollm2_figures_gate_it_off_so_the_default_makes_no_model_call(
     s = Run(SummariseSettings(engine="echo", use_cache=False), echo).thread(tr, built.threads[tr.id])
     assert echo.history == [] and s.engine == "extractive" and s.points
     assert s.flags == ["model-gated: echo (eval --gold figures)"]
+
+
+def test_headline_skips_a_bodys_own_pseudo_headers() -> None:
+    """Sasha's AUTOSEL backports open with "From: <upstream author>" and
+    "[ Upstream commit ... ]": who wrote the patch, not what it does (the shipped sample)."""
+    from listsum import pipeline
+    from listsum.summarise.run import SummariseSettings, summarise_report
+    from listsum.window import WindowSpec
+
+    sample = Path(__file__).resolve().parents[1] / "examples" / "sample.mbox"
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(sample)], engine="extractive", window=WindowSpec()))
+    summarise_report(built.report, built.threads, SummariseSettings(engine="extractive", use_cache=False))
+    stable = next(t for t in built.report.threads if t.kind == "stable")
+    assert stable.summary.headline.startswith("Sasha Stable posted v1 (31 patches) of KVM: arm64: vgic-its")
+    assert "From:" not in stable.summary.headline and "Upstream commit" not in stable.summary.headline

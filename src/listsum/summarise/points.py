@@ -226,7 +226,10 @@ def trailer_line(kind: str, labels: list[str], lang: str = "en") -> str:
 # Cover-letter boilerplate: "Changes since v1:", "This series is based on
 # kvmarm/next", "available at git://...", "[1] https://lore..." (kvmarm),
 # b4's "To: ..." and "base-commit" lines are dropped by compress already.
-_BOILER = re.compile(r"\bchanges? (since|in|from|for) v\d|\bv\d+\s*(->|to)\s*v\d+|\bbased on\b|\bon top of\b|"
+# A body's own pseudo-headers ("From: Jill Upstream <...>" atop Sasha's AUTOSEL
+# backports, "[ Upstream commit 0123abcd ]") say who wrote the patch, not what it does.
+_BOILER = re.compile(r"^(from|date|subject):\s|^\[\s*upstream commit\b|^commit [0-9a-f]{12,40}\b|"
+                     r"\bchanges? (since|in|from|for) v\d|\bv\d+\s*(->|to)\s*v\d+|\bbased on\b|\bon top of\b|"
                      r"\bapplies (cleanly )?(on|to)\b|\bavailable (at|here|from)\b|https?://|git://|^\[\d+\]|"
                      r"\bthis is (the )?v\d+\b|\bprevious (version|posting|revision)s?\b|\bb4\b|^---|"
                      r"\b(version|revision|iteration) (two|three|four|five|\d+) of\b|\bpreviously posted\b|"
