@@ -51,6 +51,6 @@ def test_every_record_carries_the_thread_state() -> None:
                                                                                  .split(";")[0]]
 
 
-STATES_TEXT = {"new": ("new",), "under review": ("under-review",), "changes requested": ("changes-requested",),
+STATES_TEXT = {"new, no reply yet": ("new",), "under review": ("under-review",), "changes requested": ("changes-requested",),
                "reviewed": ("reviewed",), "acked": ("acked",), "tested": ("tested",), "applied": ("applied",),
-               "superseded": ("superseded",), "rejected": ("rejected",), "answered": ("answered",)}
+               "superseded": ("superseded",), "rejected (NAK)": ("rejected",), "answered": ("answered",)}

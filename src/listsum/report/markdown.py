@@ -174,7 +174,7 @@ def _record(f: _Fmt, s: Summary) -> list[str]:
     """The summary record: headline, state, one line per point with its mail, checked prose."""
     lines = [f"**{md(s.headline)}**", ""] if s.headline else []
     if s.state:
-        state = f.t("state_line", state=f.t(f"tstate.{s.state}"))
+        state = f.t("state_line", state=f.t(f"state.{s.state}"))
         if s.needs_attention:
             state += f.t("attention_suffix", reason=md(s.needs_attention))
         lines += [state, ""]

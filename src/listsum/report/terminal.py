@@ -205,7 +205,7 @@ class TerminalRenderer:
         ending in its mail (the archive URL, else the message-id)."""
         out = [Text(controls(s.headline))] if s.headline else []
         if s.state:
-            state = self.t("state_line", state=self.t(f"tstate.{s.state}"))
+            state = self.t("state_line", state=self.t(f"state.{s.state}"))
             if s.needs_attention:
                 state += self.t("attention_suffix", reason=controls(s.needs_attention))
             out.append(Text(state, style="bold"))

@@ -24,7 +24,7 @@ def point_line(p: Point, lang: str = "en") -> str:
 def render_text(s: Summary, lang: str = "en") -> str:
     lines = [s.headline] if s.headline else []
     if s.state:
-        state = label(lang, "state_line", state=label(lang, f"tstate.{s.state}"))
+        state = label(lang, "state_line", state=label(lang, f"state.{s.state}"))
         if s.needs_attention:
             state += label(lang, "attention_suffix", reason=s.needs_attention)
         lines.append(state)
