@@ -6,8 +6,10 @@ this one only makes the failures a real server will not make on demand."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -109,3 +111,16 @@ def _json(h: BaseHTTPRequestHandler, status: int, payload: dict[str, Any]) -> No
     h.send_header("Content-Length", str(len(data)))
     h.end_headers()
     h.wfile.write(data)
+
+
+def only_to(port: int, seen: list[object]) -> Callable[[socket.socket, object], object]:
+    """A socket.connect that records every address and lets only 127.0.0.1:port through."""
+    real = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> object:
+        seen.append(address)
+        if address != ("127.0.0.1", port):
+            raise ConnectionRefusedError(f"summarising tried to reach {address!r}")
+        return real(self, address)
+
+    return connect

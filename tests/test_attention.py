@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from corpus_msgs import LEDS
 from listsum import pipeline
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.report.json_out import render_json
 from listsum.report.markdown import render_markdown
 from listsum.model import Report
@@ -21,7 +21,7 @@ from listsum.report.terminal import render_terminal_text
 from listsum.window import WindowSpec
 
 pytestmark = [pytest.mark.corpus]
-_register()
+load_commands()
 LORE = "https://lore.kernel.org/kvmarm"
 # The five series of the week where a reviewer asked for changes and no respin came
 # (each request read in the mail: Eric's "we should keep vms->highmem here", Sean's "The

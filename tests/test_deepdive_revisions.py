@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.facts.evolution import ADDRESSED, DROPPED_BY_AUTHOR, MENTIONED, STALE, changelog_for
 from listsum.facts.interdiff import split_patch
 from listsum.facts.questions import open_questions
@@ -37,7 +37,7 @@ LP5812 = "20260115161013.40706-1-trannamatk@gmail.com"
 MUTEX = "20250617-must_check-devm_mutex_init-v7-0-d9e449f4d224@weissschuh.net"
 STAGE2 = "20210319100146.1149909-1-qperret@google.com"
 PKVM_V2 = "20211005113721.29441-1-will@kernel.org"
-_register()
+load_commands()
 
 _DIVES: dict[tuple[str, str], dict] = {}
 

@@ -21,7 +21,7 @@ import pytest
 from pi_server import ARCHIVE, _free_port, _init_inbox, _run, _wait_up, import_messages, missing_binaries
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.gather import follow_links
 from listsum.mail.threads import build_threads
 from listsum.sources.reader import read_inputs
@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.corpus, pytest.mark.server]
 V1 = "20210923112256.15767-1-will@kernel.org"
 V2 = "20211005113721.29441-1-will@kernel.org"
 V3 = "20211008135839.1193-1-will@kernel.org"
-_register()
+load_commands()
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.model import MessageEntry, Point, Report, Stats, Summary, ThreadReport, Window
 from listsum.summarise.gold import Gold, GoldThread, score
 
-_register()
+load_commands()
 TINY = Path(__file__).parent / "samples" / "gold-tiny.json"
 WEEK = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "kvmarm-2021-10-04.week.mbox.gz"
 T0 = datetime(2021, 10, 4, tzinfo=timezone.utc)

@@ -18,13 +18,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.cache import Store, open_db
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.jobs import summarise_threads
 from listsum.summarise.gguf import resolve
 from listsum.summarise.run import Run, SummariseSettings
 from listsum.summarise.server import ServerSummariser
+from openai_stub import only_to
 from summarise_helpers import build_week
 
 pytestmark = [pytest.mark.modelserver, pytest.mark.model]
@@ -35,7 +36,7 @@ SMALL = ("[PATCH] KVM: arm64: Release mmap_lock when using VM_SHARED with MTE",
          "[PATCH AUTOSEL 5.14 16/40] KVM: arm64: nvhe: Fix missing FORCE for hyp-reloc.S build rule")
 MODEL = "SmolLM2-135M-Instruct.Q4_1"
 
-_register()
+load_commands()
 
 
 def _free_port() -> int:
@@ -99,15 +100,7 @@ def only_the_server(model_server: str, monkeypatch: pytest.MonkeyPatch) -> list[
     """Every socket but the model server's is refused; returns what was reached."""
     port = int(model_server.rsplit(":", 1)[1].split("/")[0])
     seen: list[object] = []
-    real = socket.socket.connect
-
-    def connect(self: socket.socket, address: object) -> object:
-        seen.append(address)
-        if address != ("127.0.0.1", port):
-            raise ConnectionRefusedError(f"summarising tried to reach {address!r}")
-        return real(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect", only_to(port, seen))
     return seen
 
 

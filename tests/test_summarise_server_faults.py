@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from listsum.cli import _register, app
+from listsum.cli import app, load_commands
 from listsum.errors import UsageError
 from listsum.cache import Cached, Store, open_db
 from listsum.summarise.base import Options, Prompt
 from listsum.summarise.run import SummariseSettings, summarise_report
 from listsum.summarise.server import ServerError, ServerSummariser, check_endpoint
-from openai_stub import Stub
+from openai_stub import Stub, only_to
 from summarise_helpers import build_week
 
-_register()
+load_commands()
 
 
 def _settings(url: str, **kw: object) -> SummariseSettings:
@@ -88,16 +88,8 @@ def test_no_socket_but_the_named_server() -> None:
     with Stub() as stub:
         port = stub.server.server_address[1]
         seen: list[object] = []
-        real = socket.socket.connect
-
-        def record(self: socket.socket, address: object) -> object:
-            seen.append(address)
-            if address != ("127.0.0.1", port):
-                raise ConnectionRefusedError(f"summarising tried to reach {address!r}")
-            return real(self, address)
-
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(socket.socket, "connect", record)
+            mp.setattr(socket.socket, "connect", only_to(port, seen))
             built, run, notes = _summarise(stub.url, limit=4, jobs=2)
         assert seen and set(seen) == {("127.0.0.1", port)}
         assert notes == [] and not any(f.startswith("server-error") for t in built.report.threads

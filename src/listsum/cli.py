@@ -121,7 +121,6 @@ def load_commands() -> None:
     from listsum.commands import config, fetch, models, report  # noqa: F401
 
 
-_register = load_commands  # the old name, still imported by some tests
 
 
 def main() -> None:
