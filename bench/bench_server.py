@@ -90,8 +90,7 @@ def week() -> None:
 
 def ratio() -> None:
     from listsum import pipeline
-    from listsum.summarise.digest import build
-    from listsum.summarise.prompts import render_digest
+    from listsum.summarise.digest import build, render_digest
     from listsum.summarise.run import SummariseSettings, make_backend
 
     built = pipeline.build(pipeline.ReportSettings(inputs=[str(WEEK)]))

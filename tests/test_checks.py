@@ -66,14 +66,13 @@ VGIC_V3 = "The previous patch was dropped, and the new one is still pending (the
 
 
 def _digest(subject: str):  # -> (Digest, prompt text)
-    from listsum.summarise.digest import build
-    from listsum.summarise.prompts import thread_prompt
+    from listsum.summarise.digest import build, render_digest
     from summarise_helpers import build_week
 
     built = build_week()
     tr = next(t for t in built.report.threads if t.subject == subject)
     d = build(tr, built.threads[tr.id])
-    return d, thread_prompt(d, "en").user
+    return d, render_digest(d)
 
 
 def test_technical_tokens_shapes() -> None:

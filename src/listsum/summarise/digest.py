@@ -191,3 +191,20 @@ def patches(labels: list[str]) -> str:
         return "the cover letter"
     named = ", ".join("cover letter" if n == 0 else str(n) for n in sorted(nums))
     return f"patch {named} of {total}" if len(nums) == 1 else f"patches {named} of {total}"
+
+
+def render_digest(d: Digest) -> str:
+    """The digest as one text (what eval's checks and the token bench read);
+    the mails inside one fence: a fence per mail cost 5% more tokens."""
+    from listsum.summarise.prompts import fence
+
+    parts = ["\n".join(d.header)]
+    if d.facts:
+        parts.append("Facts:\n" + "\n".join(f"- {f}" for f in d.facts))
+    if d.background:
+        parts.append("Earlier summary (before this week):\n" + d.background)
+    mails = [f"[{e.who}{'' if e.in_window else f', {e.date}, before this week'}] {e.subject}\n{e.text}".rstrip()
+             for e in d.entries]
+    if mails:
+        parts.append(fence("\n\n".join(mails)))
+    return "\n\n".join(parts)
