@@ -31,6 +31,9 @@ def test_eval_gold_rules_alone_on_the_tiny_set() -> None:
     assert rows["points without evidence"] == "0"
     assert rows["stance accuracy"] == "100% (7/7)"
     assert rows["prose passed"] == "-" and rows["model calls"] == "0"  # rules alone write no prose
+    listed = CliRunner().invoke(app, ["eval", str(WEEK), "--gold", str(TINY), "--engine", "extractive", "--misses"])
+    assert listed.exit_code == 0 and "\nextractive:\n" in listed.output
+    assert not [ln for ln in listed.output.splitlines() if ln.startswith("  missed")]  # 7/7 recalled
 
 
 def _report(points: list[Point]) -> Report:
@@ -52,6 +55,10 @@ def test_scoring_rules() -> None:
     assert (sc.state_agree, sc.recalled, sc.gold_points, sc.cited, sc.stance_right) == (0, 1, 2, 2, 1)
     assert (sc.unsupported, sc.noise, sc.points) == (1, 2, 4)
     assert sc.state_misses == ["x: reviewed != under-review"]
+    # --misses: the gold point cited with the wrong stance, then the two noise points, by mail
+    assert [m.split()[0] for m in sc.misses] == ["missed", "noise", "noise"]
+    assert "c@x question <m2@x> (report: answer)" in sc.misses[0]
+    assert "<m0@x>" in sc.misses[1] and "<elsewhere@x>" in sc.misses[2]
 
 
 def test_bad_gold_file_and_missing_input(tmp_path: Path) -> None:

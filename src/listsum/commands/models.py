@@ -72,6 +72,8 @@ def eval_cmd(
     jobs: int = typer.Option(1, min=1, help="Threads summarised at once (--engine server only)."),
     record_gate: bool = typer.Option(False, "--record", help="With --gold: record the model's figures as its gate "
                                      "(whether it chooses and writes prose by default)."),
+    misses: bool = typer.Option(False, "--misses", help="With --gold: list each gold point missed, each "
+                                "noise point and each state that differs, per engine."),
 ) -> None:
     """Score a model on an mbox: grounded names, flagged identifiers, echo,
     fallback rate, tokens and time. With --gold FILE: state agreement,
@@ -100,7 +102,7 @@ def eval_cmd(
 
             preflight(SummariseSettings(engine="server", model=model, **server))  # before any mail is read
         if gold is not None:
-            _eval_gold(gold, mbox, engines, model, n_threads, record_gate, server)
+            _eval_gold(gold, mbox, engines, model, n_threads, record_gate, server, misses)
             return
         from listsum.errors import UsageError
 
@@ -118,7 +120,7 @@ def eval_cmd(
 
 
 def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,
-               record_gate: bool, server: dict[str, object] | None = None) -> None:
+               record_gate: bool, server: dict[str, object] | None = None, misses: bool = False) -> None:
     """One column per engine; a model engine chooses and writes prose whatever
     its gate says, so what the gate is set from is measured."""
     from listsum.summarise import gates
@@ -132,6 +134,11 @@ def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | N
     typer.echo(f"gold: {path} ({len(g.threads)} threads), input: {source}")
     for (key, _), *values in zip(scores[0].rows(), *[s.rows() for s in scores]):
         typer.echo(f"{key:<24} " + "".join(f"{v[1]:<34}" for v in values).rstrip())
+    if misses:
+        for s in scores:
+            typer.echo(f"\n{s.engine}:")
+            for line in [f"state   {m}" for m in s.state_misses] + s.misses:
+                typer.echo(f"  {line}")
     if record_gate:
         rules = next((s for s in scores if s.engine == "extractive"), None)
         for s in scores:

@@ -84,6 +84,7 @@ class Score:
     model_id: str = ""
     model_hash: str = ""
     state_misses: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)  # one line per gold point missed or report point unmatched
 
     def pct(self, a: int, b: int) -> str:
         return f"{a / b:.0%} ({a}/{b})" if b else "-"
@@ -126,12 +127,18 @@ def score_thread(sc: Score, g: GoldThread, tr: ThreadReport) -> None:
             if any(p.stance == gp.get("stance") for p in citing):
                 sc.recalled += 1
                 sc.stance_right += 1
+                continue
+        got = ",".join(sorted({p.stance for p in citing})) or "no point"
+        sc.misses.append(f"missed  {g.subject[:40]!r}: {gp.get('who')} {gp.get('stance')} "
+                         f"<{sorted(ev)[0] if ev else '?'}> (report: {got})")
     for p in points:
         sc.points += 1
         if not p.evidence or not set(p.evidence) <= ids:
             sc.unsupported += 1
         if not any(ev & set(p.evidence) for ev in gold_ev):
             sc.noise += 1
+            sc.misses.append(f"noise   {g.subject[:40]!r}: {p.who} {p.stance} "
+                             f"<{p.evidence[0] if p.evidence else '?'}> {p.text[:60]!r}")
     if s and (s.prose or any(f.startswith("prose-rejected") for f in s.flags)):  # the model was asked
         sc.prose_attempts += 1
         sc.prose_passed += bool(s.prose)
