@@ -57,6 +57,17 @@ def person(m: Message) -> str:
     return name_addr(m.from_name, m.from_addr)
 
 
+def participants(messages: Sequence[Message]) -> list[str]:
+    """One entry per address, under the first name it wrote with, in thread order.
+
+    Eric Auger signs "Eric Auger" on patches and "Auger Eric" on replies
+    (<dd79d11a-800a-c90b-c180-71567a96eec3@redhat.com>): one person, not two."""
+    seen: dict[str, str] = {}
+    for m in messages:
+        seen.setdefault((m.from_addr or m.sender).lower(), person(m))
+    return list(seen.values())
+
+
 def thread_report(thread: Thread, window: Window, kind: str, series: SeriesFacts | None,
                   list_url: str | None) -> ThreadReport:
     entries = [
@@ -65,7 +76,7 @@ def thread_report(thread: Thread, window: Window, kind: str, series: SeriesFacts
                      url=message_url(list_url, m.msgid), date_flag=m.date_flag)
         for m in sorted(thread.messages, key=lambda m: (m.date, m.msgid))
     ]
-    people = list(dict.fromkeys(person(m) for m in thread.messages))
+    people = participants(thread.messages)
     return ThreadReport(id=thread.id, subject=thread.subject, kind=kind, messages=entries,
                         participants=people, first=thread.first, last=thread.last,
                         series=series, ghost_root=thread.ghost_root)

@@ -1,0 +1,62 @@
+"""Renderings of two real weeks as a maintainer reads them: kvmarm 2021-01-11..18
+and linux-leds 2025-11-01..16 (the gold tuning windows), at 80 columns and in
+Markdown. Each test names the thread and mail whose rendering it guards.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from listsum import pipeline
+from listsum.model import Report
+from listsum.report.markdown import render_markdown
+from listsum.report.terminal import render_terminal_text
+from listsum.window import WindowSpec
+
+NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
+
+
+def build(path: Path, since: str, until: str) -> Report:
+    settings = pipeline.ReportSettings(inputs=[str(path)], engine="none",
+                                       window=WindowSpec(since=since, until=until))
+    return pipeline.build(settings, now=NOW).report
+
+
+@pytest.fixture(scope="module")
+def kvm(archive: Path) -> Report:
+    return build(archive, "2021-01-11", "2021-01-18")
+
+
+@pytest.fixture(scope="module")
+def leds_report(leds: Path) -> Report:
+    return build(leds, "2025-11-01", "2025-11-16")
+
+
+@pytest.fixture(scope="module")
+def kvm80(kvm: Report) -> str:
+    return render_terminal_text(kvm, width=80)
+
+
+@pytest.fixture(scope="module")
+def kvm_md(kvm: Report) -> str:
+    return render_markdown(kvm)
+
+
+def thread(report: Report, subject: str):
+    return next(t for t in report.threads if t.subject == subject)
+
+
+def test_fixture_window(kvm: Report) -> None:
+    assert kvm.stats.messages_in_window == 220
+
+
+def test_participants_counted_once_per_address(kvm: Report, kvm_md: str) -> None:
+    # Eric Auger posts v13 as "Eric Auger" and replies as "Auger Eric" (dd79d11a-...@redhat.com);
+    # Xingang Wang writes as "Wang Xingang" too: 9 people, not 11.
+    smmu = thread(kvm, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
+    assert len(smmu.participants) == 9
+    assert [p for p in smmu.participants if "eric.auger@redhat.com" in p] == ["Eric Auger <eric.auger@redhat.com>"]
+    assert "- **Participants** (9): Eric Auger \\<eric.auger\\@redhat.com\\>, Jacob Pan" in kvm_md
