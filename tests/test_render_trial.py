@@ -60,3 +60,12 @@ def test_participants_counted_once_per_address(kvm: Report, kvm_md: str) -> None
     assert len(smmu.participants) == 9
     assert [p for p in smmu.participants if "eric.auger@redhat.com" in p] == ["Eric Auger <eric.auger@redhat.com>"]
     assert "- **Participants** (9): Eric Auger \\<eric.auger\\@redhat.com\\>, Jacob Pan" in kvm_md
+
+
+def test_a_day_with_one_message_is_not_drawn_blank(kvm80: str, kvm_md: str) -> None:
+    # kvmarm 2021-01-16 (a Saturday) had 1 message, 2021-01-17 none; the peak was 55.
+    line = next(x for x in kvm80.splitlines() if x.startswith("Messages per day"))
+    bars = line.split("2021-01-11 ")[1].split(" 2021-01-18")[0]
+    assert len(bars) == 8 and bars[5] == "▁" and bars[6] == " "
+    assert "| 2021-01-16 | 1 | █ |" in kvm_md
+    assert "| 2021-01-17 | 0 |  |" in kvm_md

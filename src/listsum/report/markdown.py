@@ -101,7 +101,8 @@ def _activity(f: _Fmt, anchors: dict[str, str]) -> list[str]:
     if r.per_day:
         peak = max(n for _, n in r.per_day) or 1
         lines += [f"### {f.t('per_day')}", "", f"| {f.t('day')} | {f.t('messages')} | |", "|---|---:|---|"]
-        lines += [f"| {d} | {n} | {'█' * round(20 * n / peak)} |" for d, n in r.per_day] + [""]
+        # a day with mail gets at least one block, so it never looks like a silent one
+        lines += [f"| {d} | {n} | {'█' * (max(1, round(20 * n / peak)) if n else 0)} |" for d, n in r.per_day] + [""]
     subjects = {t.id: t.subject for t in r.threads}
     if r.top_threads:
         lines += [f"### {f.t('top_threads')}", ""]

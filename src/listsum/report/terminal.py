@@ -30,8 +30,10 @@ MAX_DEPTH = 8  # deeper replies are drawn at this indent; real threads reach 30
 
 
 def sparkline(values: list[int]) -> str:
+    """One bar per day; a day with mail never draws as blank (kvmarm 2021-01-16 had
+    1 message against a peak of 55, which rounded to the bar of a silent day)."""
     peak = max(values, default=0) or 1
-    return "".join(_BARS[round(8 * v / peak)] if v else _BARS[0] for v in values)
+    return "".join(_BARS[max(1, round(8 * v / peak))] if v else _BARS[0] for v in values)
 
 
 class TerminalRenderer:
