@@ -69,3 +69,27 @@ def test_a_day_with_one_message_is_not_drawn_blank(kvm80: str, kvm_md: str) -> N
     assert len(bars) == 8 and bars[5] == "▁" and bars[6] == " "
     assert "| 2021-01-16 | 1 | █ |" in kvm_md
     assert "| 2021-01-17 | 0 |  |" in kvm_md
+
+
+def _table(text: str, title: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.strip() == title)
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("└"))
+    return lines[start:end]
+
+
+def test_kind_table_at_80_columns_keeps_subjects_whole(kvm: Report, kvm80: str) -> None:
+    table = _table(kvm80, "PATCH (24)")
+    assert max(len(x) for x in kvm80.splitlines()) <= 80
+    cells = [x.split("│")[1].strip() for x in table if x.startswith("│")]
+    joined = " ".join(cells)
+    # every subject reads back whole: no "Virtualizati|on", no "compatibilit|y"
+    for t in kvm.threads:
+        if t.kind == "patch":
+            assert t.subject in joined, t.subject
+    row = next(x for x in table if "[PATCH v13 00/15] SMMUv3" in x)
+    # 5 of its 58 mails in the week; its last mail (2021-03-16) is after the window, so it has a year
+    assert row.split("│")[2].strip() == "changes requested"
+    assert row.split("│")[3].strip() == "5/58" and row.split("│")[4].strip() == "2021-03-16"
+    row = next(x for x in table if "[PATCH] KVM: arm64: Fix the " in x)
+    assert row.split("│")[4].strip() == "01-18 11:18"

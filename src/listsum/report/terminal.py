@@ -26,6 +26,7 @@ from listsum.model import Report, State, Summary, ThreadReport
 from listsum.window import zone
 
 _BARS = " ▁▂▃▄▅▆▇█"
+WIDE = 100  # narrower consoles (COLUMNS=80) get the compact kind table
 MAX_DEPTH = 8  # deeper replies are drawn at this indent; real threads reach 30
 
 
@@ -112,6 +113,8 @@ class TerminalRenderer:
         self.c.print(people)
 
     def kind_table(self, kind: str, threads: list[ThreadReport]) -> None:
+        if self.c.width < WIDE:
+            return self.kind_table_narrow(kind, threads)
         table = Table(title=f"{kind_label(self.r.lang, kind)} ({len(threads)})", expand=True)
         table.add_column(self.t("subject"), ratio=1, overflow="fold")
         table.add_column(self.t("version"))
@@ -122,8 +125,28 @@ class TerminalRenderer:
         for t in threads:
             s = t.series
             table.add_row(term(t.subject), f"v{s.version}" if s else "", self.state_word(t),
-                          str(t.in_window), str(t.total), t.last.astimezone(self.zone).strftime("%m-%d %H:%M"))
+                          str(t.in_window), str(t.total), self.last(t))
         self.c.print(table)
+
+    def kind_table_narrow(self, kind: str, threads: list[ThreadReport]) -> None:
+        """Below WIDE columns the six-column table left the subject 12 characters and
+        broke words ("Virtualizati|on", "compatibilit|y"): drop Version (the subject
+        says it), put both counts in one column and let the state wrap instead."""
+        table = Table(title=f"{kind_label(self.r.lang, kind)} ({len(threads)})", expand=True)
+        table.add_column(self.t("subject"), ratio=1, min_width=24, overflow="fold")
+        table.add_column(self.t("review"), max_width=17)
+        table.add_column(f"{self.t('in_window')}/\n{self.t('total')}", justify="right", no_wrap=True)
+        table.add_column(self.t("last"), no_wrap=True)
+        for t in threads:
+            table.add_row(term(t.subject), self.state_word(t), f"{t.in_window}/{t.total}",
+                          self.last(t))
+        self.c.print(table)
+
+    def last(self, t: ThreadReport) -> str:
+        """Last activity as MM-DD HH:MM inside the window; with its year when the thread
+        went on after it (SMMUv3 v13's "03-16 18:10" read as before a January week)."""
+        d = t.last.astimezone(self.zone)
+        return d.strftime("%m-%d %H:%M") if t.last in self.r.window else d.strftime("%Y-%m-%d")
 
     def thread_panel(self, t: ThreadReport) -> None:
         parts: list[Text | Table] = []
