@@ -93,3 +93,18 @@ def test_kind_table_at_80_columns_keeps_subjects_whole(kvm: Report, kvm80: str) 
     assert row.split("│")[3].strip() == "5/58" and row.split("│")[4].strip() == "2021-03-16"
     row = next(x for x in table if "[PATCH] KVM: arm64: Fix the " in x)
     assert row.split("│")[4].strip() == "01-18 11:18"
+
+
+def test_needs_attention_names_the_same_mail_everywhere(kvm: Report, kvm80: str, kvm_md: str) -> None:
+    # SMMUv3 v13: changes requested by Kunkun Jiang and Shameerali Kolothum Thodi rests on 5 mails
+    # (JSON lists them all); the terminal showed 2 of them, the Markdown 3, neither said more exist.
+    entry = next(a for a in kvm.needs_attention
+                 if a.thread_id == "20201118112151.25412-1-eric.auger@redhat.com" and a.code == "changes-requested")
+    assert len(entry.evidence) == 5
+    first3 = entry.evidence[:3]
+    md_line = next(x for x in kvm_md.splitlines() if x.startswith("- [[PATCH v13 00/15] SMMUv3"))
+    assert all(f"`<{e}>`" in md_line for e in first3) and f"<{entry.evidence[3]}>" not in md_line
+    assert md_line.endswith(", +2 more)")
+    section = kvm80.split("Needs attention")[1].split("Applied this week")[0]
+    term_entry = " ".join(section.split("• ")[1].split())
+    assert all(f"<{e}>" in term_entry for e in first3) and term_entry.endswith("+2 more")

@@ -225,6 +225,11 @@ def _ref(f: _Fmt, msgid: str) -> str:
     return f"[{f.t('mail')}](<{url}>)" if url else escape.md_code(f"<{msgid}>")
 
 
+def _refs(f: _Fmt, ids: list[str]) -> str:
+    shown, more = sections.evidence(ids)
+    return ", ".join(_ref(f, e) for e in shown) + (f", {f.t('more_mail', n=more)}" if more else "")
+
+
 def _state_text(f: _Fmt, st: State) -> str:
     """"superseded — superseded by v2 ([mail](...))": the word, why, and the mail that decided it."""
     head = f.t("state." + st.name) + (f" ({f.t('rfc_flag')})" if st.rfc else "")
@@ -245,7 +250,7 @@ def _attention(f: _Fmt, anchors: dict[str, str]) -> list[str]:
     title = f.t("attention_for", name=escape.md(sections.me_name(r))) if r.me else f.t("attention")
     lines = [f"## {title}", ""]
     for a in r.needs_attention:
-        refs = ", ".join(_ref(f, e) for e in a.evidence[:3])
+        refs = _refs(f, a.evidence)
         subject = escape.md(sections.entry_subject(r, a))
         where = f"[{subject}](#{anchors[a.thread_id]})" if a.thread_id in anchors else subject
         lines.append(f"- {where}: {escape.md(a.reason)}" + (f" ({refs})" if refs else ""))

@@ -34,6 +34,17 @@ def new_series(report: Report) -> list[ThreadReport]:
     return out
 
 
+EVIDENCE_SHOWN = 3  # mails named per needs-attention entry or state, in every rendering
+
+
+def evidence(ids: list[str]) -> tuple[list[str], int]:
+    """The mails a rendering names for one entry, and how many it leaves out.
+
+    The terminal showed 2, the Markdown 3 and the JSON all 5 mails behind the
+    SMMUv3 v13 "changes requested" entry: the same entry must read the same."""
+    return ids[:EVIDENCE_SHOWN], max(0, len(ids) - EVIDENCE_SHOWN)
+
+
 def link(report: Report, msgid: str) -> str | None:
     """The lore URL of ``msgid`` when the list URL is known, else None (show the id)."""
     return message_url(report.list_url, msgid)

@@ -187,11 +187,15 @@ class TerminalRenderer:
         """A mail as its lore URL when the list URL is known, else <message-id> (markup-escaped)."""
         return term(sections.link(self.r, msgid) or f"<{msgid}>")
 
+    def refs(self, ids: list[str]) -> str:
+        shown, more = sections.evidence(ids)
+        return " ".join(self.ref(e) for e in shown) + (f" {self.t('more_mail', n=more)}" if more else "")
+
     def state_lines(self, st: State, head: bool = True) -> list[Text]:
         """Why the state is what it is and the mail that decided it; series show the word
         itself on their Series line already."""
         word = self.t(f"state.{st.name}") + (f" ({self.t('rfc_flag')})" if st.rfc else "")
-        refs = " ".join(self.ref(e) for e in st.evidence[:2])
+        refs = self.refs(st.evidence)
         first = (f"{self.t('state')}: {term(word)} — " if head else "  ") + term(st.detail) + (f" {refs}" if refs else "")
         lines = [Text.from_markup(first)]
         lines += [Text.from_markup(f"  {self.t('flag')} {fl.kind}: {term(fl.verdict)} {self.ref(fl.message_id)}",
@@ -204,7 +208,7 @@ class TerminalRenderer:
         title = self.t("attention_for", name=sections.me_name(r)) if r.me else self.t("attention")
         self.c.rule(term(title))
         for a in r.needs_attention:
-            refs = " ".join(self.ref(e) for e in a.evidence[:2])
+            refs = self.refs(a.evidence)
             self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {term(a.reason)} {refs}")
         if not r.needs_attention:
             self.c.print(self.t("nothing"))
