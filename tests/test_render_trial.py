@@ -108,3 +108,13 @@ def test_needs_attention_names_the_same_mail_everywhere(kvm: Report, kvm80: str,
     section = kvm80.split("Needs attention")[1].split("Applied this week")[0]
     term_entry = " ".join(section.split("• ")[1].split())
     assert all(f"<{e}>" in term_entry for e in first3) and term_entry.endswith("+2 more")
+
+
+def test_terminal_marks_later_mail_as_later(kvm80: str) -> None:
+    # SMMUv3 v13: Shameerali's 2021-01-08 mail is earlier context; Keqian Zhu's
+    # 2021-02-01 review of 01/15 came after the week and must not read as context.
+    flat = " ".join(kvm80.replace("│", " ").split())
+    assert "2021-01-08 17:05 UTC Shameerali Kolothum Thodi: RE: [PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part) (context)" in flat
+    assert ("2021-02-01 11:27 UTC Keqian Zhu: Re: [PATCH v13 01/15] iommu: Introduce attach/detach_pasid_table API"
+            " (later)") in flat
+    assert "attach/detach_pasid_table API (context) 2021-02-01" not in flat

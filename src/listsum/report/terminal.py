@@ -259,7 +259,10 @@ class TerminalRenderer:
             text = Text(f"{indent}{controls(m.sender)}: {controls(m.subject)}")
             when = self.when(m.date)
             if not m.in_window:
-                text.append(f" ({self.t('context')})")
+                # mail after the window is not "context" for it: it had not been sent yet
+                # (SMMUv3 v13: Keqian Zhu's 2021-02 reviews under a January week)
+                mark = "later_mark" if m.date >= self.r.window.until else "context"
+                text.append(f" ({self.t(mark)})")
                 text.stylize("dim")
             grid.add_row(when, text)
         return grid
