@@ -118,3 +118,14 @@ def test_terminal_marks_later_mail_as_later(kvm80: str) -> None:
     assert ("2021-02-01 11:27 UTC Keqian Zhu: Re: [PATCH v13 01/15] iommu: Introduce attach/detach_pasid_table API"
             " (later)") in flat
     assert "attach/detach_pasid_table API (context) 2021-02-01" not in flat
+
+
+def test_markdown_dates_trailers_given_after_the_window(kvm_md: str) -> None:
+    # Krishna Reddy's Tested-by on SMMUv3 v13 came on 2021-03-15
+    # (<BY5PR12MB3764285E7E8064B636132C65B36C9@BY5PR12MB3764.namprd12.prod.outlook.com>);
+    # the kernel test robot's line is from 2020-11-19, before the week, so it stays plain.
+    block = kvm_md.split("### 1. [PATCH v13 00/15] SMMUv3")[1].split("\n---\n")[0]
+    assert ("  - Tested-by: Krishna Reddy \\<vdumpa\\@nvidia.com\\> ([PATCH v13 00/15] SMMUv3 Nested Stage Setup"
+            " (IOMMU part)) — later, 2021-03-15") in block.splitlines()
+    assert any(x.startswith("  - Reported-by: kernel test robot") and x.endswith("nested stage support)")
+               for x in block.splitlines())

@@ -146,11 +146,20 @@ def _series(f: _Fmt, s: SeriesFacts, thread: ThreadReport, anchors: dict[str, st
     if groups:
         lines.append(f"- **{f.t('patch_states')}**: " + "; ".join(f"{f.t('state.' + n)}: {r}" for n, r in groups))
     for tr in s.trailers:
-        lines.append(f"  - {tr.kind}: {esc(tr.person)} ({esc(tr.patch)})")
+        lines.append(f"  - {tr.kind}: {esc(tr.person)} ({esc(tr.patch)})" + _later(f, tr.date))
     for ap in s.applied:
         where = f", {f.t('branch', branch=ap.branch)}" if ap.branch else ""
         lines.append(f"  - {f.t('applied')}: {f.t('applied_by', by=esc(ap.by))}{where}, {f.when(ap.date)}")
     return lines
+
+
+def _later(f: _Fmt, when: datetime | None) -> str:
+    """" — later, 2021-03-15" for a fact dated after the window: Krishna Reddy's Tested-by
+    of SMMUv3 v13 (2021-03-15) sat undated among the trailers of a January week,
+    beside a review state that is, rightly, as of the window's end."""
+    if when is None or when < f.report.window.until:
+        return ""
+    return f" — {f.t('later_mark')}, {when.astimezone(f.zone):%Y-%m-%d}"
 
 
 def _summary(f: _Fmt, s: Summary | None) -> list[str]:
