@@ -129,3 +129,14 @@ def test_markdown_dates_trailers_given_after_the_window(kvm_md: str) -> None:
             " (IOMMU part)) — later, 2021-03-15") in block.splitlines()
     assert any(x.startswith("  - Reported-by: kernel test robot") and x.endswith("nested stage support)")
                for x in block.splitlines())
+
+
+def test_same_problem_in_many_messages_is_one_line(leds_report: Report, leds: Path) -> None:
+    # Seven linux-leds messages declare charset "y"; the JSON lists each, the renderings group them.
+    assert sum(p.what == "unknown charset 'y' (read as UTF-8)" for p in leds_report.problems) == 7
+    text = render_terminal_text(leds_report, width=200)
+    lines = [x for x in text.splitlines() if x.startswith("Problems:")]
+    assert lines == [f"Problems: {leds}, messages 2040, 2101, 2757, 2777, 2779, 2786, 2788: "
+                     "unknown charset 'y' (read as UTF-8)"]
+    md = render_markdown(leds_report)
+    assert md.count("unknown charset 'y'") == 1

@@ -113,7 +113,7 @@ def _activity(f: _Fmt, anchors: dict[str, str]) -> list[str]:
 
 
 def _problems(f: _Fmt) -> list[str]:
-    probs = f.report.problems
+    probs = sections.grouped_problems(f.report.problems)
     if not probs:
         return []
     lines = [f"## {f.t('problems')}", ""] + [f"- {esc(p.where)}: {esc(p.what)}" for p in probs[:50]]

@@ -6,8 +6,10 @@ Pure selection over the Report; the renderers only format (and escape) it.
 
 from __future__ import annotations
 
+import re
+
 from listsum.report.build import message_url
-from listsum.model import Attention, Report, SeriesFacts, ThreadReport
+from listsum.model import Attention, Problem, Report, SeriesFacts, ThreadReport
 
 
 def applied_this_week(report: Report) -> list[ThreadReport]:
@@ -86,3 +88,26 @@ def _ranges(nums: list[int]) -> str:
         if n is not None:
             start = prev = n
     return ", ".join(out)
+
+
+_WHERE = re.compile(r"^(?P<path>.*), message (?P<n>\d+)$")
+
+
+def grouped_problems(problems: list[Problem]) -> list[Problem]:
+    """One line per (input, what): the linux-leds archive has seven messages with
+    "unknown charset 'y'" (messages 2040 ... 2788), which printed as seven lines
+    pushing "Needs attention" off the first screen. The JSON keeps them apart."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for p in problems:
+        m = _WHERE.match(p.where)
+        path, n = (m["path"], m["n"]) if m else (p.where, "")
+        groups.setdefault((path, p.what), []).append(n)
+    out = []
+    for (path, what), nums in groups.items():
+        nums = [n for n in nums if n]
+        if not nums:
+            out.append(Problem(where=path, what=what))
+        else:
+            word = "message" if len(nums) == 1 else "messages"
+            out.append(Problem(where=f"{path}, {word} {', '.join(nums)}", what=what))
+    return out

@@ -82,10 +82,11 @@ class TerminalRenderer:
                                                           total=sum(t.total for t in threads))
                          + f" · {self.t('threads_count', n=len(threads))}")
         self.c.print(Panel(grid, title=title, expand=False))
-        for p in r.problems[:10]:
+        problems = sections.grouped_problems(r.problems)
+        for p in problems[:10]:
             self.c.print(Text(f"{self.t('problems')}: {controls(p.where)}: {controls(p.what)}", style="yellow"))
-        if len(r.problems) > 10:
-            self.c.print(Text(self.t("more_problems", n=len(r.problems) - 10), style="yellow"))
+        if len(problems) > 10:
+            self.c.print(Text(self.t("more_problems", n=len(problems) - 10), style="yellow"))
 
     def summarised_by(self, grid: Table) -> None:
         """Which model server saw the mail ("MODEL at HOST"); nothing for in-process."""
