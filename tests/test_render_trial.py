@@ -140,3 +140,14 @@ def test_same_problem_in_many_messages_is_one_line(leds_report: Report, leds: Pa
                      "unknown charset 'y' (read as UTF-8)"]
     md = render_markdown(leds_report)
     assert md.count("unknown charset 'y'") == 1
+
+
+def test_long_subject_is_whole_in_its_panel_at_80_columns(kvm80: str) -> None:
+    # The panel title of Marc's GICv2 work-around was cut at the border: "... advertising GICv2 compa─╮".
+    lines = kvm80.splitlines()
+    top = next(i for i, x in enumerate(lines) if x.startswith("╭─ [PATCH 0/2] KVM: arm64: Work around firmware"))
+    body = " ".join(" ".join(x.strip("│ ").split()) for x in lines[top + 1:top + 3])
+    assert body == "[PATCH 0/2] KVM: arm64: Work around firmware wongly advertising GICv2 compatibility"
+    # a subject that fits its title is not repeated
+    top = next(i for i, x in enumerate(lines) if x.startswith("╭─ [PATCH v7 0/3] MTE support for KVM guest ─"))
+    assert "MTE support" not in lines[top + 1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -177,7 +178,12 @@ class TerminalRenderer:
             parts += self.record(t.summary) if (t.summary.headline or t.summary.points) \
                 else [Text(controls(t.summary.text.strip()))]
         parts.append(self.message_list(t))
-        self.c.print(Panel(Group(*parts), title=Text(controls(t.subject)), title_align="left"))
+        title = controls(t.subject)
+        if cell_len(title) > self.c.width - 6:
+            # a panel title is cut at the border ("... advertising GICv2 compa─╮" at 80
+            # columns): say the whole subject inside, where it can wrap
+            parts.insert(0, Text(title, style="bold"))
+        self.c.print(Panel(Group(*parts), title=Text(title), title_align="left"))
 
     def state_word(self, t: ThreadReport) -> str:
         if t.state is not None:
