@@ -151,3 +151,10 @@ def test_long_subject_is_whole_in_its_panel_at_80_columns(kvm80: str) -> None:
     # a subject that fits its title is not repeated
     top = next(i for i, x in enumerate(lines) if x.startswith("╭─ [PATCH v7 0/3] MTE support for KVM guest ─"))
     assert "MTE support" not in lines[top + 1]
+
+
+def test_counts_of_one_are_singular(kvm80: str, kvm_md: str) -> None:
+    # kvmarm's one bot report that week ([kvmarm:next 29/32] ... sys_regs.c:1544:13: warning)
+    assert "- **Bot report**: 1 thread (1 message in window, 1 in all)" in kvm_md.splitlines()
+    assert "- **PATCH**: 24 threads (204 messages in window, 425 in all)" in kvm_md.splitlines()
+    assert "1 in window, 1 in all · 1 thread " in kvm80 and "1 threads" not in kvm80

@@ -50,7 +50,7 @@ def test_markdown_header_in_seed_order(md: str) -> None:
                  "- **Messages read**: 23", "- **Earlier/later messages shown as context**: 1",
                  "- **Large threads (>20 messages in all)**: 0",
                  "- **PATCH**: 2 threads (9 messages in window, 9 in all)",
-                 "- **Bug report**: 1 threads (1 messages in window, 2 in all)",
+                 "- **Bug report**: 1 thread (1 message in window, 2 in all)",
                  "| 2024-03-05 | 0 |  |", "| 2024-03-06 | 5 | ████████████████████ |"):
         assert line in md.splitlines(), line
     kinds = [line[3:] for line in md.splitlines() if line.startswith("## ")][4:]

@@ -7,6 +7,8 @@ falls back to English for a missing key, so a new label never breaks zh.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("en", "zh")
 
 EN: dict[str, str] = {
@@ -261,8 +263,16 @@ _TABLES = {"en": EN, "zh": ZH}
 
 def label(lang: str, key: str, **fields: object) -> str:
     """The label ``key`` in ``lang`` (English when missing), formatted."""
-    text = _TABLES.get(lang, EN).get(key) or EN.get(key, key)
-    return text.format(**fields) if fields else text
+    table = _TABLES.get(lang, EN)
+    text = table.get(key) or EN.get(key, key)
+    if not fields:
+        return text
+    text = text.format(**fields)
+    # "Bot report: 1 threads (1 messages in window ...)": English counts of one are singular
+    return _ONE.sub(r"\1", text) if table is EN or key not in table else text
+
+
+_ONE = re.compile(r"(?<![\d.,])(1 (?:thread|message))s\b")
 
 
 def kind_label(lang: str, kind: str) -> str:
