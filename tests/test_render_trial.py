@@ -158,3 +158,16 @@ def test_counts_of_one_are_singular(kvm80: str, kvm_md: str) -> None:
     assert "- **Bot report**: 1 thread (1 message in window, 1 in all)" in kvm_md.splitlines()
     assert "- **PATCH**: 24 threads (204 messages in window, 425 in all)" in kvm_md.splitlines()
     assert "1 in window, 1 in all · 1 thread " in kvm80 and "1 threads" not in kvm80
+
+
+def test_later_lines_name_their_mail_like_the_rest(kvm: Report, kvm80: str, kvm_md: str) -> None:
+    # SMMUv3 v13 went on for 16 "later" facts after the week (Keqian Zhu's February reviews, v14..v16).
+    smmu = thread(kvm, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
+    assert len(smmu.state.later) == 16
+    assert ("  - later: comment from Keqian Zhu (2021-02-01, `<529d39a0-acf1-9132-b6ae-d7cbd57ba1e5@huawei.com>`)"
+            in kvm_md.splitlines())
+    assert "\\<529d39a0" not in kvm_md
+    flat = " ".join(kvm80.replace("│", " ").split())
+    assert "later: comment from Keqian Zhu (2021-02-01, <529d39a0-acf1-9132-b6ae-d7cbd57ba1e5@huawei.com>)" in flat
+    assert "+11 more (later, after the window)" in flat
+    assert "later: v16 posted" not in flat and "later: v16 posted" in kvm_md

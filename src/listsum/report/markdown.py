@@ -246,11 +246,18 @@ def _state_text(f: _Fmt, st: State) -> str:
     return head + (f" — {escape.md(st.detail)}" if st.detail else "") + (f" ({refs})" if refs else "")
 
 
+def _later_line(f: _Fmt, line: str) -> str:
+    """A later line with its mail as code or link, like every other mail in the report
+    (it was escaped text: "\\<529d39a0-...\\@huawei.com\\>")."""
+    text, msgid = sections.later_parts(line)
+    return escape.md(line) if msgid is None else f"{escape.md(text)}, {_ref(f, msgid)})"
+
+
 def _state(f: _Fmt, st: State, head: bool) -> list[str]:
     """A thread's State line (series have theirs in the series block), bot flags, later facts."""
     lines = [f"- **{f.t('state')}**: {_state_text(f, st)}"] if head else []
     lines += [f"  - {f.t('flag')} {fl.kind}: {escape.md(fl.verdict)} ({_ref(f, fl.message_id)})" for fl in st.flags]
-    lines += [f"  - {escape.md(x)}" for x in st.later]
+    lines += [f"  - {_later_line(f, x)}" for x in st.later]
     return lines
 
 

@@ -90,6 +90,17 @@ def _ranges(nums: list[int]) -> str:
     return ", ".join(out)
 
 
+_LATER_REF = re.compile(r"^(?P<text>.*), <(?P<id>[^<>\s]+)>\)$")
+LATER_SHOWN = 5  # "later: ..." lines a terminal panel shows before "+N more"
+
+
+def later_parts(line: str) -> tuple[str, str | None]:
+    """("later: comment from Keqian Zhu (2021-02-01", msgid) from a state's later line,
+    so a rendering can link the mail like every other; (line, None) when it names none."""
+    m = _LATER_REF.match(line)
+    return (m["text"], m["id"]) if m else (line, None)
+
+
 _WHERE = re.compile(r"^(?P<path>.*), message (?P<n>\d+)$")
 
 

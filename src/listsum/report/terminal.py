@@ -207,8 +207,16 @@ class TerminalRenderer:
         lines = [Text.from_markup(first)]
         lines += [Text.from_markup(f"  {self.t('flag')} {fl.kind}: {term(fl.verdict)} {self.ref(fl.message_id)}",
                                    style="yellow") for fl in st.flags]
-        lines += [Text.from_markup(f"  {term(x)}", style="dim") for x in st.later]
+        lines += [Text.from_markup(self.later_line(x), style="dim") for x in st.later[:sections.LATER_SHOWN]]
+        if len(st.later) > sections.LATER_SHOWN:
+            # SMMUv3 v13 had 16 later lines above its summary in a January week
+            lines.append(Text(f"  {self.t('more_mail', n=len(st.later) - sections.LATER_SHOWN)} "
+                              f"({self.t('context_after')})", style="dim"))
         return lines
+
+    def later_line(self, line: str) -> str:
+        text, msgid = sections.later_parts(line)
+        return f"  {term(line)}" if msgid is None else f"  {term(text)}, {self.ref(msgid)})"
 
     def attention(self) -> None:
         r = self.r
