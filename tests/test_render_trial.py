@@ -171,3 +171,14 @@ def test_later_lines_name_their_mail_like_the_rest(kvm: Report, kvm80: str, kvm_
     assert "later: comment from Keqian Zhu (2021-02-01, <529d39a0-acf1-9132-b6ae-d7cbd57ba1e5@huawei.com>)" in flat
     assert "+11 more (later, after the window)" in flat
     assert "later: v16 posted" not in flat and "later: v16 posted" in kvm_md
+
+
+def test_markdown_message_list_stays_one_list_past_nine(kvm_md: str) -> None:
+    # SMMUv3 v13 lists 58 mails; from "10." on, a 3-space sender line fell out of its item
+    # and CommonMark split the list into 49 pieces (rendered here with rich's markdown-it).
+    from markdown_it import MarkdownIt
+
+    block = kvm_md.split("### 1. [PATCH v13 00/15] SMMUv3")[1].split("#### Messages")[1].split("\n---\n")[0]
+    html = MarkdownIt("commonmark").render(block)
+    assert html.count("<ol") == 1 and html.count("<li>") == 2 * 58 and html.count("<ul>") == 58
+    assert "    - Eric Auger \\<eric.auger\\@redhat.com\\> `<20201118112151.25412-10-eric.auger@redhat.com>`" in block

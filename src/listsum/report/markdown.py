@@ -208,8 +208,11 @@ def _messages(f: _Fmt, t: ThreadReport) -> list[str]:
         flag = f" _({f.t('date_flag')})_" if m.date_flag else ""
         link = f" [lore]({m.url})" if m.url else f" {md_code(f'<{m.message_id}>')}"
         who = md(name_addr(m.sender, m.from_addr))
-        lines.append(f"{i}. **[{f.when(m.date)}]** {esc(m.subject)}{mark}{flag}")
-        lines.append(f"   - {who}{link}")
+        item = f"{i}. "
+        lines.append(f"{item}**[{f.when(m.date)}]** {esc(m.subject)}{mark}{flag}")
+        # the sender nests under its item only when indented to the item's text: "10. "
+        # needs 4 spaces, and with 3 the 58-mail SMMUv3 v13 list broke apart at mail 10
+        lines.append(f"{' ' * len(item)}- {who}{link}")
     return lines + [""]
 
 
