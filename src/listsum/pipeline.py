@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listsum.facts import attention
 from listsum.facts.kinds import classify
@@ -29,6 +29,9 @@ from listsum.series import link_orphans, link_revisions, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE
 from listsum.window import WindowSpec, resolve
+
+if TYPE_CHECKING:  # the summarise stage loads only when a run summarises
+    from listsum.summarise.jobs import Failures
 
 UTC = timezone.utc
 LORE = "https://lore.kernel.org"
@@ -154,8 +157,11 @@ def summarise_settings(settings: ReportSettings) -> Any:
                              allow_hosts=tuple(settings.allow_hosts), jobs=settings.jobs, timeout=settings.timeout)
 
 
-def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> None:
-    """Fill the summary slots; with engine "none" say plainly no model ran."""
+def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> Failures:
+    """Fill the summary slots; with engine "none" say plainly no model ran.
+    Returns how the model server did (no failures for the other engines)."""
+    from listsum.summarise.jobs import failures
+
     if settings.engine != "none":
         from listsum.summarise import run  # lazy: llama and friends load only when summarising
 
@@ -163,6 +169,7 @@ def summarise(built: Built, settings: ReportSettings, progress: Progress | None 
     for t in built.report.threads:
         if t.summary is None:
             t.summary = Summary(text=label(settings.lang, "no_model"), engine="none")
+    return failures(t.summary for t in built.report.threads)
 
 
 def dry_run(built: Built, settings: ReportSettings) -> list[tuple[str, int]]:
