@@ -356,10 +356,22 @@ def test_eval_through_a_server(week: Path) -> None:
         res = CliRunner().invoke(app, ["eval", str(week), "--engine", "server", "--endpoint", stub.url,
                                        "--jobs", "2", "--limit", "4"])
     assert res.exit_code == 0, res.output
-    rows = {line[:21].strip(): line[21:] for line in res.stdout.splitlines() if line.strip()}
+    rows = {line[:24].strip(): line[24:] for line in res.stdout.splitlines() if line.strip()}
     assert rows["model"] == f"stub-model at {stub.url.split('//')[1].removesuffix('/v1')}"
-    assert rows["threads"] == "4" and rows["fallback rate"] == "0% (0)"
+    assert rows["threads"] == "4" and rows["server errors"] == "0"
     assert rows["tokens counted by"] == "server /extras/tokenize/count"
+    # The record is scored: the stub's prose answers are no JSON, so every one asked for is rejected
+    # and the points are the rules' own (a choice that is no JSON changes nothing).
+    from listsum.summarise.run import rules_record
+
+    built = build_week()
+    first = [t for t in built.report.threads if t.id in built.threads][:4]
+    rules = [rules_record(t, built.threads[t.id]).points for t in first]
+    asked = sum(1 for pts in rules if pts)
+    assert rows["points"] == f"{sum(map(len, rules))}, {sum(map(len, rules)) / 4:.2f} per thread"
+    assert rows["points without evidence"] == "0" and rows["stances changed"] == "0"
+    assert rows["prose passed"] == f"0% (0/{asked})" and rows["prose rejected"] == f"not the JSON asked for {asked}"
+    assert int(rows["model calls"]) >= asked > 0
 
 
 def test_an_answer_cut_off_by_the_server_is_an_error_not_an_empty_summary() -> None:

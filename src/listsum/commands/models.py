@@ -73,8 +73,9 @@ def eval_cmd(
     record_gate: bool = typer.Option(False, "--record", help="With --gold: record the model's figures as its gate "
                                      "(whether it chooses and writes prose by default)."),
 ) -> None:
-    """Score a model on an mbox: grounded names, flagged identifiers, echo,
-    fallback rate, tokens and time. With --gold FILE: state agreement,
+    """Score a model on an mbox: the records it shapes (points and their
+    evidence, stances it changed, prose passed or rejected), server errors,
+    model calls, tokens and time. With --gold FILE: state agreement,
     key-point recall, points without evidence, stance accuracy and noise per
     engine. Nothing is cached.
 
@@ -114,7 +115,7 @@ def eval_cmd(
         res = evaluate(str(mbox), settings, since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
-        typer.echo(f"{key:<20} {value}")
+        typer.echo(f"{key:<23} {value}")
 
 
 def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,
