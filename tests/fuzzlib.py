@@ -172,7 +172,7 @@ def run_case(path: Path, written: Written) -> Outcome:
     from listsum.report.terminal import render_terminal_text
     from listsum.sources.reader import read_inputs
     from listsum.summarise.run import SummariseSettings
-    from listsum.deepdive import deep_dive
+    from listsum.pipeline import deep_dive
     from listsum.report import deepdive
     from listsum.window import WindowSpec
 

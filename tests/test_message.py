@@ -7,10 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from corpus_msgs import archive_read, by_number, week_read
 
-from listsum.mail.message import (
-    EPOCH, Message, Origin, fix_dates, parse_addrs, parse_date, parse_from, parse_message, parse_span,
-    split_headers,
-)
+from listsum.mail.address import parse_addrs, parse_from
+from listsum.mail.headers import parse_date, split_headers
+from listsum.mail.message import EPOCH, Message, Origin, fix_dates, parse_message, parse_span
 
 UTC = timezone.utc
 pytestmark = pytest.mark.corpus

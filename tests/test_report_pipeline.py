@@ -118,3 +118,19 @@ def test_archive_report_keeps_earlier_context(archive_report: Report) -> None:
     # the v7 arch_timer selftest series was posted in September; its October replies bring it in
     arch = next(t for t in archive_report.threads if t.subject.startswith("[PATCH v7 00/15] KVM: arm64: selftests"))
     assert arch.first < w.since and arch.in_window == 2 and arch.total == 23
+
+
+def test_the_deep_dive_is_a_pipeline_entry_too(week: Path) -> None:
+    """pipeline.dive, as `listsum thread` calls it: Will Deacon's pKVM v3 with
+    its v2 from the same week file, the notes as `listsum thread` always said
+    them, no network (an --mbox without --server asks no server)."""
+    notes: list[str] = []
+    settings = pipeline.ThreadSettings(ref="<20211008135839.1193-1-will@kernel.org>", mbox=[str(week)],
+                                       engine="extractive", list_name="kvmarm")
+    dive = pipeline.dive(settings, progress=notes.append)
+    assert [(r.version, r.patches, r.in_thread) for r in dive.revisions] == [(2, 5, False), (3, 6, True)]
+    assert [(s.from_version, s.to_version) for s in dive.steps] == [(2, 3)]
+    assert dive.summary is not None and dive.summary.engine == "extractive"
+    assert dive.list_url == "https://lore.kernel.org/kvmarm"
+    assert notes[:3] == ["reading 1 input for the thread and its other revisions", "summarising with extractive",
+                         "comparing 2 revisions: v2, v3"]

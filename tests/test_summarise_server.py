@@ -185,10 +185,12 @@ def test_eval_cli_through_the_server(model_server: str, week: Path) -> None:
     res = CliRunner().invoke(app, ["eval", str(week), "--engine", "server", "--endpoint", model_server,
                                    "--jobs", "2", "--limit", "2"])
     assert res.exit_code == 0, res.output
-    rows = {line[:21].strip(): line[21:] for line in res.stdout.splitlines() if line.strip()}
+    rows = {line[:24].strip(): line[24:] for line in res.stdout.splitlines() if line.strip()}
     assert rows["model"] == f"{MODEL} at {host}" and rows["threads"] == "2"
     assert rows["tokens counted by"] == "server /extras/tokenize/count"
-    assert "server-error" not in rows["fallback reasons"]
+    assert rows["server errors"] == "0" and rows["points without evidence"] == "0"
+    attempts = int(rows["prose passed"].split("/")[-1].rstrip(")"))
+    assert attempts > 0 and int(rows["model calls"]) >= attempts  # the prose it was asked for is scored
 
 
 def test_a_model_the_server_does_not_have_is_refused(model_server: str) -> None:

@@ -74,7 +74,7 @@ def test_cli_refuses_before_reading_and_config_can_trust(week: Path, _isolated_u
     (_isolated_user_dir / "config").mkdir()
     (_isolated_user_dir / "config" / "config.toml").write_text('trusted_hosts = ["gpu.example.org"]\n')
     res = CliRunner().invoke(app, [*args, "--model", "m", "--format", "json", "-q"])
-    assert res.exit_code == 0, res.output
+    assert res.exit_code == 4, res.output  # written, but the server summarised nothing
     out = json.loads(res.stdout[res.stdout.index("{"):])
     assert out["summarised_by"] == "m at gpu.example.org:8000"
     # A thread whose record needed the model falls back, marked; none was written by it.
@@ -166,6 +166,79 @@ def test_failing_threads_fall_back_the_others_do_not_and_none_is_lost() -> None:
     # a failing thread is asked exactly twice (the client retries a 500 once), then falls back
     texts = [c["messages"][-1]["content"] for c in chats]
     assert [sum(b in x for x in texts) for b in bad] == [2, 2, 2]
+
+
+# --- the exit code says whether the server helped ----------------------------
+
+def _report(args: list[str], out: Path):  # -> (result, the JSON report written)
+    res = CliRunner().invoke(app, ["report", *args, "--engine", "server", "-o", str(out), "-q"])
+    return res, json.loads(out.read_text())
+
+
+def _flagged(report: dict) -> list[dict]:
+    return [t for t in report["threads"] if any(f.startswith("server-error: ") for f in t["summary"]["flags"])]
+
+
+@pytest.mark.parametrize("model", [["--model", "stub-model"], []])
+def test_server_down_writes_the_rules_report_and_exits_4(week: Path, tmp_path: Path, model: list[str]) -> None:
+    with Stub() as stub:
+        url = stub.url
+    host = url.split("//")[1].removesuffix("/v1")
+    out = tmp_path / "week.json"
+    res, report = _report([str(week), "--endpoint", url, *model], out)  # the port is closed now
+    assert res.exit_code == 4, res.output
+    failed = _flagged(report)
+    assert failed and all(t["summary"]["engine"] == "extractive" for t in report["threads"])
+    first = failed[0]["summary"]["flags"][0].removeprefix("server-error: ")
+    assert first.startswith(f"model server at {host} is not reachable (")
+    # With --model the backend exists and names itself; without it the first error names the host.
+    who = f"the model server stub-model at {host}" if model else "the model server"
+    assert res.stderr.splitlines()[-1] == (f"Error: no summary from {who}: {len(failed)} of 30 threads have "
+                                           f"rules-only records, marked server-error; first error: {first}")
+    assert res.stderr.splitlines()[0] == f"wrote {out} (json): 30 threads, 248 messages in window"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["week.json"]  # atomic: no temp file left
+
+
+def test_some_threads_failed_exits_0_and_says_how_many(week: Path, tmp_path: Path,
+                                                    _isolated_user_dir: Path) -> None:
+    from listsum.summarise.run import rules_record
+
+    built = build_week()
+    picked = [built.report.threads[i] for i in (2, 10, 20)]
+    bad = [rules_record(t, built.threads[t.id]).headline for t in picked]
+    # Prose on: its prompt carries the headline, so exactly the picked threads fail.
+    (_isolated_user_dir / "config").mkdir()
+    (_isolated_user_dir / "config" / "config.toml").write_text("prose = true\n")
+    with Stub(fail_subjects=tuple(bad)) as stub:
+        res, report = _report([str(week), "--endpoint", stub.url, "--jobs", "2"], tmp_path / "week.json")
+    host = stub.url.split("//")[1].removesuffix("/v1")
+    assert res.exit_code == 0, res.output
+    assert sorted(t["id"] for t in _flagged(report)) == sorted(t.id for t in picked)
+    assert res.stderr.splitlines()[-1] == (
+        f"Warning: the model server stub-model at {host} failed on 3 of 30 threads (rules-only "
+        f"records, marked server-error); first error: model server at {host} answered 500: llama_decode failed")
+
+
+def test_a_healthy_server_says_nothing_more(week: Path, tmp_path: Path) -> None:
+    with Stub() as stub:
+        res, report = _report([str(week), "--endpoint", stub.url], tmp_path / "week.json")
+    assert res.exit_code == 0 and not _flagged(report)
+    assert res.stderr.splitlines() == [f"wrote {tmp_path / 'week.json'} (json): 30 threads, 248 messages in window"]
+
+
+def test_failures_count_model_answers_not_thread_order() -> None:
+    from listsum.model import Summary
+    from listsum.summarise.jobs import failures
+
+    down = Summary("r", "extractive", True, ["server-error: model server at h is not reachable"])
+    rules = Summary("r", "extractive")  # needed no model: neither answered nor failed
+    chose = Summary("r", "stub-model", cached=True)
+    assert failures([rules, down, down]).all_failed
+    assert failures([down, rules]) == failures([rules, down])
+    some = failures([down, chose, rules])
+    assert (some.threads, some.failed, some.answered, some.all_failed) == (3, 1, 1, False)
+    assert some.first == "model server at h is not reachable"
+    assert not failures([rules, chose]).failed
 
 
 # --- --jobs ------------------------------------------------------------------
@@ -283,10 +356,22 @@ def test_eval_through_a_server(week: Path) -> None:
         res = CliRunner().invoke(app, ["eval", str(week), "--engine", "server", "--endpoint", stub.url,
                                        "--jobs", "2", "--limit", "4"])
     assert res.exit_code == 0, res.output
-    rows = {line[:21].strip(): line[21:] for line in res.stdout.splitlines() if line.strip()}
+    rows = {line[:24].strip(): line[24:] for line in res.stdout.splitlines() if line.strip()}
     assert rows["model"] == f"stub-model at {stub.url.split('//')[1].removesuffix('/v1')}"
-    assert rows["threads"] == "4" and rows["fallback rate"] == "0% (0)"
+    assert rows["threads"] == "4" and rows["server errors"] == "0"
     assert rows["tokens counted by"] == "server /extras/tokenize/count"
+    # The record is scored: the stub's prose answers are no JSON, so every one asked for is rejected
+    # and the points are the rules' own (a choice that is no JSON changes nothing).
+    from listsum.summarise.run import rules_record
+
+    built = build_week()
+    first = [t for t in built.report.threads if t.id in built.threads][:4]
+    rules = [rules_record(t, built.threads[t.id]).points for t in first]
+    asked = sum(1 for pts in rules if pts)
+    assert rows["points"] == f"{sum(map(len, rules))}, {sum(map(len, rules)) / 4:.2f} per thread"
+    assert rows["points without evidence"] == "0" and rows["stances changed"] == "0"
+    assert rows["prose passed"] == f"0% (0/{asked})" and rows["prose rejected"] == f"not the JSON asked for {asked}"
+    assert int(rows["model calls"]) >= asked > 0
 
 
 def test_an_answer_cut_off_by_the_server_is_an_error_not_an_empty_summary() -> None:

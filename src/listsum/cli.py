@@ -2,7 +2,8 @@
 Settings, calls the pipeline and hands the result to a renderer.
 
 Errors derived from ListsumError become one line on stderr and an exit code
-(1 nothing usable / fetch / model, 2 usage). Anything else is a bug: it
+(1 nothing usable / fetch / model, 2 usage, 4 a report written without a
+single summary from the model server). Anything else is a bug: it
 becomes one line naming the file and message being read when known, and exit
 code 3; LISTSUM_RAISE_ERRORS=1 keeps the traceback.
 """

@@ -1,11 +1,12 @@
 """The one-thread deep dive: timeline, revisions v1..vN and what changed
 between them, review matrix, open questions, whether it landed.
 
-Pure data built from Messages and Threads (``deep_dive``); ``deep_dive_from``
-does the getting (--mbox inputs, the store, the server: gather.py finds the
-other revisions). thread_revisions.py and facts/evolution.py compare the
-revisions, facts/questions.py finds open questions, sources/gittree.py
-looks in a --git tree. Renderers live in report/deepdive.py.
+The DeepDive record and the pure parts of it built from one Thread
+(``record``). pipeline.py is the entry (``pipeline.dive``): it gets the
+mail (--mbox inputs, the store, the server: gather.py finds the other
+revisions), threads it, and calls these, thread_revisions.py and
+facts/evolution.py (which compare the revisions), sources/gittree.py (a
+--git tree) and the summariser. Renderers live in report/deepdive.py.
 
 Heuristics, each named by the mail that needs it:
 - "what changed" is the cover letter's changelog block for that version
@@ -24,19 +25,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from listsum.facts.evolution import RevisionStep
 from listsum.facts.questions import Question, open_questions
 from listsum.mail.message import Message
-from listsum.mail.threads import Thread, build_threads
-from listsum.model import AppliedFact, SeriesFacts, Summary, Window
+from listsum.mail.threads import Thread
+from listsum.model import AppliedFact, SeriesFacts, Summary
 from listsum.sources.gittree import Landing
-
-if TYPE_CHECKING:  # the summariser is imported only when a summary is asked for
-    from listsum.summarise.run import SummariseSettings
 
 _CHANGES = re.compile(r"^\s*(?:changes|changelog|change log)\b|^\s*v\d+\s*(?:->|to|\.\.)\s*v\d+\s*:?|"
                       r"^\s*(?:since|from)\s+v\d+\s*:", re.I)
@@ -257,102 +253,15 @@ def timeline(thread: Thread, facts: SeriesFacts | None) -> list[TimelineEntry]:
             for m in thread.messages]
 
 
-def deep_dive(messages: list[Message], msgid: str, sources: list[str] | None = None,
-              summarise: SummariseSettings | None = None, git: Path | None = None,
-              progress=None) -> DeepDive:
-    """The deep dive of the thread holding ``msgid``; ``messages`` may hold
-    other threads too (other revisions of the series, unrelated mail).
-    With ``summarise``, the summary of the thread too (see thread_summary);
-    with ``git``, where the newest revision's patches landed in that tree."""
-    from listsum.errors import InputError
+def record(thread: Thread, revisions: list[RevisionInfo], facts: SeriesFacts | None,
+           sources: list[str]) -> DeepDive:
+    """The deep dive of one thread from its own mail and its series facts;
+    the comparison of revisions, the landing and the summary are added by
+    pipeline.deep_dive."""
     from listsum.facts.kinds import classify
 
-    threads = build_threads(messages)
-    thread = find_thread(threads, msgid)
-    if thread is None:
-        raise InputError(f"message <{msgid}> is not in {', '.join(sources or ['the input'])}")
-    revs, facts = revisions(thread, threads)
-    dive = DeepDive(thread_id=thread.id, subject=thread.subject, messages=len(thread.messages),
+    return DeepDive(thread_id=thread.id, subject=thread.subject, messages=len(thread.messages),
                     participants=thread.participants(), first=thread.first, last=thread.last,
-                    timeline=timeline(thread, facts), revisions=revs, matrix=review_matrix(thread, facts),
-                    questions=open_questions(thread), series=facts, sources=list(sources or []),
+                    timeline=timeline(thread, facts), revisions=revisions, matrix=review_matrix(thread, facts),
+                    questions=open_questions(thread), series=facts, sources=list(sources),
                     kind=classify(thread, facts))
-    _revision_parts(dive, facts, threads, git, progress)
-    if summarise is not None:
-        dive.summary = thread_summary(thread, dive.kind, facts, dive.sources, summarise, len(messages))
-    return dive
-
-
-def _revision_parts(dive: DeepDive, facts: SeriesFacts | None, threads: list[Thread], git: Path | None,
-                    progress) -> None:
-    """Steps between revisions, applied replies, and with ``git`` the landing."""
-    from listsum import thread_revisions as tr
-
-    if facts is None:
-        return
-    chosen = tr.pick_postings(facts.lineage, {t.id: t for t in threads})
-    if progress is not None and len(chosen) > 1:
-        progress(f"comparing {len(chosen)} revisions: " + ", ".join(f"v{p.revision}" for p, _ in chosen))
-    dive.steps = tr.revision_steps(chosen, progress)
-    dive.applied = tr.applied_all(chosen)
-    if git is not None:
-        dive.landed, dive.landed_in = tr.landed(chosen, git, progress), str(git)
-
-
-def thread_summary(thread: Thread, kind: str, facts: SeriesFacts | None, sources: list[str],
-                   settings: SummariseSettings, total: int) -> Summary:
-    """The summary `listsum report` would write for this thread: the same
-    one-thread Report (report/build.py, every mail in the window) through
-    the same summariser run, cache included."""
-    from listsum.report.build import Inputs, build_report
-    from listsum.report.i18n import label
-    from listsum.summarise.run import Run
-
-    if settings.engine == "none":
-        return Summary(text=label(settings.lang, "no_model"), engine="none")
-    window = Window(thread.first, thread.last + timedelta(microseconds=1))
-    report = build_report([thread], window, {thread.id: kind}, {thread.id: facts},
-                          Inputs(total=total, paths=list(sources)), generated_at=datetime.now(timezone.utc),
-                          lang=settings.lang)
-    # Run.thread is the per-thread step of summarise_report; summarise_report
-    # would also write a week overview, a second model call that for one
-    # thread says the same again.
-    return Run(settings).thread(report.threads[0], thread)
-
-
-def deep_dive_from(ref: str, *, mbox: Path | list[Path] | None = None, list_name: str | None = None,
-                   server: str | None = None, offline: bool = False,
-                   summarise: SummariseSettings | None = None, git: Path | None = None,
-                   progress=None) -> DeepDive:
-    """Get the mail (``mbox`` inputs or the thread from the store or the
-    server, plus every other revision gather.py finds) and build the deep dive."""
-    from listsum.gather import gather
-    from listsum.sources import lore
-    from listsum.sources.reader import read_inputs
-
-    url_server, url_list, msgid = lore.parse_thread_ref(ref)
-    asked_server = server
-    server, list_name = server or url_server, list_name or url_list
-    mboxes = [mbox] if isinstance(mbox, Path) else list(mbox or [])
-    if git is not None:
-        from listsum.sources.gittree import check_repo
-
-        check_repo(git)  # before any fetching: a typo in --git fails at once
-    first = [str(p) for p in mboxes] or [str(lore.thread_mbox(
-        msgid, list_name=list_name, server=server, offline=offline, progress=progress))]
-    use_server = not offline and (not mboxes or asked_server is not None)
-    # --mbox names its inputs; the store joins them when a list is named (--list or a URL).
-    use_store = not mboxes or list_name is not None
-    paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, use_store=use_store,
-                   progress=progress)
-    if progress is not None:
-        progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
-    msgs = read_inputs(paths).messages
-    if progress is not None and len(msgs) > 2000:  # threading and linking an archive take a second or more
-        progress(f"threading {len(msgs)} messages and linking revisions")
-    if progress is not None and summarise is not None and summarise.engine != "none":
-        progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
-    dive = deep_dive(msgs, msgid, paths, summarise, git=git, progress=progress)
-    if list_name and list_name != "all":
-        dive.list_url = f"{lore.server_url(server)}/{list_name}"
-    return dive

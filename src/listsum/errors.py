@@ -6,8 +6,10 @@ Only cli.py turns them into output and exit codes.
 from __future__ import annotations
 
 # Exit codes: 0 ok, 1 nothing usable (or a fetch/model error), 2 usage,
-# 3 internal error (a bug: one line naming the file and message when known).
+# 3 internal error (a bug: one line naming the file and message when known),
+# 4 the report was written but the model server summarised none of it.
 INTERNAL_ERROR = 3
+NO_SERVER_SUMMARY = 4
 
 
 class ListsumError(Exception):
@@ -39,3 +41,11 @@ class ModelError(ListsumError):
 
 class FetchError(ListsumError):
     """A public-inbox server could not give us what we asked for."""
+
+
+class NoServerSummary(ListsumError):
+    """The report was written, every thread by the rules alone: the model
+    server failed on each one it was asked for. Its own exit code, because
+    unlike 1 there is a report, and unlike 0 a cron job should notice."""
+
+    exit_code = NO_SERVER_SUMMARY

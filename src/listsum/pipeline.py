@@ -1,10 +1,14 @@
-"""The only module that knows the stage order of a report.
+"""The only module that knows the stage order, for both jobs.
 
-fetch (--list) -> read (+dedup, dates) -> threads -> window -> reported
-threads -> revisions over *all* threads (so a v3 this week links to its v1
-of last month) -> series facts + kind per reported thread -> Report ->
-summaries. Each stage lives in its own module; this one calls them and
-does no work itself.
+A report (``build`` + ``summarise``): fetch (--list) -> read (+dedup,
+dates) -> threads -> window -> reported threads -> revisions over *all*
+threads (so a v3 this week links to its v1 of last month) -> series facts +
+kind per reported thread -> Report -> summaries.
+
+A deep dive (``dive``): the same stages for one thread, see below.
+
+Each stage lives in its own module; this one calls them and does no work
+itself.
 
 ``progress`` is one callable ``progress(stage, done, total)`` (total None
 when unknown; ``done == -1`` means ``stage`` is a one-line note such as a
@@ -15,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from listsum.facts import attention
 from listsum.facts.kinds import classify
@@ -29,6 +34,11 @@ from listsum.series import link_orphans, link_revisions, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE
 from listsum.window import WindowSpec, resolve
+
+if TYPE_CHECKING:  # the summarise stage and the deep dive load only when a run needs them
+    from listsum.deepdive import DeepDive
+    from listsum.summarise.jobs import Failures
+    from listsum.summarise.run import SummariseSettings
 
 UTC = timezone.utc
 LORE = "https://lore.kernel.org"
@@ -154,8 +164,11 @@ def summarise_settings(settings: ReportSettings) -> Any:
                              allow_hosts=tuple(settings.allow_hosts), jobs=settings.jobs, timeout=settings.timeout)
 
 
-def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> None:
-    """Fill the summary slots; with engine "none" say plainly no model ran."""
+def summarise(built: Built, settings: ReportSettings, progress: Progress | None = None) -> Failures:
+    """Fill the summary slots; with engine "none" say plainly no model ran.
+    Returns how the model server did (no failures for the other engines)."""
+    from listsum.summarise.jobs import failures
+
     if settings.engine != "none":
         from listsum.summarise import run  # lazy: llama and friends load only when summarising
 
@@ -163,6 +176,7 @@ def summarise(built: Built, settings: ReportSettings, progress: Progress | None 
     for t in built.report.threads:
         if t.summary is None:
             t.summary = Summary(text=label(settings.lang, "no_model"), engine="none")
+    return failures(t.summary for t in built.report.threads)
 
 
 def dry_run(built: Built, settings: ReportSettings) -> list[tuple[str, int]]:
@@ -181,4 +195,130 @@ def run(settings: ReportSettings, progress: Progress | None = None, *, now: date
     return built.report
 
 
-__all__ = ["Built", "ReportSettings", "build", "dry_run", "run", "summarise"]
+# --- the deep dive: the same stages for one thread ------------------------
+#
+# sources (--mbox, the store, the server; gather.py adds the other
+# revisions) -> messages -> threads -> the thread asked about and its series
+# -> facts (timeline, review matrix, questions; revisions compared, the
+# landing in --git) -> its summary, the record `listsum report` would write.
+
+Note = Callable[[str], None]  # the deep dive's progress: one line per step
+
+
+@dataclass
+class ThreadSettings:
+    """Everything `listsum thread` was asked, typed; built by the CLI."""
+
+    ref: str  # Message-ID, <Message-ID> or a lore URL
+    mbox: list[str] = field(default_factory=list)
+    list_name: str | None = None
+    server: str | None = None
+    offline: bool = False
+    engine: str = "llama"
+    model: str | None = None
+    lang: str = "en"
+    git: Path | None = None
+
+
+def dive(settings: ThreadSettings, progress: Note | None = None) -> DeepDive:
+    """`listsum thread`: get the mail, then the deep dive of the thread."""
+    from listsum.sources import lore
+    from listsum.summarise.run import SummariseSettings
+
+    msgid, paths, list_name, server = thread_sources(settings, progress)
+    messages = read_inputs(paths).messages
+    if progress is not None and len(messages) > 2000:  # threading and linking an archive take a second or more
+        progress(f"threading {len(messages)} messages and linking revisions")
+    summarise = SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang)
+    if progress is not None and summarise.engine != "none":
+        progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
+    out = deep_dive(messages, msgid, paths, summarise, git=settings.git, progress=progress)
+    if list_name and list_name != "all":
+        out.list_url = f"{lore.server_url(server)}/{list_name}"
+    return out
+
+
+def thread_sources(settings: ThreadSettings, progress: Note | None
+                   ) -> tuple[str, list[str], str | None, str | None]:
+    """(message id, input paths, list, server): the thread's own mail (--mbox,
+    else fetched or stored) and every file gather.py finds other revisions in."""
+    from listsum.gather import gather
+    from listsum.sources import lore
+
+    url_server, url_list, msgid = lore.parse_thread_ref(settings.ref)
+    server, list_name = settings.server or url_server, settings.list_name or url_list
+    if settings.git is not None:
+        from listsum.sources.gittree import check_repo
+
+        check_repo(settings.git)  # before any fetching: a typo in --git fails at once
+    first = list(settings.mbox) or [str(lore.thread_mbox(
+        msgid, list_name=list_name, server=server, offline=settings.offline, progress=progress))]
+    use_server = not settings.offline and (not settings.mbox or settings.server is not None)
+    # --mbox names its inputs; the store joins them when a list is named (--list or a URL).
+    use_store = not settings.mbox or list_name is not None
+    paths = gather(msgid, first, list_name=list_name, server=server, use_server=use_server, use_store=use_store,
+                   progress=progress)
+    if progress is not None:
+        progress(f"reading {len(paths)} input{'s' if len(paths) != 1 else ''} for the thread and its other revisions")
+    return msgid, paths, list_name, server
+
+
+def deep_dive(messages: list[Any], msgid: str, sources: list[str] | None = None,
+              summarise: SummariseSettings | None = None, git: Path | None = None,
+              progress: Note | None = None) -> DeepDive:
+    """The deep dive of the thread holding ``msgid``; ``messages`` may hold
+    other threads too (other revisions of the series, unrelated mail). With
+    ``summarise`` (SummariseSettings), its summary; with ``git``, where the
+    newest revision's patches landed in that tree."""
+    from listsum import deepdive
+    from listsum.errors import InputError
+
+    threads = build_threads(messages)
+    thread = deepdive.find_thread(threads, msgid)
+    if thread is None:
+        raise InputError(f"message <{msgid}> is not in {', '.join(sources or ['the input'])}")
+    revisions, series = deepdive.revisions(thread, threads)
+    out = deepdive.record(thread, revisions, series, list(sources or []))
+    _compare_revisions(out, series, threads, git, progress)
+    if summarise is not None:
+        out.summary = _thread_summary(thread, out.kind, series, out.sources, summarise, len(messages))
+    return out
+
+
+def _compare_revisions(out: DeepDive, series: SeriesFacts | None, threads: list[Thread], git: Path | None,
+                       progress: Note | None) -> None:
+    """Steps between revisions, applied replies, and with ``git`` the landing."""
+    from listsum import thread_revisions as tr
+
+    if series is None:
+        return
+    chosen = tr.pick_postings(series.lineage, {t.id: t for t in threads})
+    if progress is not None and len(chosen) > 1:
+        progress(f"comparing {len(chosen)} revisions: " + ", ".join(f"v{p.revision}" for p, _ in chosen))
+    out.steps = tr.revision_steps(chosen, progress)
+    out.applied = tr.applied_all(chosen)
+    if git is not None:
+        out.landed, out.landed_in = tr.landed(chosen, git, progress), str(git)
+
+
+def _thread_summary(thread: Thread, kind: str, series: SeriesFacts | None, sources: list[str],
+                    settings: SummariseSettings, total: int) -> Summary:
+    """The summary `listsum report` would write for this thread: the same
+    one-thread Report (report/build.py, every mail in the window) through
+    the same summariser run, cache included."""
+    from listsum.summarise.run import Run
+
+    if settings.engine == "none":
+        return Summary(text=label(settings.lang, "no_model"), engine="none")
+    window = Window(thread.first, thread.last + timedelta(microseconds=1))
+    report = build_report([thread], window, {thread.id: kind}, {thread.id: series},
+                          Inputs(total=total, paths=list(sources)), generated_at=datetime.now(UTC),
+                          lang=settings.lang)
+    # Run.thread is the per-thread step of summarise_report; summarise_report
+    # would also write a week overview, a second model call that for one
+    # thread says the same again.
+    return Run(settings).thread(report.threads[0], thread)
+
+
+__all__ = ["Built", "ReportSettings", "ThreadSettings", "build", "deep_dive", "dive", "dry_run", "run",
+           "summarise"]

@@ -1,7 +1,7 @@
 """`listsum fetch`, `listsum sync`, `listsum thread`: getting the mail.
 
-Thin: options in, one call into sources/ or deepdive, a line or a
-rendering out. Progress lines go to stderr.
+Thin: options in, one call into sources/ or the pipeline (the deep dive),
+a line or a rendering out. Progress lines go to stderr.
 """
 
 from __future__ import annotations
@@ -127,9 +127,8 @@ def thread_cmd(
       listsum thread MSGID --mbox archive.mbox.gz --git ~/src/linux --engine none
     """
     with user_errors():
+        from listsum import pipeline
         from listsum.commands.report import engines
-        from listsum.summarise.run import SummariseSettings
-        from listsum.deepdive import deep_dive_from
 
         kind = pick_format(fmt, output)
         if engine not in engines():
@@ -140,10 +139,10 @@ def thread_cmd(
             from listsum.atomic import check_target
 
             check_target(output, [str(p) for p in mbox or []])
-        dive = deep_dive_from(ref, mbox=mbox, list_name=list_name, server=server, offline=offline,
-                              summarise=SummariseSettings(engine=engine, model=model, lang=lang),
-                              git=git, progress=_say(quiet))
-        _emit_dive(dive, kind, output)
+        settings = pipeline.ThreadSettings(ref=ref, mbox=[str(p) for p in mbox or []], list_name=list_name,
+                                           server=server, offline=offline, engine=engine, model=model,
+                                           lang=lang, git=git)
+        _emit_dive(pipeline.dive(settings, progress=_say(quiet)), kind, output)
 
 
 def _emit_dive(dive: object, kind: str, output: Path | None) -> None:

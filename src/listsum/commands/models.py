@@ -75,8 +75,9 @@ def eval_cmd(
     misses: bool = typer.Option(False, "--misses", help="With --gold: list each gold point missed, each "
                                 "noise point and each state that differs, per engine."),
 ) -> None:
-    """Score a model on an mbox: grounded names, flagged identifiers, echo,
-    fallback rate, tokens and time. With --gold FILE: state agreement,
+    """Score a model on an mbox: the records it shapes (points and their
+    evidence, stances it changed, prose passed or rejected), server errors,
+    model calls, tokens and time. With --gold FILE: state agreement,
     key-point recall, points without evidence, stance accuracy and noise per
     engine. Nothing is cached.
 
@@ -116,7 +117,7 @@ def eval_cmd(
         res = evaluate(str(mbox), settings, since, until, limit, progress)
     sys.stderr.write("\n")
     for key, value in res.rows():
-        typer.echo(f"{key:<20} {value}")
+        typer.echo(f"{key:<23} {value}")
 
 
 def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | None, n_threads: int | None,

@@ -9,13 +9,16 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from listsum.cli import app, pick_format, user_errors
-from listsum.errors import UsageError
+from listsum.errors import NoServerSummary, UsageError
 from listsum.summarise.base import MODEL_FREE
 
+if TYPE_CHECKING:
+    from listsum.summarise.jobs import Failures
 
 
 def engines() -> tuple[str, ...]:
@@ -202,11 +205,26 @@ def _run(inputs: list[Path], since: str | None, until: str | None, days: int | N
         if dry_run:
             _print_dry_run(pipeline.dry_run(built, settings), {t.id: t.subject for t in built.report.threads})
             return
-        pipeline.summarise(built, settings, progress)
+        failed = pipeline.summarise(built, settings, progress)
     finally:
         if progress is not None:
             progress.close()
     _emit(built.report, kind, output)
+    _server_verdict(failed, built.report.summarised_by)
+
+
+def _server_verdict(failed: Failures, server: str | None) -> None:
+    """After the report is out: a model server that helped no thread is an
+    error (exit 4), some failed threads a warning. Said even with -q: it is
+    not progress, it says the report is not what was asked for."""
+    if not failed.failed:
+        return
+    who = f"the model server {server}" if server else "the model server"  # its first error names the host
+    if failed.all_failed:
+        raise NoServerSummary(f"no summary from {who}: {failed.failed} of {failed.threads} threads have "
+                              f"rules-only records, marked server-error; first error: {failed.first}")
+    typer.echo(f"Warning: {who} failed on {failed.failed} of {failed.threads} threads (rules-only records, "
+               f"marked server-error); first error: {failed.first}", err=True)
 
 
 def _emit(report: object, kind: str, output: Path | None) -> None:

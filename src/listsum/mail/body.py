@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from email.errors import MessageError
 
-from listsum.mail.message import Message, header_end, known_charset, note_where
+from listsum.mail.headers import header_end, known_charset
+from listsum.mail.message import Message, note_where
 
 # A header value, folded onto continuation lines or not.
 _VALUE = re.compile(rb"[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from listsum.mail.message import Message, name_addr
+from listsum.mail.address import name_addr
+from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.model import MessageEntry, Problem, Report, SeriesFacts, State, Stats, ThreadReport, Window
 from listsum.window import zone

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from listsum.report import escape, sections
-from listsum.mail.message import name_addr
+from listsum.mail.address import name_addr
 from listsum.report.build import message_url
 from listsum.report.escape import md, md_code, md_lines
 from listsum.report.i18n import kind_label, label

@@ -200,7 +200,7 @@ def _offline_window(list_name: str, since: datetime, until: datetime) -> Path:
 
 
 def _dedupe_mbox(data: bytes) -> bytes:
-    from listsum.mail.message import split_headers
+    from listsum.mail.headers import split_headers
     from listsum.sources.mbox import split_mbox
 
     seen: set[str] = set()

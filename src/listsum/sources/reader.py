@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from listsum.errors import InputError, NothingUsable
-from listsum.mail.message import (MalformedMessage, Message, Origin, fix_dates, header_end, note_where, parse_message,
-                                  parse_span)
+from listsum.mail.headers import MalformedMessage, header_end
+from listsum.mail.message import Message, Origin, fix_dates, note_where, parse_message, parse_span
 from listsum.model import Problem
 from listsum.sources import maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox

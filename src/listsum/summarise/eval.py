@@ -1,56 +1,59 @@
-"""`listsum eval`: score a model on an mbox, so users can pick one.
+"""`listsum eval MBOX`: score a model on an mbox without a gold set, so
+users can pick one.
 
 Runs the real summarise stage (no cache) over the reported threads and
-counts what the checks found: grounded-name rate (names in the outputs
-that occur in their thread), flagged identifiers, echo rate, fallback
-rate, tokens and time.
+scores what a model now does to a record: the stances it changed, the prose
+it was asked for and whether that passed its check, the points and their
+evidence, the calls, tokens and time. The model is asked to choose and to
+write prose whatever its gate says, as `eval --gold` does, so the figures
+measure what a gate would be set from. Points are counted as eval --gold
+counts them (summarise/gold.py); without a gold set there is no recall.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
-from listsum.summarise import checks
+from listsum.model import Summary, ThreadReport
 from listsum.summarise.base import Summariser
+from listsum.summarise.jobs import SERVER_ERROR
 from listsum.summarise.run import Progress, Run, SummariseSettings
+
+_CHOSE = "model-chose: "  # run.py: how many choices the model changed
+_REJECTED = "prose-rejected: "  # prose.py: why the prose failed its check
 
 
 @dataclass
 class EvalResult:
     model: str
     threads: int = 0
-    names: int = 0
-    grounded: int = 0
-    identifiers_flagged: int = 0
-    sentences_dropped: int = 0  # sentences with an invented token or person, cut from a kept output
-    echoes: int = 0
-    loops_trimmed: int = 0
-    fallbacks: int = 0
+    points: int = 0
+    unsupported: int = 0  # points citing nothing, or mail not in their thread: must be 0
+    changed: int = 0  # stances (or sentences) the model chose differently from the rules
+    prose_attempts: int = 0
+    prose_passed: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)  # why prose failed its check
+    server_errors: int = 0
+    model_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0  # time in the model
     wall: float = 0.0
-    fallback_reasons: dict[str, int] = field(default_factory=dict)
     counting: str = ""  # how a server backend counted tokens (server route or estimate)
-
-    def rate(self, part: int) -> float:
-        return part / self.threads if self.threads else 0.0
-
-    @property
-    def grounded_rate(self) -> float:
-        return self.grounded / self.names if self.names else 1.0
 
     def rows(self) -> list[tuple[str, str]]:
         tps = (self.prompt_tokens + self.completion_tokens) / self.seconds if self.seconds else 0.0
+        per = self.points / self.threads if self.threads else 0.0
+        passed = f"{self.prose_passed / self.prose_attempts:.0%} " if self.prose_attempts else ""
         return [("model", self.model), ("threads", str(self.threads)),
-                ("grounded-name rate", f"{self.grounded_rate:.0%} ({self.grounded}/{self.names})"),
-                ("flagged identifiers", str(self.identifiers_flagged)),
-                ("sentences dropped", str(self.sentences_dropped)),
-                ("echo rate", f"{self.rate(self.echoes):.0%}"),
-                ("loops trimmed", str(self.loops_trimmed)),
-                ("fallback rate", f"{self.rate(self.fallbacks):.0%} ({self.fallbacks})"),
-                ("fallback reasons", ", ".join(f"{k} {v}" for k, v in sorted(self.fallback_reasons.items())) or "-"),
+                ("points", f"{self.points}, {per:.2f} per thread"),
+                ("points without evidence", str(self.unsupported)),
+                ("stances changed", str(self.changed)),
+                ("prose passed", f"{passed}({self.prose_passed}/{self.prose_attempts})"),
+                ("prose rejected", ", ".join(f"{k} {v}" for k, v in sorted(self.rejected.items())) or "-"),
+                ("server errors", str(self.server_errors)), ("model calls", str(self.model_calls)),
                 ("prompt tokens", str(self.prompt_tokens)), ("completion tokens", str(self.completion_tokens)),
                 ("model time", f"{self.seconds:.0f} s ({tps:.0f} tok/s)"), ("wall time", f"{self.wall:.0f} s")
                 ] + ([("tokens counted by", self.counting)] if self.counting else [])
@@ -60,46 +63,35 @@ def evaluate(mbox: str, settings: SummariseSettings, since: str | None = None, u
              limit: int | None = None, progress: Progress | None = None,
              backend: Summariser | None = None) -> EvalResult:
     from listsum import pipeline
+    from listsum.summarise.jobs import summarise_threads
     from listsum.window import WindowSpec
 
     start = time.monotonic()
     built = pipeline.build(pipeline.ReportSettings(inputs=[mbox], window=WindowSpec(since=since, until=until)))
-    run = Run(SummariseSettings(**{**settings.__dict__, "use_cache": False}), backend)
-    from listsum.summarise.jobs import summarise_threads
-
+    run = Run(SummariseSettings(**{**settings.__dict__, "use_cache": False, "choose": True, "prose": True}),
+              backend)
     res = EvalResult(model=getattr(run.backend, "label", run.backend.model_id))
     todo = [t for t in built.report.threads if t.id in built.threads][:limit]
     # Threads may run at once (--jobs, a server); scoring follows in thread order.
     for tr, summary in zip(todo, summarise_threads(run, todo, built.threads, settings.jobs, progress)):
-        _score(res, summary.flags, summary.fallback, summary.text if not summary.fallback else "",
-               built.threads[tr.id], tr.participants)
+        score(res, tr, summary)
     u = run.usage
-    res.prompt_tokens, res.completion_tokens, res.seconds = u.prompt_tokens, u.completion_tokens, u.seconds
-    res.wall = time.monotonic() - start
+    res.model_calls, res.prompt_tokens, res.completion_tokens = u.calls, u.prompt_tokens, u.completion_tokens
+    res.seconds, res.wall = u.seconds, time.monotonic() - start
     res.counting = getattr(run._backend, "counting", "")
     return res
 
 
-def _score(res: EvalResult, flags: list[str], fallback: bool, model_text: str, thread: object,
-           people: list[str]) -> None:
+def score(res: EvalResult, tr: ThreadReport, s: Summary) -> None:
+    """Add one thread's record to ``res``."""
+    ids = {m.message_id for m in tr.messages}
     res.threads += 1
-    kinds = [f.split(":")[0] for f in flags]
-    if "server-error" in kinds:  # the model never answered: not its fault, but counted
-        res.fallback_reasons["server-error"] = res.fallback_reasons.get("server-error", 0) + 1
-    res.identifiers_flagged += kinds.count("unknown-identifier")
-    res.sentences_dropped += kinds.count("dropped-sentence")
-    res.echoes += "echo" in kinds
-    res.loops_trimmed += "loop-trimmed" in kinds
-    bad_names = kinds.count("ungrounded-name") + sum(len(checks.names_in(f)) for f in flags
-                                                     if f.startswith("dropped-sentence"))
-    if fallback:
-        res.fallbacks += 1
-        for k in set(kinds) & set(checks.FATAL):
-            res.fallback_reasons[k] = res.fallback_reasons.get(k, 0) + 1
-        res.names += bad_names  # the names the model made up count against it
-        return
-    # Names in what was kept (not the State line, which is facts) passed the checks;
-    # names in dropped sentences were invented.
-    found = len(checks.names_in(model_text.split("\nState:")[0]))
-    res.names += found + bad_names
-    res.grounded += found
+    res.points += len(s.points)
+    res.unsupported += sum(1 for p in s.points if not p.evidence or not set(p.evidence) <= ids)
+    res.changed += sum(int(f.removeprefix(_CHOSE)) for f in s.flags if f.startswith(_CHOSE))
+    res.server_errors += any(f.startswith(SERVER_ERROR) for f in s.flags)
+    rejected = [f.removeprefix(_REJECTED).split(":")[0] for f in s.flags if f.startswith(_REJECTED)]
+    if s.prose or rejected:  # the model was asked for prose
+        res.prose_attempts += 1
+        res.prose_passed += bool(s.prose)
+        res.rejected.update(rejected)

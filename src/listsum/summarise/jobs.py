@@ -6,23 +6,28 @@ thread is summarised exactly once and its summary lands in its own slot,
 whatever order the jobs finish in. A thread whose request fails gets the
 rules-only record, flagged ``server-error: ...`` and not
 cached, and the run goes on; once the server is known to be unusable (down,
-unknown model) the remaining threads are not sent at all.
+unknown model) the remaining threads are not sent at all. ``failures``
+counts them afterwards, so the command can tell a run the server helped
+from one it did not help at all.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from datetime import datetime
 
 from listsum.mail.threads import Thread
 from listsum.model import Summary, ThreadReport
+from listsum.summarise.base import MODEL_FREE
 from listsum.summarise.server import ServerError
 
 Progress = Callable[[str, int, int], None]
 GIVE_UP_AFTER = 3  # failures in a row that mean the server, not a thread, is the problem
+SERVER_ERROR = "server-error: "  # the flag of a thread the server failed on
 
 
 class _Breaker:
@@ -114,8 +119,40 @@ def fallback(tr: ThreadReport, thread: Thread, reason: str, lang: str, attention
     from listsum.summarise.run import rules_record
 
     summary = rules_record(tr, thread, attention, until, lang)
-    summary.fallback, summary.flags = True, [f"server-error: {reason}"]
+    summary.fallback, summary.flags = True, [SERVER_ERROR + reason]
     return summary
+
+
+@dataclass(frozen=True)
+class Failures:
+    """How the model server did on a report's threads."""
+
+    threads: int = 0
+    failed: int = 0  # threads given the rules-only record because the server failed
+    answered: int = 0  # threads whose record a model shaped (chose or wrote), fresh or cached
+    first: str = ""  # the first failed thread's error, in report order (stable under --jobs)
+
+    @property
+    def all_failed(self) -> bool:
+        """The server failed and helped no thread: the report is rules alone.
+        Threads that needed no model count neither way, so the verdict does
+        not depend on which thread happened to reach the server first."""
+        return self.failed > 0 and self.answered == 0
+
+
+def failures(summaries: Iterable[Summary | None]) -> Failures:
+    """Count the server-error fallbacks among ``summaries``."""
+    threads = failed = answered = 0
+    first = ""
+    for s in summaries:
+        threads += 1
+        errors = [f.removeprefix(SERVER_ERROR) for f in (s.flags if s else []) if f.startswith(SERVER_ERROR)]
+        if errors:
+            failed += 1
+            first = first or errors[0]
+        elif s is not None and s.engine not in MODEL_FREE:
+            answered += 1
+    return Failures(threads, failed, answered, first)
 
 
 def _tick(progress: Progress | None, run: object, done: int, total: int, jobs: int, started: float) -> None:
