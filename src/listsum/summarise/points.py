@@ -46,6 +46,10 @@ class Candidate:
     unanswered: bool = False  # a question nobody else answered afterwards
     paras: list[int] = field(default_factory=list)  # paragraph of each sentence
     secondary: bool = False  # a second point of a reply (its question besides its main stance)
+    # Who wrote it, as candidates() reads the thread: "author" (posted the work, from any of
+    # their addresses, or named by a ghost root), "asker" (opened a question or bug thread),
+    # else "participant". The model is told this, not "whoever sent the first mail present".
+    role: str = "participant"
 
 
 def is_posting(msg: Message) -> bool:
@@ -138,11 +142,12 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
             continue  # nothing said and nothing given: no point
         label_ = patch_label(parent.subject if parent else msg.subject)
-        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own]))
+        role = "author" if by_author else "asker" if sender == opener else "participant"
+        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own], role=role))
         q = second_question(sents, j)
         if q is not None:  # a reply that asks besides what it does makes two points
             out.append(Candidate(msg, sents, Judged("question", q, True), kinds, label_, paras=[k for _, k in own],
-                                 secondary=True))
+                                 secondary=True, role=role))
     _mark_unanswered(out, thread)
     return out
 
