@@ -10,6 +10,7 @@ from listsum.summarise.stance import is_bot, judge, own_sentences
 
 # (sentences as the sender wrote them, trailers, role, expected stance, expected sentence index)
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
+PARENT_ASKS = "parent-asks"  # a reviewer whose parent mail (main stance aside) asks something
 CASES = [
     # kvmarm
     (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
@@ -21,6 +22,9 @@ CASES = [
     (["This is no helping with the above, but can we *please* try to get rid of this #define insanity before "
       "moving things around?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier
     (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones
+    (["If you don't mind, that'd make my life easier."], [], PARENT_ASKS, "answer", 0),
+    # Marc Zyngier to Will Deacon's "Do you need me to respin my series on top of this?"
+    (["If you don't mind, that'd make my life easier."], [], REVIEWER, "other", 0),  # ... unasked, no stance
     (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], REVIEWER, "will-respin", 0),  # Alexandru
     (["Will drop it."], [], AUTHOR, "will-respin", 0),  # Fuad Tabba
     (["ACK fixing that and getting rid of vgic_check_ioaddr()."], [], AUTHOR, "will-respin", 0),  # Ricardo Koller
@@ -76,6 +80,9 @@ CASES = [
     (["I like this, it cleans up things for current systems so they do not need to carry around so much legacy."],
      [], REVIEWER, "agreement", 0),  # Linus Walleij (his Reviewed-by aside)
     (["Ah...yeah - that won't apply."], [], REVIEWER, "other", 0),  # Mark Pearson: not a decision
+    (["I think that what we are lacking to move forward is Pavel's response to Marek's question [0] about "
+      "elaboration on the subject.", "Unless there was a response and I can't find it."], [], PARENT_ASKS,
+     "answer", 0),  # Jacek Anaszewski to Diederik de Haas's "Is that correct?"
     (["That was my instinct too, I was following a clearly incorrect pattern from another driver, merged the fields "
       "from that struct into the main max25014 struct."], [], AUTHOR, "will-respin", 0),  # Maud Spierings
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
@@ -87,7 +94,7 @@ CASES = [
 def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], role: str, stance: str,
                                     index: int | None) -> None:
     j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
-        role == AUTHOR and stance == "answer"))
+        role == AUTHOR and stance == "answer"), parent_asks=role == PARENT_ASKS)
     assert (j.stance, j.index) == (stance, index)
 
 

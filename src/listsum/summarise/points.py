@@ -22,7 +22,7 @@ from listsum.report.i18n import label
 from listsum.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences, second_question
+from listsum.summarise.stance import Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences, second_question
 
 MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
@@ -109,12 +109,14 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of
+    asks: dict[str, bool] = {}
     for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
         if is_posting(msg) or (msg is root and not thread.ghost_root and tr.kind != "bot"):
             continue  # the work itself, or the question that opens the thread: the headline's
         c = compress(body_text(msg), msg.sender)
         own = own_paragraphs(c.text, msg.sender)
         sents = [x for x, _ in own]
+        asks[msg.msgid] = asks_something(sents)
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
         sender = msg.from_addr.lower()
         asked = parent is not None and parent.from_addr.lower() != sender and (
@@ -135,7 +137,11 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # Zenghui Yu's build report opens its thread in the kvmarm week.
         asked = asked or (by_author and parent is None and bool(msg.in_reply_to) and msg.in_reply_to != thread.id
                           and msg.in_reply_to not in by_id)
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author)
+        # A mail that asks anything, whatever its main stance: "... If you prefer, I can reorder all
+        # ... Please let me know" (an author's answer that asks back).
+        parent_asks = parent is not None and parent.from_addr.lower() != sender and asks.get(parent.msgid, False)
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author,
+                  parent_asks=parent_asks)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue

@@ -186,11 +186,34 @@ def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
 
 
 def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
-          by_author: bool = False) -> Judged:
+          by_author: bool = False, parent_asks: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
-    Acked-by, ...); ``replies_to_question``: its parent asked something or
-    requested a change (or opened a question thread); ``by_author``: the
-    sender posted the work itself."""
+    Acked-by, ...); ``replies_to_question``: its parent's stance is a question,
+    a change request or an objection (or it opened a question thread);
+    ``parent_asks``: its parent, by someone else, asks something whatever its
+    stance (``asks_something``); ``by_author``: the sender posted the work itself."""
+    j = _judge(sentences, trailers, bot, replies_to_question, by_author)
+    # A reply the rules read no stance in, to a mail that asked something, answers it:
+    # "If you don't mind, that'd make my life easier." (Marc Zyngier, to Will Deacon's
+    # "Looks fine to me: ... Do you need me to respin my series on top of this?", kvmarm),
+    # "I think that what we are lacking to move forward is Pavel's response to Marek's
+    # question" (Jacek Anaszewski, to the author's "Is that correct?", linux-leds).
+    if parent_asks and j.stance == "other" and j.index is not None:
+        return Judged("answer", j.index, False)
+    return j
+
+
+def asks_something(sentences: list[str]) -> bool:
+    """Whether a mail asks anything, a question or "please let me know"."""
+    return any(_QUESTION.search(s) or _LET_ME_KNOW.search(s) for s in sentences)
+
+
+# "If you prefer, I can reorder all ... Please let me know your preference." (LI Qingwu, linux-leds)
+_LET_ME_KNOW = re.compile(r"\blet me know\b|\bwhat do you (think|prefer)\b", re.I)
+
+
+def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_question: bool,
+           by_author: bool) -> Judged:
     if bot:
         i = _first(_BOT_VERDICT, sentences)
         return Judged("bot", i if i is not None else (0 if sentences else None), True)
