@@ -85,6 +85,32 @@ CASES = [
      "answer", 0),  # Jacek Anaszewski to Diederik de Haas's "Is that correct?"
     (["That was my instinct too, I was following a clearly incorrect pattern from another driver, merged the fields "
       "from that struct into the main max25014 struct."], [], AUTHOR, "will-respin", 0),  # Maud Spierings
+    # Requests without "please" or a question mark, and decisions later in the sentence
+    # (kvmarm 2021-03, linux-leds 2025-03..05: read to find classes of "other", not gold)
+    (["Can you replace both of these lines with:"], [], REVIEWER, "changes-requested", 0),  # Will Deacon
+    (["Can you rephrase this so the problem and solution are more clearly expressed."], [], REVIEWER,
+     "changes-requested", 0),  # Daniel Thompson
+    (["Follow ordering of nodes explained in DTS coding style."], [], REVIEWER, "changes-requested",
+     0),  # Krzysztof Kozlowski
+    (["Whatever change you want to do here, I expect to address one way or another these previous discussions.",
+      "If the code is confusing, refine the description."], [], REVIEWER, "changes-requested", 0),  # Krzysztof K.
+    (["Just post the revised patch, and we'll take it from there."], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier
+    (["This would definitely need updating the comment for MEMBLOCK_NOMAP definition in include/linux/memblock.h "
+      "just to make the semantics is clear, though arm64 is currently the only user for MEMBLOCK_NOMAP."], [], REVIEWER, "changes-requested", 0),  # Anshuman Khandual
+    (["I would recommend to try and rebase this patch on kvmarm/next because we've made a few changes in "
+      "pgtable.c recently."], [], REVIEWER, "changes-requested", 0),  # Quentin Perret
+    (["It would be good to add this description to the entry related to \"trigger\" file in "
+      "Documentation/ABI/testing/sysfs-class-led."], [], REVIEWER, "changes-requested", 0),  # Jacek Anaszewski
+    (["That worked, now queued up, thanks!"], [], REVIEWER, "decision", 0),  # Greg KH
+    (["Just finished reviewing that part too, they were very nice and I've queued them."], [], REVIEWER,
+     "decision", 0),  # Paolo Bonzini
+    (["I've now pulled this into kvmarm/next."], [], REVIEWER, "decision", 0),  # Marc Zyngier
+    (["Unapplied, thanks."], [], REVIEWER, "decision", 0),  # Lee Jones
+    (["Both patches now dropped from my queue, thanks."], [], REVIEWER, "decision", 0),  # Greg KH
+    (["Readers could get queued up behind a writer, but since install_new_memslots() is serialized by slots_lock "
+      "(the existing mutex), there is no chance of multiple writers, i.e. the worst case wait duration is bounded at "
+      "the length of an in-flight notification."], [], AUTHOR, "other", 0),  # Sean Christopherson
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

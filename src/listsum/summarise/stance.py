@@ -94,7 +94,15 @@ _BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|
 _DECISION = re.compile(
     r"^(thanks[,!.]?\s+)?(i'?ve\s+|i have\s+|i\s+|now\s+)?(applied|queued|pushed|picked up|merged|pulled|taken)\b"
     r"|^(nak|nacked)\b|^NACK\b|\b(i'?ll|i will|i'm going to)\s+(take|pick up|queue|apply)\b"
-    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b",
+    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b"
+    # Later in the sentence, with a maintainer's verb: "That worked, now queued up, thanks!",
+    # "Both backports now queued up, thanks." (Greg KH), "I've now pulled this into
+    # kvmarm/next." (Marc Zyngier), "..., they were very nice and I've queued them." (Paolo
+    # Bonzini, kvmarm 2021-03); "Unapplied, thanks." (Lee Jones), "Both patches now dropped
+    # from my queue" (Greg KH). Not "applied": "I've applied this series and tested it" is
+    # a tester's; nor "Readers could get queued up behind a writer" (Sean Christopherson).
+    r"|\b(i'?ve|i have)\s+(now\s+|just\s+)?(queued|pulled)\b|\bnow (queued|pulled|picked up)\b"
+    r"|^unapplied\b|\bdropped from (my|the) (queue|tree)\b",
     re.I)
 # "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
 # send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
@@ -147,7 +155,29 @@ _CHANGES = re.compile(
     r"|(?<!not )(?<!n't )(?<!the )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
-    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
+    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b"
+    # Asked as a request without a question mark: "Can you replace both of these lines with:"
+    # (Will Deacon, kvmarm), "Can you rephrase this so the problem and solution are more
+    # clearly expressed." (Daniel Thompson, linux-leds).
+    r"|^(can|could|would) you (please )?(\w+ )?(replace|rephrase|reword|add|drop|remove|use|split|rename|move|"
+    r"update|change|fix|document|explain|describe|send|rebase|respin|squash|make|keep)\b"
+    # An imperative opening the sentence: "Follow ordering of nodes explained in DTS coding
+    # style." (Krzysztof Kozlowski), "So use compatibility and fallbacks" (Krzysztof
+    # Kozlowski, linux-leds), "Just post the revised patch, and we'll take it from there."
+    # (Marc Zyngier, kvmarm), "If the code is confusing, refine the description." (Krzysztof
+    # Kozlowski, linux-leds 2025-08).
+    r"|^((so|just|then|also|instead),? )?(follow|keep|avoid|make sure|replace|rephrase|reword|refine|document|"
+    r"describe|explain|mention|squash|rebase|resend|post|wrap|align|sort|switch|convert|change|rename)\b"
+    r"|^if [^,]{3,80}, (please )?(just )?(use|add|drop|remove|refine|rename|move|split|fix|document|describe|"
+    r"explain|keep|make|change|update|send|post)\b"
+    # "This would definitely need updating the comment for MEMBLOCK_NOMAP" (Anshuman
+    # Khandual), "I would recommend to try and rebase this patch on kvmarm/next" (Quentin
+    # Perret, kvmarm), "It would be good to add this description to the entry" (Jacek
+    # Anaszewski, linux-leds), "I expect to address ... these previous discussions"
+    # (Krzysztof Kozlowski, linux-leds).
+    r"|\b(would|will) (definitely |probably |also )?need (updating|fixing|changing|rework|a |an |to be)"
+    r"|\bneeds (updating|fixing|changing|rework)\b|\bI (would |'d )?recommend\b"
+    r"|\bit would be (good|better|nice|great|preferable) (to|if)\b|\bI (would |'d )?expect (you )?to\b",
     re.I)
 # "Looks good to me", "LGTM", "I like this, it cleans up things" (Linus
 # Walleij), "your proposal ... looks sensible to me" (Mark Pearson),
