@@ -111,6 +111,17 @@ CASES = [
     (["Readers could get queued up behind a writer, but since install_new_memslots() is serialized by slots_lock "
       "(the existing mutex), there is no chance of multiple writers, i.e. the worst case wait duration is bounded at "
       "the length of an in-flight notification."], [], AUTHOR, "other", 0),  # Sean Christopherson
+    (["Interesting, I don't think I've seen __cold used in arch/arm64 before."], [], REVIEWER, "other",
+     0),  # Will Deacon: about himself, no objection
+    (["While it is slightly more expensive, I don't think it matters."], [], REVIEWER, "other",
+     0),  # Thomas Weißschuh (linux-leds)
+    (["Will: I don't think things have changed in that respect, right?"], [], REVIEWER, "question",
+     0),  # Marc Zyngier checking with Will Deacon
+    (["I'm not convinced these comments are necessary."], [], REVIEWER, "changes-requested", 0),  # D. Thompson
+    (["I don't think you have though this one through."], [], REVIEWER, "objection", 0),  # Marc Zyngier
+    (["To be honest this looks really ugly and it's not at all obvious what is going on."], [], REVIEWER,
+     "objection", 0),  # Thomas Weißschuh (linux-leds)
+    (["This pfn_valid() check may be problematic."], [], REVIEWER, "changes-requested", 0),  # Catalin Marinas
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

@@ -135,11 +135,20 @@ _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle
 # (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
 _OBJECTION = re.compile(
     # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
-    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)|like|see why|agree)|"
-    r"i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    # Nor about oneself or what cannot be: "Interesting, I don't think I've seen __cold used in
+    # arch/arm64 before." (Will Deacon), "I'd rather we ignore that memory altogether, but I
+    # don't think we can." (Marc Zyngier), "While it is slightly more expensive, I don't think
+    # it matters." (Thomas Weißschuh, linux-leds), "I'm not convinced I've fully understood
+    # what is going on yet, but it seems to me that the idea is sound." (Alexandru Elisei).
+    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)(?! (i|we can|it matters|that matters)\b)"
+    r"|like|see why|agree)|"
+    r"i'?m not (convinced(?! (i|i'?ve|i have)\b)|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
     r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
-    r"not acceptable|strongly prefer)\b",
+    r"not acceptable|strongly prefer|"
+    # "To be honest this looks really ugly and it's not at all obvious what is going on."
+    # (Thomas Weißschuh, linux-leds), "Copying whole structures ... feels... wrong." (Marc Zyngier)
+    r"(looks|is|feels) (really |quite |pretty |a bit )?(ugly|horrible|gross)|feels\W+wrong)\b",
     re.I)
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
@@ -156,6 +165,9 @@ _CHANGES = re.compile(
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
     r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b"
+    # A concern about one thing: "This pfn_valid() check may be problematic." (Catalin
+    # Marinas, kvmarm), "that's wrong; see below" (David Hildenbrand).
+    r"|\b(may|might|could) be (problematic|racy|wrong|broken)\b|\b(looks|seems) (wrong|broken|racy|bogus)\b"
     # Asked as a request without a question mark: "Can you replace both of these lines with:"
     # (Will Deacon, kvmarm), "Can you rephrase this so the problem and solution are more
     # clearly expressed." (Daniel Thompson, linux-leds).
@@ -194,7 +206,9 @@ _AGREE = re.compile(
 # "_vcpu_run doesn't return until success, so I don't think this assert is
 # necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
 # one thing, not to reject the work.
-_UNNEEDED = re.compile(r"\bdon'?t think .{0,60}\b(is|are) (really )?(necessary|needed|required|useful)\b"
+# "I'm not convinced these comments are necessary." (Daniel Thompson, linux-leds).
+_UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
+                       r"useful)\b"
                        r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
 # "nit: this comment only applies to the protected mode, right?" (Marc
 # Zyngier): a nit asks for the change whatever its tag.
@@ -261,7 +275,9 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
     i = _first(_RESPIN, sentences)
     if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
         return Judged("will-respin", i, False)
-    obj = next((i for i, s in enumerate(sentences) if _OBJECTION.search(s) and not _UNNEEDED.search(s)), None)
+    # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
+    obj = next((i for i, s in enumerate(sentences)
+                if _OBJECTION.search(s) and not _UNNEEDED.search(s) and not _TAG_QUESTION.search(s)), None)
     chg = _first(_CHANGES, sentences)
     unneeded = _first(_UNNEEDED, sentences)
     if unneeded is not None and (chg is None or unneeded < chg):
