@@ -122,6 +122,8 @@ CASES = [
     (["To be honest this looks really ugly and it's not at all obvious what is going on."], [], REVIEWER,
      "objection", 0),  # Thomas Weißschuh (linux-leds)
     (["This pfn_valid() check may be problematic."], [], REVIEWER, "changes-requested", 0),  # Catalin Marinas
+    (["Sorry to bother again, I am really hoping a response for this series. :-)"], [], AUTHOR, "ping",
+     0),  # Shenming Lu (kvmarm 2021-03)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

@@ -129,7 +129,10 @@ _NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin
 # linux-leds), "Any comments on this series?".
 # Not "Thanks for the update (and for the ping!)." (Sakari Ailus answering one).
 _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle|friendly|kind) ping\b"
-                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b", re.I)
+                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b"
+                   # "Sorry to bother again, I am really hoping a response for this series. :-)" (Shenming
+                   # Lu), "Is there any feedback on these patches?" (kvmarm 2021)
+                   r"|^sorry to bother\b.{0,40}\bhoping\b|^is there any (feedback|update|news|progress)\b", re.I)
 # A whole-approach objection: "I don't think this is the right approach",
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
 # (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
