@@ -121,9 +121,19 @@ CASES = [
     (["I don't think you have though this one through."], [], REVIEWER, "objection", 0),  # Marc Zyngier
     (["To be honest this looks really ugly and it's not at all obvious what is going on."], [], REVIEWER,
      "objection", 0),  # Thomas Weißschuh (linux-leds)
+    (["The locking is pretty ugly in this case, and I don't want to reparse the whole AP list."], [], REVIEWER,
+     "other", 0),  # Marc Zyngier explaining his own alternative
     (["This pfn_valid() check may be problematic."], [], REVIEWER, "changes-requested", 0),  # Catalin Marinas
     (["Sorry to bother again, I am really hoping a response for this series. :-)"], [], AUTHOR, "ping",
      0),  # Shenming Lu (kvmarm 2021-03)
+    (["Why do you need label?"], [], REVIEWER, "changes-requested", 0),  # Krzysztof Kozlowski (linux-leds)
+    (["Is the interrupt useful for anything?"], [], REVIEWER, "changes-requested", 0),  # Daniel Thompson
+    (["Do we really need to go through this is_aarch32_allowed check?"], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier
+    (["Why is this one needed?"], [], REVIEWER, "changes-requested", 0),  # Quentin Perret (kvmarm 2021-03)
+    (["Spurious change?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier (kvmarm 2021-03)
+    (["What is the advantage of doing this?"], [], REVIEWER, "question", 0),  # Marc Zyngier: asks, a real question
+    (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones (as above)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

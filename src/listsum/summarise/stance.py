@@ -151,7 +151,9 @@ _OBJECTION = re.compile(
     r"not acceptable|strongly prefer|"
     # "To be honest this looks really ugly and it's not at all obvious what is going on."
     # (Thomas Weißschuh, linux-leds), "Copying whole structures ... feels... wrong." (Marc Zyngier)
-    r"(looks|is|feels) (really |quite |pretty |a bit )?(ugly|horrible|gross)|feels\W+wrong)\b",
+    # Not Marc Zyngier's own alternative: "The locking is pretty ugly in this case, and I don't
+    # want to reparse the whole AP list." (explaining to Shenming Lu, kvmarm 2021-03).
+    r"(this|that|it) (looks|is|feels) (really |quite |pretty |a bit )?(ugly|horrible|gross)|feels\W+wrong)\b",
     re.I)
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
@@ -212,7 +214,15 @@ _AGREE = re.compile(
 # "I'm not convinced these comments are necessary." (Daniel Thompson, linux-leds).
 _UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
                        r"useful)\b"
-                       r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
+                       r"|\b(there'?s |there is )?no need (to|for)\b"
+                       # Asked, meant as "drop it": "Why do you need label?" (Krzysztof Kozlowski),
+                       # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
+                       # really need to go through this is_aarch32_allowed check?", "Why is this one
+                       # needed?", "Spurious change?" (kvmarm): the gold sets call them requests.
+                       r"|^(but |so |and )?(why|do|does) (do |does )?(we|you|this|it|they) (really |even |still )?"
+                       r"need\b.*\?\W*$|^(but |so |and )?why (is|are) (this|that|these|those|it)( one)? (really |even )?"
+                       r"(needed|necessary|required)\b|^(is|are) (the|this|that|these) [^?]{0,40}(really )?(useful|needed|"
+                       r"necessary|required)( for anything)?\W*\?\W*$|^spurious (change|hunk|newline)\?", re.I)
 # "nit: this comment only applies to the protected mode, right?" (Marc
 # Zyngier): a nit asks for the change whatever its tag.
 _NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
