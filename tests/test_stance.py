@@ -219,3 +219,22 @@ def test_the_author_of_an_absent_git_send_email_root_is_named_by_its_id(week) ->
     # b4's ids name no sender (linux-leds): nothing is guessed from them.
     assert _GIT_SEND_EMAIL_ID.match("20250820-hairy-economic-wildebeest-ba25a1@kuoka") is None
     assert _GIT_SEND_EMAIL_ID.match("20250819-topic-v1-1-8a3c1d2e4f5a@kernel.org") is None
+
+
+def test_the_author_posting_through_the_b4_relay_is_the_author(leds) -> None:
+    """Maud Spierings posts max25014 v2 "via B4 Relay" from
+    devnull+maudspierings.gocontroll.com@kernel.org and answers the reviews
+    from maudspierings@gocontroll.com (linux-leds, 2025-08): her "oopsie
+    fixed" takes a comment (will-respin), it answers no question of hers."""
+    from listsum import pipeline
+    from listsum.summarise.points import authors, candidates
+    from listsum.window import WindowSpec
+
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(leds)], window=WindowSpec(since="2025-08-01",
+                                                                                         until="2025-09-01")))
+    reply = "32c9454a-9d57-46b1-b43b-8bba1b28c231@gocontroll.com"
+    tr = next(t for t in built.report.threads if any(m.message_id == reply for m in t.messages))
+    thread = built.threads[tr.id]
+    assert "maudspierings@gocontroll.com" in authors(thread)
+    c = next(c for c in candidates(tr, thread) if c.msg.msgid == reply)
+    assert (c.role, c.judged.stance) == ("author", "will-respin")

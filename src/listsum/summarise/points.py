@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from listsum.facts.state import Author
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.build import person
@@ -69,7 +70,10 @@ def authors(thread: Thread) -> set[str]:
     """Addresses of whoever posted the work: senders of the postings; when a
     posting is outside the input (a ghost root), a reply to it is addressed
     to its author, so the first To: of each such reply."""
-    out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
+    # A b4 web relay posting names its sender in the address: "Maud Spierings via B4 Relay
+    # <devnull+maudspierings.gocontroll.com@kernel.org>" answers reviews as
+    # maudspierings@gocontroll.com (linux-leds, max25014; facts.state.Author decodes it).
+    out = {a for m in thread.messages if is_posting(m) for a in Author.of(m.from_name, m.from_addr).addrs}
     sent = _GIT_SEND_EMAIL_ID.match(thread.id) if thread.ghost_root else None
     if sent:  # the absent root was posted by git send-email, which names its sender in the id
         out.add(sent.group(1).lower())
@@ -105,7 +109,7 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     work = authors(thread)
     # The author writing from another address: Marek Vasut posts from
     # marex@denx.de and answers from marek.vasut@mailbox.org (linux-leds).
-    work_names = {m.from_name.lower() for m in thread.messages if is_posting(m) and len(m.from_name.split()) > 1}
+    work_names = {n for m in thread.messages if is_posting(m) and len((n := Author.of(m.from_name, "").name).split()) > 1}
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of
