@@ -11,6 +11,7 @@ from listsum.summarise.stance import is_bot, judge, own_sentences
 # (sentences as the sender wrote them, trailers, role, expected stance, expected sentence index)
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
 PARENT_ASKS = "parent-asks"  # a reviewer whose parent mail (main stance aside) asks something
+AUTHOR_ASKS = "author-asks"  # ... and that parent is the author's
 CASES = [
     # kvmarm
     (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
@@ -134,6 +135,20 @@ CASES = [
     (["Spurious change?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier (kvmarm 2021-03)
     (["What is the advantage of doing this?"], [], REVIEWER, "question", 0),  # Marc Zyngier: asks, a real question
     (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones (as above)
+    # A reviewer answering the author's question: the opening statement is the answer.
+    (["I'll let you look around and decide for yourself.", "If this is not optional, you should check this call "
+      "for errors."], [], AUTHOR_ASKS, "answer", 0),  # Lee Jones to Markus Probst (linux-leds 2025-11)
+    (["I'll let you look around and decide for yourself.", "If this is not optional, you should check this call "
+      "for errors."], [], REVIEWER, "changes-requested", 1),  # ... unasked, the request stands
+    (["Every camera doesn't have the same LEDs, so you have to define exactly what's there for each one.",
+      "If you want to do it in video-interface-devices.yanl, then you are standardizing it for everyone.",
+      "Maybe that's fine?"], [], AUTHOR_ASKS, "answer", 0),  # Rob Herring to Aleksandrs Vinarskis (2025-10)
+    (["We can always trap.", "Otherwise we wouldn't be able to hide the feature from the guest.",
+      "The full MM context has to be in place before you can do anything."], [], AUTHOR_ASKS, "answer",
+     0),  # Marc Zyngier to Andrew Murray (kvmarm 2020)
+    (["Whatever change you want to do here, I expect to address one way or another these previous discussions.",
+      "If the code is confusing, refine the description."], [], AUTHOR_ASKS, "changes-requested",
+     0),  # Krzysztof Kozlowski to Diederik de Haas's "Is that correct?": a request opens it
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]
@@ -143,7 +158,8 @@ CASES = [
 def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], role: str, stance: str,
                                     index: int | None) -> None:
     j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
-        role == AUTHOR and stance == "answer"), parent_asks=role == PARENT_ASKS)
+        role == AUTHOR and stance == "answer"), parent_asks=role in (PARENT_ASKS, AUTHOR_ASKS),
+              author_asks=role == AUTHOR_ASKS)
     assert (j.stance, j.index) == (stance, index)
 
 

@@ -145,7 +145,8 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # ... Please let me know" (an author's answer that asks back).
         parent_asks = parent is not None and parent.from_addr.lower() != sender and asks.get(parent.msgid, False)
         j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author,
-                  parent_asks=parent_asks)
+                  parent_asks=parent_asks,
+                  author_asks=parent_asks and parent.from_addr.lower() in work and not by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue

@@ -243,13 +243,25 @@ def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
 
 
 def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
-          by_author: bool = False, parent_asks: bool = False) -> Judged:
+          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
     Acked-by, ...); ``replies_to_question``: its parent's stance is a question,
     a change request or an objection (or it opened a question thread);
     ``parent_asks``: its parent, by someone else, asks something whatever its
-    stance (``asks_something``); ``by_author``: the sender posted the work itself."""
+    stance (``asks_something``); ``author_asks``: that parent is the author's and
+    the sender is not the author; ``by_author``: the sender posted the work itself."""
     j = _judge(sentences, trailers, bot, replies_to_question, by_author)
+    # The author asked the reviewer something and the reply opens with a statement, not a
+    # request, objection or question: the reply answers, whatever it asks further down.
+    # "I'll let you look around and decide for yourself. If this is not optional, you should
+    # check this call for errors." (Lee Jones to Markus Probst's question on the label,
+    # linux-leds 2025-11), "It depends on the case, e.g. if the LED maintainers prefer ..."
+    # (Miguel Ojeda), "I don't know." (Andrew Jones, kvmarm 2020), "We can always trap."
+    # (Marc Zyngier). Not Krzysztof Kozlowski's "Whatever change you want to do here, I
+    # expect to address ... these previous discussions.": a request opens it.
+    if author_asks and j.stance in ("changes-requested", "question", "other") and j.index and sentences \
+            and not _opens_with_stance(sentences[0]):
+        return Judged("answer", _first_statement(sentences), False)
     # A reply the rules read no stance in, to a mail that asked something, answers it:
     # "If you don't mind, that'd make my life easier." (Marc Zyngier, to Will Deacon's
     # "Looks fine to me: ... Do you need me to respin my series on top of this?", kvmarm),
@@ -258,6 +270,10 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     if parent_asks and j.stance == "other" and j.index is not None:
         return Judged("answer", j.index, False)
     return j
+
+
+def _opens_with_stance(sentence: str) -> bool:
+    return any(r.search(sentence) for r in (_CHANGES, _OBJECTION, _QUESTION, _UNNEEDED, _DECISION, _RESPIN))
 
 
 def asks_something(sentences: list[str]) -> bool:
