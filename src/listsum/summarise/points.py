@@ -57,6 +57,7 @@ class Candidate:
     # their addresses, or named by a ghost root), "asker" (opened a question or bug thread),
     # else "participant". The model is told this, not "whoever sent the first mail present".
     role: str = "participant"
+    answers_opener: bool = False  # replies to the opener of a question or bug thread
 
 
 def is_posting(msg: Message) -> bool:
@@ -160,7 +161,10 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
             continue  # nothing said and nothing given: no point
         label_ = patch_label(parent.subject if parent else msg.subject)
         role = "author" if by_author else "asker" if sender == opener else "participant"
-        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own], role=role))
+        answers_opener = tr.kind in ("question", "bug") and role != "asker" and parent is not None \
+            and parent.from_addr.lower() == opener
+        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own], role=role,
+                             answers_opener=answers_opener))
         q = second_question(sents, j)
         if q is not None:  # a reply that asks besides what it does makes two points
             out.append(Candidate(msg, sents, Judged("question", q, True), kinds, label_, paras=[k for _, k in own],
@@ -212,6 +216,8 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
             continue
         # A reply's second point comes after the main points of its rank.
         rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (SECONDARY if c.secondary else 0)
+        if c.answers_opener and c.judged.stance == "answer" and not c.secondary:
+            rank = RANK["question"] - 1  # in a question or bug thread, the answers are what it is for
         ranked.append((rank, point_of(c)))
     for (_, stance), group in merged.items():
         first = group[0]
