@@ -108,6 +108,10 @@ CASES = [
      "decision", 0),  # Paolo Bonzini
     (["I've now pulled this into kvmarm/next."], [], REVIEWER, "decision", 0),  # Marc Zyngier
     (["Unapplied, thanks."], [], REVIEWER, "decision", 0),  # Lee Jones
+    (["Thank you for your contribution, it has been applied to my local review-ilpo-next branch.",
+      "Note it will show up in the public platform-drivers-x86/review-ilpo-next branch only once I've pushed my "
+      "local branch there, which might take a while."], [], REVIEWER, "decision", 0),  # Ilpo Järvinen (b4 ty)
+    (["1-3 have been applied to the LED tree already."], [], REVIEWER, "decision", 0),  # Lee Jones (2025-10)
     (["Both patches now dropped from my queue, thanks."], [], REVIEWER, "decision", 0),  # Greg KH
     (["Readers could get queued up behind a writer, but since install_new_memslots() is serialized by slots_lock "
       "(the existing mutex), there is no chance of multiple writers, i.e. the worst case wait duration is bounded at "

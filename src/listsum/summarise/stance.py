@@ -102,7 +102,11 @@ _DECISION = re.compile(
     # from my queue" (Greg KH). Not "applied": "I've applied this series and tested it" is
     # a tester's; nor "Readers could get queued up behind a writer" (Sean Christopherson).
     r"|\b(i'?ve|i have)\s+(now\s+|just\s+)?(queued|pulled)\b|\bnow (queued|pulled|picked up)\b"
-    r"|^unapplied\b|\bdropped from (my|the) (queue|tree)\b",
+    r"|^unapplied\b|\bdropped from (my|the) (queue|tree)\b"
+    # "Thank you for your contribution, it has been applied to my local review-ilpo-next
+    # branch." (Ilpo Järvinen's b4 ty, linux-leds 2025-11), "1-3 have been applied to the
+    # LED tree already." (Lee Jones, 2025-10); not "a commit that has been merged in 6.4".
+    r"|\b(it|this|they|these|all|patch(es)? [\d, -]+|[\d]+(-\d+)?) (has|have) (now )?been (applied|queued|picked up)\b",
     re.I)
 # "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
 # send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
