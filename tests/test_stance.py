@@ -153,6 +153,18 @@ CASES = [
     (["Whatever change you want to do here, I expect to address one way or another these previous discussions.",
       "If the code is confusing, refine the description."], [], AUTHOR_ASKS, "changes-requested",
      0),  # Krzysztof Kozlowski to Diederik de Haas's "Is that correct?": a request opens it
+    # Objections to the whole change, and concessions that are no agreement (kvmarm 2021-01, 2020)
+    (["I was initially convinced by these first three patches, but upon further review, I think the premise is "
+      "wrong."], [], REVIEWER, "objection", 0),  # Alex Williamson
+    (["This looks like it's creating a larger problem than it's fixing, it's not our job to maintain the dirty "
+      "bitmap regardless of what the user does."], [], REVIEWER, "objection", 0),  # Alex Williamson
+    (["I might be missing something obvious here - but I don't see the point of this."], [], REVIEWER,
+     "objection", 0),  # Steven Price
+    (["This largely looks good to me, but I don't understand these bits:"], [], REVIEWER, "other",
+     0),  # Will Deacon: a concession, not agreement
+    (["I agree that the transition can only go in one direction, but it's still conditional on the scope of all "
+      "groups involved.", "Renaming this to \"promote\" seems like a matter of personal preference.",
+      "This seems like a frivolous change."], [], REVIEWER, "objection", 2),  # Alex Williamson
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

@@ -153,6 +153,11 @@ _OBJECTION = re.compile(
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
     r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
     r"not acceptable|strongly prefer|"
+    # The whole change: "I think the premise is wrong." "This seems like a frivolous change."
+    # "This looks like it's creating a larger problem than it's fixing" (Alex Williamson,
+    # kvmarm 2021-01), "I don't see the point of this." (Steven Price, kvmarm 2020).
+    r"premise (is|seems) (wrong|flawed|broken)|(a |an )?(frivolous|pointless|needless|gratuitous) (change|churn)|"
+    r"(larger|bigger) problem than|don'?t see the point (of|in)|(neither|not) (necessary|needed) (nor|or) correct|"
     # "To be honest this looks really ugly and it's not at all obvious what is going on."
     # (Thomas Weißschuh, linux-leds), "Copying whole structures ... feels... wrong." (Marc Zyngier)
     # Not Marc Zyngier's own alternative: "The locking is pretty ugly in this case, and I don't
@@ -208,6 +213,11 @@ _AGREE = re.compile(
     r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
     r"fair point|no objection|"
     r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
+    # A concession is no agreement: "I agree that the transition can only go in one
+    # direction, but it's still conditional ..." (Alex Williamson, kvmarm 2021-01), "I mostly
+    # agree, but my understanding is ..." (Mike Rapoport), "This largely looks good to me,
+    # but I don't understand these bits:" (Will Deacon, kvmarm 2020).
+    r"(?![^.?!]{0,100}\bbut\b)"
     # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
     # an opening "Ok," concedes the point.
     r"|^(ok|okay)\b[,.!]?\s+\w",
