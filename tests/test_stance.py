@@ -165,6 +165,11 @@ CASES = [
     (["I agree that the transition can only go in one direction, but it's still conditional on the scope of all "
       "groups involved.", "Renaming this to \"promote\" seems like a matter of personal preference.",
       "This seems like a frivolous change."], [], REVIEWER, "objection", 2),  # Alex Williamson
+    (["RO = Read-Only indeed.", "As for your concern, I don't think it is a problem to return different values if "
+      "the HW has changed in between.", "This may need to be documented though."], [], REVIEWER,
+     "changes-requested", 2),  # Marc Zyngier (kvmarm 2021-01): reassurance, no objection; documenting is asked
+    (["Arm IHI 0069F states that accesses to the GICR_TYPER register are RO.", "Maybe Marc can shed some light on "
+      "this."], [], REVIEWER, "question", 1),  # Alexandru Elisei (kvmarm 2021-01): asks without "?"
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

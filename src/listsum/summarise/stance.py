@@ -148,6 +148,9 @@ _OBJECTION = re.compile(
     # it matters." (Thomas Weißschuh, linux-leds), "I'm not convinced I've fully understood
     # what is going on yet, but it seems to me that the idea is sound." (Alexandru Elisei).
     r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)(?! (i|we can|it matters|that matters)\b)"
+    # ... nor reassurance: "As for your concern, I don't think it is a problem to return
+    # different values if the HW has changed in between." (Marc Zyngier, kvmarm 2021-01).
+    r"(?! (it|this|that)('s| is| would be) (a |an )?(real |big )?(problem|issue|concern)\b)"
     r"|like|see why|agree)|"
     r"i'?m not (convinced(?! (i|i'?ve|i have)\b)|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
@@ -358,7 +361,10 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
 
 # Asking without a question mark: "I'm not sure how to proceed without
 # JTAG." (Lukas Jünger, kvmarm), "Any hints appreciated".
+# "Maybe Marc can shed some light on this." "(please point me to the definition if you find
+# it in the architecture!)" (Alexandru Elisei, kvmarm 2021-01).
 _ASKS_HELP = re.compile(r"\b(i'?m|i am) not sure (how|what|where|why|whether) (to|i|we)\b"
+                        r"|\bshed (some )?light\b|\bplease point me\b"
                         r"|^any (ideas?|hints?|pointers?|suggestions?|advice)\b|\b(hints?|pointers?|advice|ideas?) "
                         r"(would be|are|is) (very |much |greatly )?(welcome|appreciated)\b", re.I)
 
