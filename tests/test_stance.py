@@ -170,6 +170,13 @@ CASES = [
      "changes-requested", 2),  # Marc Zyngier (kvmarm 2021-01): reassurance, no objection; documenting is asked
     (["Arm IHI 0069F states that accesses to the GICR_TYPER register are RO.", "Maybe Marc can shed some light on "
       "this."], [], REVIEWER, "question", 1),  # Alexandru Elisei (kvmarm 2021-01): asks without "?"
+    # "Please don't" asks not to do one thing, as "Please do not" does.
+    (["Please don't ever add comments, especially kerneldocs, for such obvious driver API."], [], REVIEWER,
+     "changes-requested", 0),  # Krzysztof Kozlowski (gold 2025-08: changes-requested)
+    (["Please don't do assignments in variable declaration if that involves error handling."], [], REVIEWER,
+     "changes-requested", 0),  # Sakari Ailus (linux-leds 2025-10)
+    (["Please do not use the legacy PM callback, instead use DEFINE_SIMPLE_DEV_PM_OPS() and the driver.pm field."],
+     [], REVIEWER, "changes-requested", 0),  # Armin Wolf (linux-leds 2025-07)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]

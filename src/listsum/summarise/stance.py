@@ -139,7 +139,9 @@ _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle
                    r"|^sorry to bother\b.{0,40}\bhoping\b|^is there any (feedback|update|news|progress)\b", re.I)
 # A whole-approach objection: "I don't think this is the right approach",
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
-# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
+# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm). Not
+# "Please don't do assignments in variable declaration ..." (Sakari Ailus,
+# linux-leds): that asks for one change, as "Please do not use ..." does.
 _OBJECTION = re.compile(
     # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
     # Nor about oneself or what cannot be: "Interesting, I don't think I've seen __cold used in
@@ -154,7 +156,7 @@ _OBJECTION = re.compile(
     r"|like|see why|agree)|"
     r"i'?m not (convinced(?! (i|i'?ve|i have)\b)|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
-    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
+    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|"
     r"not acceptable|strongly prefer|"
     # The whole change: "I think the premise is wrong." "This seems like a frivolous change."
     # "This looks like it's creating a larger problem than it's fixing" (Alex Williamson,
