@@ -98,7 +98,8 @@ CASES = [
     (["Just post the revised patch, and we'll take it from there."], [], REVIEWER, "changes-requested",
      0),  # Marc Zyngier
     (["This would definitely need updating the comment for MEMBLOCK_NOMAP definition in include/linux/memblock.h "
-      "just to make the semantics is clear, though arm64 is currently the only user for MEMBLOCK_NOMAP."], [], REVIEWER, "changes-requested", 0),  # Anshuman Khandual
+      "just to make the semantics is clear, though arm64 is currently the only user for MEMBLOCK_NOMAP."], [],
+     REVIEWER, "changes-requested", 0),  # Anshuman Khandual
     (["I would recommend to try and rebase this patch on kvmarm/next because we've made a few changes in "
       "pgtable.c recently."], [], REVIEWER, "changes-requested", 0),  # Quentin Perret
     (["It would be good to add this description to the entry related to \"trigger\" file in "

@@ -23,7 +23,8 @@ from listsum.report.i18n import label
 from listsum.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences, second_question
+from listsum.summarise.stance import (Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences,
+                                      second_question)
 
 MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
@@ -116,7 +117,8 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     work = authors(thread)
     # The author writing from another address: Marek Vasut posts from
     # marex@denx.de and answers from marek.vasut@mailbox.org (linux-leds).
-    work_names = {n for m in thread.messages if is_posting(m) and len((n := Author.of(m.from_name, "").name).split()) > 1}
+    posted_by = {Author.of(m.from_name, "").name for m in thread.messages if is_posting(m)}
+    work_names = {n for n in posted_by if len(n.split()) > 1}
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of

@@ -238,10 +238,12 @@ _UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (reall
                        # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
                        # really need to go through this is_aarch32_allowed check?", "Why is this one
                        # needed?", "Spurious change?" (kvmarm): the gold sets call them requests.
-                       r"|^(but |so |and )?(why|do|does) (do |does )?(we|you|this|it|they) (really |even |still )?"
-                       r"need\b.*\?\W*$|^(but |so |and )?why (is|are) (this|that|these|those|it)( one)? (really |even )?"
-                       r"(needed|necessary|required)\b|^(is|are) (the|this|that|these) [^?]{0,40}(really )?(useful|needed|"
-                       r"necessary|required)( for anything)?\W*\?\W*$|^spurious (change|hunk|newline)\?", re.I)
+                       r"|^(but |so |and )?(why|do|does) (do |does )?(we|you|this|it|they) "
+                       r"(really |even |still )?need\b.*\?\W*$"
+                       r"|^(but |so |and )?why (is|are) (this|that|these|those|it)( one)? (really |even )?"
+                       r"(needed|necessary|required)\b"
+                       r"|^(is|are) (the|this|that|these) [^?]{0,40}(really )?(useful|needed|necessary|required)"
+                       r"( for anything)?\W*\?\W*$|^spurious (change|hunk|newline)\?", re.I)
 # "nit: this comment only applies to the protected mode, right?" (Marc
 # Zyngier): a nit asks for the change whatever its tag.
 _NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
