@@ -10,6 +10,8 @@ from listsum.summarise.stance import is_bot, judge, own_sentences
 
 # (sentences as the sender wrote them, trailers, role, expected stance, expected sentence index)
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
+PARENT_ASKS = "parent-asks"  # a reviewer whose parent mail (main stance aside) asks something
+AUTHOR_ASKS = "author-asks"  # ... and that parent is the author's
 CASES = [
     # kvmarm
     (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
@@ -21,6 +23,9 @@ CASES = [
     (["This is no helping with the above, but can we *please* try to get rid of this #define insanity before "
       "moving things around?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier
     (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones
+    (["If you don't mind, that'd make my life easier."], [], PARENT_ASKS, "answer", 0),
+    # Marc Zyngier to Will Deacon's "Do you need me to respin my series on top of this?"
+    (["If you don't mind, that'd make my life easier."], [], REVIEWER, "other", 0),  # ... unasked, no stance
     (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], REVIEWER, "will-respin", 0),  # Alexandru
     (["Will drop it."], [], AUTHOR, "will-respin", 0),  # Fuad Tabba
     (["ACK fixing that and getting rid of vgic_check_ioaddr()."], [], AUTHOR, "will-respin", 0),  # Ricardo Koller
@@ -76,8 +81,103 @@ CASES = [
     (["I like this, it cleans up things for current systems so they do not need to carry around so much legacy."],
      [], REVIEWER, "agreement", 0),  # Linus Walleij (his Reviewed-by aside)
     (["Ah...yeah - that won't apply."], [], REVIEWER, "other", 0),  # Mark Pearson: not a decision
+    (["I think that what we are lacking to move forward is Pavel's response to Marek's question [0] about "
+      "elaboration on the subject.", "Unless there was a response and I can't find it."], [], PARENT_ASKS,
+     "answer", 0),  # Jacek Anaszewski to Diederik de Haas's "Is that correct?"
     (["That was my instinct too, I was following a clearly incorrect pattern from another driver, merged the fields "
       "from that struct into the main max25014 struct."], [], AUTHOR, "will-respin", 0),  # Maud Spierings
+    # Requests without "please" or a question mark, and decisions later in the sentence
+    # (kvmarm 2021-03, linux-leds 2025-03..05: read to find classes of "other", not gold)
+    (["Can you replace both of these lines with:"], [], REVIEWER, "changes-requested", 0),  # Will Deacon
+    (["Can you rephrase this so the problem and solution are more clearly expressed."], [], REVIEWER,
+     "changes-requested", 0),  # Daniel Thompson
+    (["Follow ordering of nodes explained in DTS coding style."], [], REVIEWER, "changes-requested",
+     0),  # Krzysztof Kozlowski
+    (["Whatever change you want to do here, I expect to address one way or another these previous discussions.",
+      "If the code is confusing, refine the description."], [], REVIEWER, "changes-requested", 0),  # Krzysztof K.
+    (["Just post the revised patch, and we'll take it from there."], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier
+    (["This would definitely need updating the comment for MEMBLOCK_NOMAP definition in include/linux/memblock.h "
+      "just to make the semantics is clear, though arm64 is currently the only user for MEMBLOCK_NOMAP."], [],
+     REVIEWER, "changes-requested", 0),  # Anshuman Khandual
+    (["I would recommend to try and rebase this patch on kvmarm/next because we've made a few changes in "
+      "pgtable.c recently."], [], REVIEWER, "changes-requested", 0),  # Quentin Perret
+    (["It would be good to add this description to the entry related to \"trigger\" file in "
+      "Documentation/ABI/testing/sysfs-class-led."], [], REVIEWER, "changes-requested", 0),  # Jacek Anaszewski
+    (["That worked, now queued up, thanks!"], [], REVIEWER, "decision", 0),  # Greg KH
+    (["Just finished reviewing that part too, they were very nice and I've queued them."], [], REVIEWER,
+     "decision", 0),  # Paolo Bonzini
+    (["I've now pulled this into kvmarm/next."], [], REVIEWER, "decision", 0),  # Marc Zyngier
+    (["Unapplied, thanks."], [], REVIEWER, "decision", 0),  # Lee Jones
+    (["Thank you for your contribution, it has been applied to my local review-ilpo-next branch.",
+      "Note it will show up in the public platform-drivers-x86/review-ilpo-next branch only once I've pushed my "
+      "local branch there, which might take a while."], [], REVIEWER, "decision", 0),  # Ilpo Järvinen (b4 ty)
+    (["1-3 have been applied to the LED tree already."], [], REVIEWER, "decision", 0),  # Lee Jones (2025-10)
+    (["Both patches now dropped from my queue, thanks."], [], REVIEWER, "decision", 0),  # Greg KH
+    (["Readers could get queued up behind a writer, but since install_new_memslots() is serialized by slots_lock "
+      "(the existing mutex), there is no chance of multiple writers, i.e. the worst case wait duration is bounded at "
+      "the length of an in-flight notification."], [], AUTHOR, "other", 0),  # Sean Christopherson
+    (["Interesting, I don't think I've seen __cold used in arch/arm64 before."], [], REVIEWER, "other",
+     0),  # Will Deacon: about himself, no objection
+    (["While it is slightly more expensive, I don't think it matters."], [], REVIEWER, "other",
+     0),  # Thomas Weißschuh (linux-leds)
+    (["Will: I don't think things have changed in that respect, right?"], [], REVIEWER, "question",
+     0),  # Marc Zyngier checking with Will Deacon
+    (["I'm not convinced these comments are necessary."], [], REVIEWER, "changes-requested", 0),  # D. Thompson
+    (["I don't think you have though this one through."], [], REVIEWER, "objection", 0),  # Marc Zyngier
+    (["To be honest this looks really ugly and it's not at all obvious what is going on."], [], REVIEWER,
+     "objection", 0),  # Thomas Weißschuh (linux-leds)
+    (["The locking is pretty ugly in this case, and I don't want to reparse the whole AP list."], [], REVIEWER,
+     "other", 0),  # Marc Zyngier explaining his own alternative
+    (["This pfn_valid() check may be problematic."], [], REVIEWER, "changes-requested", 0),  # Catalin Marinas
+    (["Sorry to bother again, I am really hoping a response for this series. :-)"], [], AUTHOR, "ping",
+     0),  # Shenming Lu (kvmarm 2021-03)
+    (["Why do you need label?"], [], REVIEWER, "changes-requested", 0),  # Krzysztof Kozlowski (linux-leds)
+    (["Is the interrupt useful for anything?"], [], REVIEWER, "changes-requested", 0),  # Daniel Thompson
+    (["Do we really need to go through this is_aarch32_allowed check?"], [], REVIEWER, "changes-requested",
+     0),  # Marc Zyngier
+    (["Why is this one needed?"], [], REVIEWER, "changes-requested", 0),  # Quentin Perret (kvmarm 2021-03)
+    (["Spurious change?"], [], REVIEWER, "changes-requested", 0),  # Marc Zyngier (kvmarm 2021-03)
+    (["What is the advantage of doing this?"], [], REVIEWER, "question", 0),  # Marc Zyngier: asks, a real question
+    (["Why are the lock asserts getting dropped?"], [], REVIEWER, "question", 0),  # Andrew Jones (as above)
+    # A reviewer answering the author's question: the opening statement is the answer.
+    (["I'll let you look around and decide for yourself.", "If this is not optional, you should check this call "
+      "for errors."], [], AUTHOR_ASKS, "answer", 0),  # Lee Jones to Markus Probst (linux-leds 2025-11)
+    (["I'll let you look around and decide for yourself.", "If this is not optional, you should check this call "
+      "for errors."], [], REVIEWER, "changes-requested", 1),  # ... unasked, the request stands
+    (["Every camera doesn't have the same LEDs, so you have to define exactly what's there for each one.",
+      "If you want to do it in video-interface-devices.yanl, then you are standardizing it for everyone.",
+      "Maybe that's fine?"], [], AUTHOR_ASKS, "answer", 0),  # Rob Herring to Aleksandrs Vinarskis (2025-10)
+    (["We can always trap.", "Otherwise we wouldn't be able to hide the feature from the guest.",
+      "The full MM context has to be in place before you can do anything."], [], AUTHOR_ASKS, "answer",
+     0),  # Marc Zyngier to Andrew Murray (kvmarm 2020)
+    (["Whatever change you want to do here, I expect to address one way or another these previous discussions.",
+      "If the code is confusing, refine the description."], [], AUTHOR_ASKS, "changes-requested",
+     0),  # Krzysztof Kozlowski to Diederik de Haas's "Is that correct?": a request opens it
+    # Objections to the whole change, and concessions that are no agreement (kvmarm 2021-01, 2020)
+    (["I was initially convinced by these first three patches, but upon further review, I think the premise is "
+      "wrong."], [], REVIEWER, "objection", 0),  # Alex Williamson
+    (["This looks like it's creating a larger problem than it's fixing, it's not our job to maintain the dirty "
+      "bitmap regardless of what the user does."], [], REVIEWER, "objection", 0),  # Alex Williamson
+    (["I might be missing something obvious here - but I don't see the point of this."], [], REVIEWER,
+     "objection", 0),  # Steven Price
+    (["This largely looks good to me, but I don't understand these bits:"], [], REVIEWER, "other",
+     0),  # Will Deacon: a concession, not agreement
+    (["I agree that the transition can only go in one direction, but it's still conditional on the scope of all "
+      "groups involved.", "Renaming this to \"promote\" seems like a matter of personal preference.",
+      "This seems like a frivolous change."], [], REVIEWER, "objection", 2),  # Alex Williamson
+    (["RO = Read-Only indeed.", "As for your concern, I don't think it is a problem to return different values if "
+      "the HW has changed in between.", "This may need to be documented though."], [], REVIEWER,
+     "changes-requested", 2),  # Marc Zyngier (kvmarm 2021-01): reassurance, no objection; documenting is asked
+    (["Arm IHI 0069F states that accesses to the GICR_TYPER register are RO.", "Maybe Marc can shed some light on "
+      "this."], [], REVIEWER, "question", 1),  # Alexandru Elisei (kvmarm 2021-01): asks without "?"
+    # "Please don't" asks not to do one thing, as "Please do not" does.
+    (["Please don't ever add comments, especially kerneldocs, for such obvious driver API."], [], REVIEWER,
+     "changes-requested", 0),  # Krzysztof Kozlowski (gold 2025-08: changes-requested)
+    (["Please don't do assignments in variable declaration if that involves error handling."], [], REVIEWER,
+     "changes-requested", 0),  # Sakari Ailus (linux-leds 2025-10)
+    (["Please do not use the legacy PM callback, instead use DEFINE_SIMPLE_DEV_PM_OPS() and the driver.pm field."],
+     [], REVIEWER, "changes-requested", 0),  # Armin Wolf (linux-leds 2025-07)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]
@@ -87,7 +187,8 @@ CASES = [
 def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], role: str, stance: str,
                                     index: int | None) -> None:
     j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
-        role == AUTHOR and stance == "answer"))
+        role == AUTHOR and stance == "answer"), parent_asks=role in (PARENT_ASKS, AUTHOR_ASKS),
+              author_asks=role == AUTHOR_ASKS)
     assert (j.stance, j.index) == (stance, index)
 
 
@@ -163,3 +264,22 @@ def test_the_author_of_an_absent_git_send_email_root_is_named_by_its_id(week) ->
     # b4's ids name no sender (linux-leds): nothing is guessed from them.
     assert _GIT_SEND_EMAIL_ID.match("20250820-hairy-economic-wildebeest-ba25a1@kuoka") is None
     assert _GIT_SEND_EMAIL_ID.match("20250819-topic-v1-1-8a3c1d2e4f5a@kernel.org") is None
+
+
+def test_the_author_posting_through_the_b4_relay_is_the_author(leds) -> None:
+    """Maud Spierings posts max25014 v2 "via B4 Relay" from
+    devnull+maudspierings.gocontroll.com@kernel.org and answers the reviews
+    from maudspierings@gocontroll.com (linux-leds, 2025-08): her "oopsie
+    fixed" takes a comment (will-respin), it answers no question of hers."""
+    from listsum import pipeline
+    from listsum.summarise.points import authors, candidates
+    from listsum.window import WindowSpec
+
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(leds)], window=WindowSpec(since="2025-08-01",
+                                                                                         until="2025-09-01")))
+    reply = "32c9454a-9d57-46b1-b43b-8bba1b28c231@gocontroll.com"
+    tr = next(t for t in built.report.threads if any(m.message_id == reply for m in t.messages))
+    thread = built.threads[tr.id]
+    assert "maudspierings@gocontroll.com" in authors(thread)
+    c = next(c for c in candidates(tr, thread) if c.msg.msgid == reply)
+    assert (c.role, c.judged.stance) == ("author", "will-respin")

@@ -160,3 +160,33 @@ def test_headline_skips_a_bodys_own_pseudo_headers() -> None:
     stable = next(t for t in built.report.threads if t.kind == "stable")
     assert stable.summary.headline.startswith("Sasha Stable posted v1 (31 patches) of KVM: arm64: vgic-its")
     assert "From:" not in stable.summary.headline and "Upstream commit" not in stable.summary.headline
+
+
+def test_the_model_is_told_the_senders_role_from_the_authors_not_the_first_mail() -> None:
+    """Oliver Upton's v8 cover is outside the kvmarm week, so the thread's
+    first mail present is Paolo Bonzini's answer to Marcelo Tosatti: the
+    model must hear a participant, not "the author of the patches"."""
+    from listsum.summarise.base import Completion
+    from listsum.summarise.points import candidates
+    from summarise_helpers import build_week
+
+    built = build_week()
+    thread = built.threads["20210916181538.968978-1-oupton@google.com"]
+    tr = next(t for t in built.report.threads if t.id == thread.id)
+    assert thread.ghost_root and thread.messages[0].from_addr == "pbonzini@redhat.com"
+    cands = candidates(tr, thread)
+    paolo = next(c for c in cands if c.msg.msgid == "89b4ab4e-c443-2b14-e878-8c04d066f5b0@redhat.com")
+    assert paolo.role == "participant" and not paolo.judged.sure
+    seen: dict[str, str] = {}
+
+    def complete(prompt, options):
+        seen[prompt.user.split("Sentences:")[0]] = prompt.user
+        return Completion('{"stance": "answer", "sentence": 0}', 0, 0, 0.0)
+
+    choose.refine([paolo], complete)
+    assert list(seen) == ["A reply by a reviewer or participant, on " + paolo.patch + ".\n"]
+    # Lukas Jünger opened his question thread himself: he is the asker, not an author.
+    lukas = [c for t in built.report.threads if t.id == "c3cff3de-61f6-0e19-6825-02c934dfbb76@ice.rwth-aachen.de"
+             for c in candidates(t, built.threads[t.id]) if c.msg.from_addr == "lukas.juenger@ice.rwth-aachen.de"]
+    assert lukas and {c.role for c in lukas} == {"asker"}
+    assert "the person who opened the thread" in choose.prompt(lukas[0]).user

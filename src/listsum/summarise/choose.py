@@ -40,10 +40,17 @@ def schema(n: int) -> dict[str, object]:
             "required": ["stance", "sentence"]}
 
 
-def prompt(c: Candidate, author: bool) -> Prompt:
+# The sender's role as candidates() read it (points.authors(), not the first mail present: a
+# ghost-rooted thread's first mail is often a reviewer's, e.g. Paolo Bonzini's answer to
+# Marcelo Tosatti under Oliver Upton's absent v8 cover, kvmarm week of 2021-10-04).
+ROLE = {"author": "the author of the patches", "asker": "the person who opened the thread",
+        "participant": "a reviewer or participant"}
+
+
+def prompt(c: Candidate) -> Prompt:
     sents = c.sentences[:MAX_SENTENCES]
     listing = "\n".join(f"[{i}] {s[:SENTENCE_CHARS]}" for i, s in enumerate(sents))
-    role = "the author of the patches" if author else "a reviewer or participant"
+    role = ROLE.get(c.role, ROLE["participant"])
     user = (f"A reply by {role}, on {c.patch}.\nSentences:\n{fence(listing)}\n"
             f'Answer as {{"stance": one of {", ".join(CHOICES)}, "sentence": 0 to {len(sents) - 1}}}.')
     return Prompt(system=SYSTEM, user=user, completion=f"{SYSTEM}\n\n{user}\nJSON: ")
@@ -63,7 +70,7 @@ def parse(text: str, n: int) -> Judged | None:
     return Judged(stance, idx, True)
 
 
-def refine(cands: list[Candidate], complete: Complete, opener: str, max_tokens: int = 32) -> int:
+def refine(cands: list[Candidate], complete: Complete, max_tokens: int = 32) -> int:
     """Let the model choose for every candidate the rules are unsure of;
     returns how many choices it changed."""
     changed = 0
@@ -71,7 +78,7 @@ def refine(cands: list[Candidate], complete: Complete, opener: str, max_tokens: 
         if c.judged.sure or not c.sentences:
             continue
         n = min(len(c.sentences), MAX_SENTENCES)
-        out = complete(prompt(c, c.msg.from_addr.lower() == opener),
+        out = complete(prompt(c),
                        Options(max_tokens=max_tokens, temperature=0.0, schema=schema(n), stop=()))
         choice = parse(out.text, n)
         if choice is not None and choice != Judged(c.judged.stance, c.judged.index, True):

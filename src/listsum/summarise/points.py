@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from listsum.facts.state import Author
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.build import person
@@ -22,12 +23,19 @@ from listsum.report.i18n import label
 from listsum.model import Point, Summary, ThreadReport
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import Judged, is_bot, judge, own_paragraphs, own_sentences, second_question
+from listsum.summarise.stance import (Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences,
+                                      second_question)
 
 MAX_POINTS = 7
 # Lower ranks first: what a maintainer must act on, then verdicts, then talk.
 RANK = {"decision": 0, "bot": 1, "objection": 1, "changes-requested": 2, "question": 4, "will-respin": 5,
         "review": 6, "ack": 6, "test": 6, "ping": 7, "answer": 8, "agreement": 9, "other": 10}
+# A question asked beside a reply's main point (second_question) is still a question
+# left open: it ranks after the reply's own stance, but before answers and agreement
+# (was 5.5, below everything: on four tuning sets 2.5 keeps as much or more, e.g. Matti
+# Vaittinen's "Do I get this right - ...?" inside his answer to Rob Herring, linux-leds
+# 2025-11).
+SECONDARY = 2.5
 FACTS = ("decision", "bot", "review", "ack", "test")
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
 _PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
@@ -46,6 +54,11 @@ class Candidate:
     unanswered: bool = False  # a question nobody else answered afterwards
     paras: list[int] = field(default_factory=list)  # paragraph of each sentence
     secondary: bool = False  # a second point of a reply (its question besides its main stance)
+    # Who wrote it, as candidates() reads the thread: "author" (posted the work, from any of
+    # their addresses, or named by a ghost root), "asker" (opened a question or bug thread),
+    # else "participant". The model is told this, not "whoever sent the first mail present".
+    role: str = "participant"
+    answers_opener: bool = False  # replies to the opener of a question or bug thread
 
 
 def is_posting(msg: Message) -> bool:
@@ -65,7 +78,10 @@ def authors(thread: Thread) -> set[str]:
     """Addresses of whoever posted the work: senders of the postings; when a
     posting is outside the input (a ghost root), a reply to it is addressed
     to its author, so the first To: of each such reply."""
-    out = {m.from_addr.lower() for m in thread.messages if is_posting(m)}
+    # A b4 web relay posting names its sender in the address: "Maud Spierings via B4 Relay
+    # <devnull+maudspierings.gocontroll.com@kernel.org>" answers reviews as
+    # maudspierings@gocontroll.com (linux-leds, max25014; facts.state.Author decodes it).
+    out = {a for m in thread.messages if is_posting(m) for a in Author.of(m.from_name, m.from_addr).addrs}
     sent = _GIT_SEND_EMAIL_ID.match(thread.id) if thread.ghost_root else None
     if sent:  # the absent root was posted by git send-email, which names its sender in the id
         out.add(sent.group(1).lower())
@@ -101,16 +117,19 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
     work = authors(thread)
     # The author writing from another address: Marek Vasut posts from
     # marex@denx.de and answers from marek.vasut@mailbox.org (linux-leds).
-    work_names = {m.from_name.lower() for m in thread.messages if is_posting(m) and len(m.from_name.split()) > 1}
+    posted_by = {Author.of(m.from_name, "").name for m in thread.messages if is_posting(m)}
+    work_names = {n for n in posted_by if len(n.split()) > 1}
     by_id = {m.msgid: m for m in thread.messages}
     out: list[Candidate] = []
     judged_of = {} if judged_of is None else judged_of
+    asks: dict[str, bool] = {}
     for msg in sorted(thread.messages, key=lambda m: (m.date, m.msgid)):
         if is_posting(msg) or (msg is root and not thread.ghost_root and tr.kind != "bot"):
             continue  # the work itself, or the question that opens the thread: the headline's
         c = compress(body_text(msg), msg.sender)
         own = own_paragraphs(c.text, msg.sender)
         sents = [x for x, _ in own]
+        asks[msg.msgid] = asks_something(sents)
         parent = by_id.get(thread.parent.get(msg.msgid) or "")
         sender = msg.from_addr.lower()
         asked = parent is not None and parent.from_addr.lower() != sender and (
@@ -131,18 +150,27 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # Zenghui Yu's build report opens its thread in the kvmarm week.
         asked = asked or (by_author and parent is None and bool(msg.in_reply_to) and msg.in_reply_to != thread.id
                           and msg.in_reply_to not in by_id)
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author)
+        # A mail that asks anything, whatever its main stance: "... If you prefer, I can reorder all
+        # ... Please let me know" (an author's answer that asks back).
+        parent_asks = parent is not None and parent.from_addr.lower() != sender and asks.get(parent.msgid, False)
+        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author,
+                  parent_asks=parent_asks,
+                  author_asks=parent_asks and parent.from_addr.lower() in work and not by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue
         if j.index is None and j.stance not in (*TRAILER_FACT, "decision"):
             continue  # nothing said and nothing given: no point
         label_ = patch_label(parent.subject if parent else msg.subject)
-        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own]))
+        role = "author" if by_author else "asker" if sender == opener else "participant"
+        answers_opener = tr.kind in ("question", "bug") and role != "asker" and parent is not None \
+            and parent.from_addr.lower() == opener
+        out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own], role=role,
+                             answers_opener=answers_opener))
         q = second_question(sents, j)
         if q is not None:  # a reply that asks besides what it does makes two points
             out.append(Candidate(msg, sents, Judged("question", q, True), kinds, label_, paras=[k for _, k in own],
-                                 secondary=True))
+                                 secondary=True, role=role))
     _mark_unanswered(out, thread)
     return out
 
@@ -188,8 +216,10 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         if c.judged.stance in TRAILER_FACT:
             merged.setdefault((c.msg.from_addr.lower(), c.judged.stance), []).append(c)
             continue
-        # A reply's second point fills room the main points leave.
-        rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (5.5 if c.secondary else 0)
+        # A reply's second point comes after the main points of its rank.
+        rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (SECONDARY if c.secondary else 0)
+        if c.answers_opener and c.judged.stance == "answer" and not c.secondary:
+            rank = RANK["question"] - 1  # in a question or bug thread, the answers are what it is for
         ranked.append((rank, point_of(c)))
     for (_, stance), group in merged.items():
         first = group[0]

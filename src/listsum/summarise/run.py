@@ -167,7 +167,7 @@ class Run:
             return self._complete(prompt, options)
 
         if not self.extractive and self.gate.choose:
-            changed = choose.refine(cands, complete, thread.messages[0].from_addr.lower())
+            changed = choose.refine(cands, complete)
             pick = lambda pts, k: choose.rank(pts, k, complete)  # noqa: E731
         points = select(cands, pick=pick, lang=self.settings.lang)
         if asked[0]:
@@ -301,8 +301,6 @@ def dry_run(report: Report, threads: Mapping[str, Thread], settings: SummariseSe
         if tr.id not in threads:
             continue
         thread = threads[tr.id]
-        opener = thread.messages[0].from_addr.lower()
         unsure = [c for c in candidates(tr, thread) if not c.judged.sure and c.sentences]
-        out.append((tr.id, sum(backend.prompt_tokens(choose.prompt(c, c.msg.from_addr.lower() == opener))
-                               for c in unsure)))
+        out.append((tr.id, sum(backend.prompt_tokens(choose.prompt(c)) for c in unsure)))
     return out

@@ -94,7 +94,19 @@ _BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|
 _DECISION = re.compile(
     r"^(thanks[,!.]?\s+)?(i'?ve\s+|i have\s+|i\s+|now\s+)?(applied|queued|pushed|picked up|merged|pulled|taken)\b"
     r"|^(nak|nacked)\b|^NACK\b|\b(i'?ll|i will|i'm going to)\s+(take|pick up|queue|apply)\b"
-    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b",
+    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b"
+    # Later in the sentence, with a maintainer's verb: "That worked, now queued up, thanks!",
+    # "Both backports now queued up, thanks." (Greg KH), "I've now pulled this into
+    # kvmarm/next." (Marc Zyngier), "..., they were very nice and I've queued them." (Paolo
+    # Bonzini, kvmarm 2021-03); "Unapplied, thanks." (Lee Jones), "Both patches now dropped
+    # from my queue" (Greg KH). Not "applied": "I've applied this series and tested it" is
+    # a tester's; nor "Readers could get queued up behind a writer" (Sean Christopherson).
+    r"|\b(i'?ve|i have)\s+(now\s+|just\s+)?(queued|pulled)\b|\bnow (queued|pulled|picked up)\b"
+    r"|^unapplied\b|\bdropped from (my|the) (queue|tree)\b"
+    # "Thank you for your contribution, it has been applied to my local review-ilpo-next
+    # branch." (Ilpo Järvinen's b4 ty, linux-leds 2025-11), "1-3 have been applied to the
+    # LED tree already." (Lee Jones, 2025-10); not "a commit that has been merged in 6.4".
+    r"|\b(it|this|they|these|all|patch(es)? [\d, -]+|[\d]+(-\d+)?) (has|have) (now )?been (applied|queued|picked up)\b",
     re.I)
 # "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
 # send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
@@ -121,17 +133,41 @@ _NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin
 # linux-leds), "Any comments on this series?".
 # Not "Thanks for the update (and for the ping!)." (Sakari Ailus answering one).
 _PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle|friendly|kind) ping\b"
-                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b", re.I)
+                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b"
+                   # "Sorry to bother again, I am really hoping a response for this series. :-)" (Shenming
+                   # Lu), "Is there any feedback on these patches?" (kvmarm 2021)
+                   r"|^sorry to bother\b.{0,40}\bhoping\b|^is there any (feedback|update|news|progress)\b", re.I)
 # A whole-approach objection: "I don't think this is the right approach",
 # "Isn't there another way to do his that doesn't entail sprinkling #ifery"
-# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm).
+# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm). Not
+# "Please don't do assignments in variable declaration ..." (Sakari Ailus,
+# linux-leds): that asks for one change, as "Please do not use ..." does.
 _OBJECTION = re.compile(
     # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
-    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)|like|see why|agree)|"
-    r"i'?m not (convinced|sure (this|that|it) is)|i disagree|"
+    # Nor about oneself or what cannot be: "Interesting, I don't think I've seen __cold used in
+    # arch/arm64 before." (Will Deacon), "I'd rather we ignore that memory altogether, but I
+    # don't think we can." (Marc Zyngier), "While it is slightly more expensive, I don't think
+    # it matters." (Thomas Weißschuh, linux-leds), "I'm not convinced I've fully understood
+    # what is going on yet, but it seems to me that the idea is sound." (Alexandru Elisei).
+    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)(?! (i|we can|it matters|that matters)\b)"
+    # ... nor reassurance: "As for your concern, I don't think it is a problem to return
+    # different values if the HW has changed in between." (Marc Zyngier, kvmarm 2021-01).
+    r"(?! (it|this|that)('s| is| would be) (a |an )?(real |big )?(problem|issue|concern)\b)"
+    r"|like|see why|agree)|"
+    r"i'?m not (convinced(?! (i|i'?ve|i have)\b)|sure (this|that|it) is)|i disagree|"
     r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
-    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|please don'?t|"
-    r"not acceptable|strongly prefer)\b",
+    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|"
+    r"not acceptable|strongly prefer|"
+    # The whole change: "I think the premise is wrong." "This seems like a frivolous change."
+    # "This looks like it's creating a larger problem than it's fixing" (Alex Williamson,
+    # kvmarm 2021-01), "I don't see the point of this." (Steven Price, kvmarm 2020).
+    r"premise (is|seems) (wrong|flawed|broken)|(a |an )?(frivolous|pointless|needless|gratuitous) (change|churn)|"
+    r"(larger|bigger) problem than|don'?t see the point (of|in)|(neither|not) (necessary|needed) (nor|or) correct|"
+    # "To be honest this looks really ugly and it's not at all obvious what is going on."
+    # (Thomas Weißschuh, linux-leds), "Copying whole structures ... feels... wrong." (Marc Zyngier)
+    # Not Marc Zyngier's own alternative: "The locking is pretty ugly in this case, and I don't
+    # want to reparse the whole AP list." (explaining to Shenming Lu, kvmarm 2021-03).
+    r"(this|that|it) (looks|is|feels) (really |quite |pretty |a bit )?(ugly|horrible|gross)|feels\W+wrong)\b",
     re.I)
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
@@ -147,7 +183,32 @@ _CHANGES = re.compile(
     r"|(?<!not )(?<!n't )(?<!the )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
     r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
     r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
-    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b",
+    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b"
+    # A concern about one thing: "This pfn_valid() check may be problematic." (Catalin
+    # Marinas, kvmarm), "that's wrong; see below" (David Hildenbrand).
+    r"|\b(may|might|could) be (problematic|racy|wrong|broken)\b|\b(looks|seems) (wrong|broken|racy|bogus)\b"
+    # Asked as a request without a question mark: "Can you replace both of these lines with:"
+    # (Will Deacon, kvmarm), "Can you rephrase this so the problem and solution are more
+    # clearly expressed." (Daniel Thompson, linux-leds).
+    r"|^(can|could|would) you (please )?(\w+ )?(replace|rephrase|reword|add|drop|remove|use|split|rename|move|"
+    r"update|change|fix|document|explain|describe|send|rebase|respin|squash|make|keep)\b"
+    # An imperative opening the sentence: "Follow ordering of nodes explained in DTS coding
+    # style." (Krzysztof Kozlowski), "So use compatibility and fallbacks" (Krzysztof
+    # Kozlowski, linux-leds), "Just post the revised patch, and we'll take it from there."
+    # (Marc Zyngier, kvmarm), "If the code is confusing, refine the description." (Krzysztof
+    # Kozlowski, linux-leds 2025-08).
+    r"|^((so|just|then|also|instead),? )?(follow|keep|avoid|make sure|replace|rephrase|reword|refine|document|"
+    r"describe|explain|mention|squash|rebase|resend|post|wrap|align|sort|switch|convert|change|rename)\b"
+    r"|^if [^,]{3,80}, (please )?(just )?(use|add|drop|remove|refine|rename|move|split|fix|document|describe|"
+    r"explain|keep|make|change|update|send|post)\b"
+    # "This would definitely need updating the comment for MEMBLOCK_NOMAP" (Anshuman
+    # Khandual), "I would recommend to try and rebase this patch on kvmarm/next" (Quentin
+    # Perret, kvmarm), "It would be good to add this description to the entry" (Jacek
+    # Anaszewski, linux-leds), "I expect to address ... these previous discussions"
+    # (Krzysztof Kozlowski, linux-leds).
+    r"|\b(would|will) (definitely |probably |also )?need (updating|fixing|changing|rework|a |an |to be)"
+    r"|\bneeds (updating|fixing|changing|rework)\b|\bI (would |'d )?recommend\b"
+    r"|\bit would be (good|better|nice|great|preferable) (to|if)\b|\bI (would |'d )?expect (you )?to\b",
     re.I)
 # "Looks good to me", "LGTM", "I like this, it cleans up things" (Linus
 # Walleij), "your proposal ... looks sensible to me" (Mark Pearson),
@@ -157,6 +218,11 @@ _AGREE = re.compile(
     r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
     r"fair point|no objection|"
     r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
+    # A concession is no agreement: "I agree that the transition can only go in one
+    # direction, but it's still conditional ..." (Alex Williamson, kvmarm 2021-01), "I mostly
+    # agree, but my understanding is ..." (Mike Rapoport), "This largely looks good to me,
+    # but I don't understand these bits:" (Will Deacon, kvmarm 2020).
+    r"(?![^.?!]{0,100}\bbut\b)"
     # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
     # an opening "Ok," concedes the point.
     r"|^(ok|okay)\b[,.!]?\s+\w",
@@ -164,8 +230,20 @@ _AGREE = re.compile(
 # "_vcpu_run doesn't return until success, so I don't think this assert is
 # necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
 # one thing, not to reject the work.
-_UNNEEDED = re.compile(r"\bdon'?t think .{0,60}\b(is|are) (really )?(necessary|needed|required|useful)\b"
-                       r"|\b(there'?s |there is )?no need (to|for)\b", re.I)
+# "I'm not convinced these comments are necessary." (Daniel Thompson, linux-leds).
+_UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
+                       r"useful)\b"
+                       r"|\b(there'?s |there is )?no need (to|for)\b"
+                       # Asked, meant as "drop it": "Why do you need label?" (Krzysztof Kozlowski),
+                       # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
+                       # really need to go through this is_aarch32_allowed check?", "Why is this one
+                       # needed?", "Spurious change?" (kvmarm): the gold sets call them requests.
+                       r"|^(but |so |and )?(why|do|does) (do |does )?(we|you|this|it|they) "
+                       r"(really |even |still )?need\b.*\?\W*$"
+                       r"|^(but |so |and )?why (is|are) (this|that|these|those|it)( one)? (really |even )?"
+                       r"(needed|necessary|required)\b"
+                       r"|^(is|are) (the|this|that|these) [^?]{0,40}(really )?(useful|needed|necessary|required)"
+                       r"( for anything)?\W*\?\W*$|^spurious (change|hunk|newline)\?", re.I)
 # "nit: this comment only applies to the protected mode, right?" (Marc
 # Zyngier): a nit asks for the change whatever its tag.
 _NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
@@ -186,11 +264,50 @@ def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
 
 
 def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
-          by_author: bool = False) -> Judged:
+          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
-    Acked-by, ...); ``replies_to_question``: its parent asked something or
-    requested a change (or opened a question thread); ``by_author``: the
-    sender posted the work itself."""
+    Acked-by, ...); ``replies_to_question``: its parent's stance is a question,
+    a change request or an objection (or it opened a question thread);
+    ``parent_asks``: its parent, by someone else, asks something whatever its
+    stance (``asks_something``); ``author_asks``: that parent is the author's and
+    the sender is not the author; ``by_author``: the sender posted the work itself."""
+    j = _judge(sentences, trailers, bot, replies_to_question, by_author)
+    # The author asked the reviewer something and the reply opens with a statement, not a
+    # request, objection or question: the reply answers, whatever it asks further down.
+    # "I'll let you look around and decide for yourself. If this is not optional, you should
+    # check this call for errors." (Lee Jones to Markus Probst's question on the label,
+    # linux-leds 2025-11), "It depends on the case, e.g. if the LED maintainers prefer ..."
+    # (Miguel Ojeda), "I don't know." (Andrew Jones, kvmarm 2020), "We can always trap."
+    # (Marc Zyngier). Not Krzysztof Kozlowski's "Whatever change you want to do here, I
+    # expect to address ... these previous discussions.": a request opens it.
+    if author_asks and j.stance in ("changes-requested", "question", "other") and j.index and sentences \
+            and not _opens_with_stance(sentences[0]):
+        return Judged("answer", _first_statement(sentences), False)
+    # A reply the rules read no stance in, to a mail that asked something, answers it:
+    # "If you don't mind, that'd make my life easier." (Marc Zyngier, to Will Deacon's
+    # "Looks fine to me: ... Do you need me to respin my series on top of this?", kvmarm),
+    # "I think that what we are lacking to move forward is Pavel's response to Marek's
+    # question" (Jacek Anaszewski, to the author's "Is that correct?", linux-leds).
+    if parent_asks and j.stance == "other" and j.index is not None:
+        return Judged("answer", j.index, False)
+    return j
+
+
+def _opens_with_stance(sentence: str) -> bool:
+    return any(r.search(sentence) for r in (_CHANGES, _OBJECTION, _QUESTION, _UNNEEDED, _DECISION, _RESPIN))
+
+
+def asks_something(sentences: list[str]) -> bool:
+    """Whether a mail asks anything, a question or "please let me know"."""
+    return any(_QUESTION.search(s) or _LET_ME_KNOW.search(s) for s in sentences)
+
+
+# "If you prefer, I can reorder all ... Please let me know your preference." (LI Qingwu, linux-leds)
+_LET_ME_KNOW = re.compile(r"\blet me know\b|\bwhat do you (think|prefer)\b", re.I)
+
+
+def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_question: bool,
+           by_author: bool) -> Judged:
     if bot:
         i = _first(_BOT_VERDICT, sentences)
         return Judged("bot", i if i is not None else (0 if sentences else None), True)
@@ -208,7 +325,9 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     i = _first(_RESPIN, sentences)
     if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
         return Judged("will-respin", i, False)
-    obj = next((i for i, s in enumerate(sentences) if _OBJECTION.search(s) and not _UNNEEDED.search(s)), None)
+    # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
+    obj = next((i for i, s in enumerate(sentences)
+                if _OBJECTION.search(s) and not _UNNEEDED.search(s) and not _TAG_QUESTION.search(s)), None)
     chg = _first(_CHANGES, sentences)
     unneeded = _first(_UNNEEDED, sentences)
     if unneeded is not None and (chg is None or unneeded < chg):
@@ -246,7 +365,10 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
 
 # Asking without a question mark: "I'm not sure how to proceed without
 # JTAG." (Lukas Jünger, kvmarm), "Any hints appreciated".
+# "Maybe Marc can shed some light on this." "(please point me to the definition if you find
+# it in the architecture!)" (Alexandru Elisei, kvmarm 2021-01).
 _ASKS_HELP = re.compile(r"\b(i'?m|i am) not sure (how|what|where|why|whether) (to|i|we)\b"
+                        r"|\bshed (some )?light\b|\bplease point me\b"
                         r"|^any (ideas?|hints?|pointers?|suggestions?|advice)\b|\b(hints?|pointers?|advice|ideas?) "
                         r"(would be|are|is) (very |much |greatly )?(welcome|appreciated)\b", re.I)
 
