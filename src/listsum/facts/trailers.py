@@ -22,6 +22,7 @@ robot's suggested Reported-by; here that is a build failure, not a review).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listsum.facts import body_text, mentions, own_lines
@@ -89,11 +90,18 @@ def reply_trailers(msg: Message) -> list[tuple[str, str]]:
     return [(kind, person) for kind, person, _ in _own_trailers(msg)]
 
 
-def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
-    """(kind, person, bare): ``bare`` for a "NAK" line that is no "X-by:" trailer."""
+@lru_cache(maxsize=4096)
+def _own_trailers(msg: Message) -> tuple[tuple[str, str, bool], ...]:
+    """(kind, person, bare): ``bare`` for a "NAK" line that is no "X-by:" trailer.
+
+    Cached per message (identity: Message compares by identity): find_trailers,
+    per_patch_trailers and state.py read the same replies of a thread in turn,
+    and attention reads the revision before again. A window of mail, not every
+    body: the result is a few tuples, the key a message the threads hold anyway.
+    """
     text = body_text(msg)
     if not _may_hold_trailers(text):  # most replies: skip splitting them into lines
-        return []
+        return ()
     lines = own_lines(text)
     cut = next((i for i, line in enumerate(lines) if _SCISSORS.match(line)), len(lines))
     lines = lines[:cut]
@@ -111,7 +119,7 @@ def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
             out.append((_CANON.get(word, "NAK"), m.group(2), False))
         elif _NAK.match(line):
             out.append(("NAK", sender, True))
-    return out
+    return tuple(out)
 
 
 def per_patch_trailers(thread: Thread, posting: Posting) -> dict[str, list[TrailerFact]]:
