@@ -29,7 +29,7 @@ from listsum.facts import body_text, mentions, own_lines
 from listsum.facts.kinds import _is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.mail.subject import Subject
+from listsum.mail.subject import Subject, starts_as_reply
 from listsum.model import TrailerFact
 
 if TYPE_CHECKING:  # series.py imports this module
@@ -158,6 +158,8 @@ def _add(facts: list[TrailerFact], new: TrailerFact) -> None:
 def _is_followup(thread: Thread, msg: Message) -> bool:
     """b4's "reply": a Re:/Aw:/Fwd: subject, or an untagged mail inside the thread
     (b4 counts one as a follow-up when it carries trailers; only those matter here)."""
+    if starts_as_reply(msg.subject):  # Subject.parse would say reply: most mail, spared the parse
+        return True
     subj = Subject.parse(msg.subject)
     if subj.reply:
         return True
