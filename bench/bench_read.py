@@ -1,6 +1,6 @@
 """Read speed: cold and warm parse cache, plus thread + classify, on the archive.
 
-    .venv/bin/python bench/bench_read.py [MBOX] [--epoch]
+    .venv/bin/python bench/bench_read.py [MBOX] [--epoch] [--half]
 
 Each figure runs in a fresh process started from a small parent (so peak
 RSS is its own: a child inherits its parent's high-water mark) with the cache
@@ -10,7 +10,10 @@ reference the same run times the stdlib ``mailbox.mbox`` over the same
 (decompressed) data, parsing every message as the mailbox module does.
 One line per figure. Takes ~15-30 s on the 2-core dev box. With --epoch it
 also builds a public-inbox epoch of the same mail (one commit per message,
-~5 s) and times reading it cold and warm.
+~5 s) and times reading it cold and warm. With --half it also runs cold and
+warm on the first half of the messages (cut at a From_ line, gzipped again
+in a child), so peak RSS can be compared against the whole file's: does it
+grow with the archive?
 """
 
 from __future__ import annotations
@@ -99,6 +102,31 @@ def bench_epoch(path: str) -> None:
                   f"({r['messages'] / r['read']:,.0f} msgs/s), peak RSS {r['rss']:.0f} MB")
 
 
+def make_half(src: str, dst: str) -> None:
+    """The first half of ``src``'s messages as a gzipped mbox (in a child: the
+    gunzipped archive must not raise the bench parent's high-water mark)."""
+    import gzip
+
+    from listsum.sources import mbox
+
+    data, _ = mbox.read_file(src)
+    spans = mbox.find_spans(data)
+    cut = spans[len(spans) // 2 - 1][1]  # where the next message's From_ line starts
+    Path(dst).write_bytes(gzip.compress(bytes(data[:cut]), compresslevel=6))
+
+
+def bench_half(path: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="listsum-bench-") as tmp:
+        half = str(Path(tmp) / "half.mbox.gz")
+        subprocess.run([sys.executable, __file__, "--make-half", path, half], check=True)
+        env = {**os.environ, "LISTSUM_USER_PATH": str(Path(tmp) / "user")}
+        for name in ("cold", "warm"):
+            r = run_child("listsum", half, env)
+            print(f"first half {name}: {r['messages']:.0f} msgs, {r['threads']:.0f} threads: read {r['read']:.2f} s, "
+                  f"thread {r['thread']:.2f} s, classify {r['classify']:.2f} s, total {r['total']:.2f} s, "
+                  f"peak RSS {r['rss']:.0f} MB")
+
+
 def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", kind, path], env=env, check=True,
                          capture_output=True, text=True)
@@ -123,14 +151,18 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[1] == "--build-epoch":
+    if len(sys.argv) > 3 and sys.argv[1] == "--make-half":
+        make_half(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 3 and sys.argv[1] == "--build-epoch":
         build_epoch(sys.argv[2], Path(sys.argv[3]))
     elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         fn = {"listsum": child_listsum, "mailbox": child_mailbox, "epoch": child_epoch}[sys.argv[2]]
         print(json.dumps(fn(sys.argv[3])))
     else:
-        args = [a for a in sys.argv[1:] if a != "--epoch"]
+        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half")]
         target = args[0] if args else str(DEFAULT)
         main(target)
+        if "--half" in sys.argv:
+            bench_half(target)
         if "--epoch" in sys.argv:
             bench_epoch(target)
