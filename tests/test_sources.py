@@ -104,6 +104,26 @@ def test_gzip_stream_reads_a_file_as_it_inflates(tmp_path: Path, monkeypatch: py
         assert got == mbox.find_spans(data) and len(got) == 496
 
 
+def test_gzip_stream_sink_error_reaches_the_reader() -> None:
+    """The sink runs in the inflating thread; a write that fails there (the
+    unlinked spool on a full disk) is raised in the consumer, not lost with
+    the thread, and the messages before it were yielded."""
+    from listsum.sources.gzstream import GzipStream
+
+    seen: list[int] = []
+
+    def full(chunk: bytes) -> None:
+        seen.append(len(chunk))
+        if len(seen) == 2:
+            raise OSError(28, "No space left on device")
+
+    got = []
+    with pytest.raises(OSError, match="No space left"):
+        for item in GzipStream(WEEK.read_bytes()).messages(full):
+            got.append(item)
+    assert got and len(seen) == 2
+
+
 class TestParseCache:
     def test_second_run_does_not_parse(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path = tmp_path / "week.mbox.gz"
