@@ -197,13 +197,14 @@ def split_headers(raw: bytes) -> dict[bytes, str]:
 
 
 def read_headers(data: bytes, start: int = 0, end: int | None = None,
-                 problems: list[str] | None = None) -> tuple[dict[bytes, str], int]:
-    """The wanted headers of one message and where its headers end.
+                 problems: list[str] | None = None, hend: int | None = None) -> tuple[dict[bytes, str], int]:
+    """The wanted headers of one message and where its headers end
+    (``hend``: ``header_end`` of the same span, when the caller has it).
 
     First occurrence wins; names lower-cased; values unfolded.
     """
     end = len(data) if end is None else end
-    hend = header_end(data, start, end)
+    hend = header_end(data, start, end) if hend is None else hend
     probs = problems if problems is not None else []
     out: dict[bytes, str] = {}
     first = _HDR_FIRST.match(data, start, hend)
@@ -339,13 +340,14 @@ def mime_problems(ctype: str, data: bytes, hend: int, end: int) -> list[str]:
     return []
 
 
-def parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
-    """Parse the headers of the message at data[start:end] (no From_ line).
+def parse_span(data: bytes, start: int, end: int, origin: Origin, hend: int | None = None) -> Message:
+    """Parse the headers of the message at data[start:end] (no From_ line);
+    ``hend``: its ``header_end``, when the caller needs it too (found once).
 
     ``raw`` is left empty: the caller sets ``raw_ref`` (or ``raw``).
     """
     try:
-        return _parse_span(data, start, end, origin)
+        return _parse_span(data, start, end, origin, hend)
     except MalformedMessage:
         raise
     except Exception as exc:
@@ -353,10 +355,10 @@ def parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
         raise
 
 
-def _parse_span(data: bytes, start: int, end: int, origin: Origin) -> Message:
+def _parse_span(data: bytes, start: int, end: int, origin: Origin, hend: int | None = None) -> Message:
     problems: list[str] = []
     try:
-        h, hend = read_headers(data, start, end, problems)
+        h, hend = read_headers(data, start, end, problems, hend)
     except MalformedMessage:
         raise MalformedMessage(f"{origin}: no mail headers found") from None
     msgid = _first_id(h.get(b"message-id", ""))

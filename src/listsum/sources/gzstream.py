@@ -20,10 +20,10 @@ from typing import BinaryIO
 
 from listsum.sources.mbox import find_spans, starts_with_from_line
 
-# Compressed bytes per step (~2.5 MB of mail) and steps queued ahead: what is in
+# Compressed bytes per step (~1.2 MB of mail) and steps queued ahead: what is in
 # flight at once. 2 MB steps (~10 MB of mail each) with 4 queued held ~70 MB
 # above the parsed headers, the cold read's peak on the kvmarm archive.
-_IN_CHUNK = 512 << 10
+_IN_CHUNK = 256 << 10
 _QUEUED = 4
 
 

@@ -186,15 +186,16 @@ class _Parsed:
         """Parse data[start:end], which sits at ``base + start`` in the whole input."""
         self.count += 1
         origin = Origin(path, self.count)
+        hend = header_end(data, start, end)  # once, for the parser and the merge check
         try:
-            msg = parse_span(data, start, end, origin)
+            msg = parse_span(data, start, end, origin, hend)
         except MalformedMessage:
             self.batch.problems.append(Problem(str(origin), "no mail headers: not read"))
             return
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
-        for merged in mbox.suspect_merges(data, header_end(data, start, end), end, msg.msgid):
+        for merged in mbox.suspect_merges(data, hend, end, msg.msgid):
             # Nothing lost silently: say where the splitter may have joined two mails.
             self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
                                                f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
