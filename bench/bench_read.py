@@ -1,6 +1,6 @@
 """Read speed: cold and warm parse cache, plus thread + classify, on the archive.
 
-    .venv/bin/python bench/bench_read.py [MBOX] [--epoch]
+    .venv/bin/python bench/bench_read.py [MBOX] [--epoch] [--half]
 
 Each figure runs in a fresh process started from a small parent (so peak
 RSS is its own: a child inherits its parent's high-water mark) with the cache
@@ -10,7 +10,10 @@ reference the same run times the stdlib ``mailbox.mbox`` over the same
 (decompressed) data, parsing every message as the mailbox module does.
 One line per figure. Takes ~15-30 s on the 2-core dev box. With --epoch it
 also builds a public-inbox epoch of the same mail (one commit per message,
-~5 s) and times reading it cold and warm.
+~5 s) and times reading it cold and warm. With --half it also runs cold and
+warm on the first half of the messages (cut at a From_ line, gzipped again
+in a child), so peak RSS can be compared against the whole file's: does it
+grow with the archive?
 """
 
 from __future__ import annotations
@@ -39,15 +42,16 @@ def child_listsum(path: str) -> dict[str, float]:
     from listsum.pipeline import facts
     from listsum.sources.reader import read_inputs
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = read_inputs([path])
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     threads = build_threads(res.messages)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     kinds, _ = facts(threads, threads)
-    t3 = time.perf_counter()
+    t3, c3 = time.perf_counter(), time.process_time()
     return {"messages": len(res.messages), "threads": len(threads), "kinds": len(kinds),
-            "read": t1 - t0, "thread": t2 - t1, "classify": t3 - t2, "total": t3 - t0, "rss": _peak_mb()}
+            "read": t1 - t0, "thread": t2 - t1, "classify": t3 - t2, "total": t3 - t0, "rss": _peak_mb(),
+            "cpu_read": c1 - c0, "cpu_classify": c3 - c2, "cpu": c3 - c0}
 
 
 def child_mailbox(path: str) -> dict[str, float]:
@@ -55,7 +59,7 @@ def child_mailbox(path: str) -> dict[str, float]:
     import gzip
     import mailbox
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "a.mbox"
         with open(path, "rb") as fh:
@@ -65,8 +69,8 @@ def child_mailbox(path: str) -> dict[str, float]:
         n = 0
         for msg in mailbox.mbox(str(plain)):
             n += bool(msg["message-id"])
-        total = time.perf_counter() - t0
-    return {"messages": n, "total": total, "rss": _peak_mb()}
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"messages": n, "total": total, "cpu": cpu, "rss": _peak_mb()}
 
 
 def child_epoch(path: str) -> dict[str, float]:
@@ -99,6 +103,31 @@ def bench_epoch(path: str) -> None:
                   f"({r['messages'] / r['read']:,.0f} msgs/s), peak RSS {r['rss']:.0f} MB")
 
 
+def make_half(src: str, dst: str) -> None:
+    """The first half of ``src``'s messages as a gzipped mbox (in a child: the
+    gunzipped archive must not raise the bench parent's high-water mark)."""
+    import gzip
+
+    from listsum.sources import mbox
+
+    data, _ = mbox.read_file(src)
+    spans = mbox.find_spans(data)
+    cut = spans[len(spans) // 2 - 1][1]  # where the next message's From_ line starts
+    Path(dst).write_bytes(gzip.compress(bytes(data[:cut]), compresslevel=6))
+
+
+def bench_half(path: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="listsum-bench-") as tmp:
+        half = str(Path(tmp) / "half.mbox.gz")
+        subprocess.run([sys.executable, __file__, "--make-half", path, half], check=True)
+        env = {**os.environ, "LISTSUM_USER_PATH": str(Path(tmp) / "user")}
+        for name in ("cold", "warm"):
+            r = run_child("listsum", half, env)
+            print(f"first half {name}: {r['messages']:.0f} msgs, {r['threads']:.0f} threads: read {r['read']:.2f} s, "
+                  f"thread {r['thread']:.2f} s, classify {r['classify']:.2f} s, total {r['total']:.2f} s, "
+                  f"peak RSS {r['rss']:.0f} MB")
+
+
 def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", kind, path], env=env, check=True,
                          capture_output=True, text=True)
@@ -120,17 +149,27 @@ def main(path: str) -> None:
           f"({ref['messages'] / ref['total']:,.0f} msgs/s), peak RSS {ref['rss']:.0f} MB")
     print(f"ratio mailbox / listsum read: cold {ref['total'] / cold['read']:.1f}x, "
           f"warm {ref['total'] / warm['read']:.1f}x")
+    # Issue 11's measure: listsum's read + thread + facts over the stdlib parse.
+    print(f"ratio listsum total / mailbox: cold {cold['total'] / ref['total']:.2f}x, warm {warm['total'] / ref['total']:.2f}x")
+    # CPU seconds (both threads of the gzip read count) move less than wall time on a shared box.
+    print(f"cpu: cold read {cold['cpu_read']:.2f} s, classify {cold['cpu_classify']:.2f} s, total {cold['cpu']:.2f} s; "
+          f"warm classify {warm['cpu_classify']:.2f} s, total {warm['cpu']:.2f} s; mailbox {ref['cpu']:.2f} s; "
+          f"ratio cold {cold['cpu'] / ref['cpu']:.2f}x, warm {warm['cpu'] / ref['cpu']:.2f}x")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[1] == "--build-epoch":
+    if len(sys.argv) > 3 and sys.argv[1] == "--make-half":
+        make_half(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 3 and sys.argv[1] == "--build-epoch":
         build_epoch(sys.argv[2], Path(sys.argv[3]))
     elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         fn = {"listsum": child_listsum, "mailbox": child_mailbox, "epoch": child_epoch}[sys.argv[2]]
         print(json.dumps(fn(sys.argv[3])))
     else:
-        args = [a for a in sys.argv[1:] if a != "--epoch"]
+        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half")]
         target = args[0] if args else str(DEFAULT)
         main(target)
+        if "--half" in sys.argv:
+            bench_half(target)
         if "--epoch" in sys.argv:
             bench_epoch(target)

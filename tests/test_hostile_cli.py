@@ -139,10 +139,10 @@ def test_a_bug_is_one_line_and_exit_3(tmp_path: Path) -> None:
     (hook / "sitecustomize.py").write_text(
         "import listsum.mail.message as m\n"
         "real = m._parse_span\n"
-        "def broken(data, start, end, origin):\n"
+        "def broken(data, start, end, origin, *rest):\n"
         "    if origin.number == 2:\n"
         "        raise KeyError('boom')\n"
-        "    return real(data, start, end, origin)\n"
+        "    return real(data, start, end, origin, *rest)\n"
         "m._parse_span = broken\n")
     env = {"PYTHONPATH": f"{hook}{os.pathsep}{REPO / 'src'}"}
     res = _cli("report", str(box), "--engine", "none", "-q", env=env)

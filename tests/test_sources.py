@@ -84,6 +84,46 @@ def test_gzip_stream_matches_whole_buffer_split_across_members(chunk: int,
     assert got == mbox.find_spans(data) and len(got) == 496
 
 
+def test_gzip_stream_reads_a_file_as_it_inflates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader hands the stream an open file, not the whole .gz: the same
+    messages at the same offsets, also when one read ends a member and the
+    next member's magic bytes straddle two reads (chunk = member + 1 byte)."""
+    from listsum.sources import gzstream
+    from listsum.sources.gzstream import GzipStream
+
+    one = WEEK.read_bytes()
+    path = tmp_path / "two.mbox.gz"
+    path.write_bytes(one * 2 + b"\n")  # and a stray byte after the last member, as gzip(1) ignores
+    data, _ = mbox.gunzip(one * 2)
+    for chunk in (len(one) + 1, 65536):
+        monkeypatch.setattr(gzstream, "_IN_CHUNK", chunk)
+        with open(path, "rb") as fh:
+            stream = GzipStream(fh)
+            got = [(base + s, base + e) for buf, s, e, base in stream.messages(lambda c: None)]
+        assert stream.problem is None and stream.size == len(data) and stream.fed == 2 * len(one)
+        assert got == mbox.find_spans(data) and len(got) == 496
+
+
+def test_gzip_stream_sink_error_reaches_the_reader() -> None:
+    """The sink runs in the inflating thread; a write that fails there (the
+    unlinked spool on a full disk) is raised in the consumer, not lost with
+    the thread, and the messages before it were yielded."""
+    from listsum.sources.gzstream import GzipStream
+
+    seen: list[int] = []
+
+    def full(chunk: bytes) -> None:
+        seen.append(len(chunk))
+        if len(seen) == 2:
+            raise OSError(28, "No space left on device")
+
+    got = []
+    with pytest.raises(OSError, match="No space left"):
+        for item in GzipStream(WEEK.read_bytes()).messages(full):
+            got.append(item)
+    assert got and len(seen) == 2
+
+
 class TestParseCache:
     def test_second_run_does_not_parse(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path = tmp_path / "week.mbox.gz"

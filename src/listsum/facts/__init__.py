@@ -53,7 +53,7 @@ def _own_lines(text: str) -> tuple[str, ...]:
     # runs over every reply of an archive. lstrip strips exactly what re's \s
     # matches, so "  > x" is quoted as with r"^\s*>".
     cut = min(_index(lines, "-- "), _index(lines, "--"))  # some clients strip the trailing space
-    return tuple(line for line in lines[:cut] if not line.lstrip().startswith(">"))
+    return tuple([line for line in lines[:cut] if not line.lstrip().startswith(">")])  # a list: no generator to resume per line
 
 
 def _index(lines: list[str], item: str) -> int:
@@ -73,7 +73,10 @@ def mentions(text: str, words: tuple[str, ...]) -> bool:
     mapped first, so the test never misses a line the regex would match.
     """
     low = _folded(text)
-    return any(w in low for w in words)
+    for w in words:  # a loop, not any(genexpr): called for every reply of an archive
+        if w in low:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)

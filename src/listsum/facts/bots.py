@@ -17,6 +17,7 @@ writes from robh@kernel.org, "My bot found errors running 'make dt_binding_check
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from listsum.facts import body_text, own_lines
 from listsum.mail.message import Message
@@ -58,7 +59,14 @@ _VERDICTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 def is_bot(msg: Message) -> bool:
     """Whether the sender is a machine, by its address or name (headers only: cheap)."""
-    return bool(_BOT_ADDR.match(msg.from_addr) or _BOT_NAME.search(msg.from_name))
+    return _bot_sender(msg.from_addr, msg.from_name)
+
+
+@lru_cache(maxsize=4096)
+def _bot_sender(addr: str, name: str) -> bool:
+    """Cached by sender: state, trailers and attention ask again for each reply
+    (39,823 calls for kvmarm's 15,434 mails, from 387 senders)."""
+    return bool(_BOT_ADDR.match(addr) or _BOT_NAME.search(name))
 
 
 def is_merge_bot(msg: Message) -> bool:

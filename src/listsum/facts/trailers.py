@@ -22,13 +22,14 @@ robot's suggested Reported-by; here that is a build failure, not a review).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listsum.facts import body_text, mentions, own_lines
 from listsum.facts.kinds import _is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.mail.subject import Subject
+from listsum.mail.subject import Subject, starts_as_reply
 from listsum.model import TrailerFact
 
 if TYPE_CHECKING:  # series.py imports this module
@@ -89,11 +90,18 @@ def reply_trailers(msg: Message) -> list[tuple[str, str]]:
     return [(kind, person) for kind, person, _ in _own_trailers(msg)]
 
 
-def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
-    """(kind, person, bare): ``bare`` for a "NAK" line that is no "X-by:" trailer."""
+@lru_cache(maxsize=4096)
+def _own_trailers(msg: Message) -> tuple[tuple[str, str, bool], ...]:
+    """(kind, person, bare): ``bare`` for a "NAK" line that is no "X-by:" trailer.
+
+    Cached per message (identity: Message compares by identity): find_trailers,
+    per_patch_trailers and state.py read the same replies of a thread in turn,
+    and attention reads the revision before again. A window of mail, not every
+    body: the result is a few tuples, the key a message the threads hold anyway.
+    """
     text = body_text(msg)
     if not _may_hold_trailers(text):  # most replies: skip splitting them into lines
-        return []
+        return ()
     lines = own_lines(text)
     cut = next((i for i, line in enumerate(lines) if _SCISSORS.match(line)), len(lines))
     lines = lines[:cut]
@@ -111,7 +119,7 @@ def _own_trailers(msg: Message) -> list[tuple[str, str, bool]]:
             out.append((_CANON.get(word, "NAK"), m.group(2), False))
         elif _NAK.match(line):
             out.append(("NAK", sender, True))
-    return out
+    return tuple(out)
 
 
 def per_patch_trailers(thread: Thread, posting: Posting) -> dict[str, list[TrailerFact]]:
@@ -150,6 +158,8 @@ def _add(facts: list[TrailerFact], new: TrailerFact) -> None:
 def _is_followup(thread: Thread, msg: Message) -> bool:
     """b4's "reply": a Re:/Aw:/Fwd: subject, or an untagged mail inside the thread
     (b4 counts one as a follow-up when it carries trailers; only those matter here)."""
+    if starts_as_reply(msg.subject):  # Subject.parse would say reply: most mail, spared the parse
+        return True
     subj = Subject.parse(msg.subject)
     if subj.reply:
         return True

@@ -105,13 +105,14 @@ def split_headers(raw: bytes) -> dict[bytes, str]:
 
 
 def read_headers(data: bytes, start: int = 0, end: int | None = None,
-                 problems: list[str] | None = None) -> tuple[dict[bytes, str], int]:
-    """The wanted headers of one message and where its headers end.
+                 problems: list[str] | None = None, hend: int | None = None) -> tuple[dict[bytes, str], int]:
+    """The wanted headers of one message and where its headers end
+    (``hend``: ``header_end`` of the same span, when the caller has it).
 
     First occurrence wins; names lower-cased; values unfolded.
     """
     end = len(data) if end is None else end
-    hend = header_end(data, start, end)
+    hend = header_end(data, start, end) if hend is None else hend
     probs = problems if problems is not None else []
     out: dict[bytes, str] = {}
     first = _HDR_FIRST.match(data, start, hend)

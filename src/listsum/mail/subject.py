@@ -120,8 +120,10 @@ def strip_reply(s: str) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(title: str) -> str:
-    """Case, punctuation and whitespace folded: the revision-linking key."""
+    """Case, punctuation and whitespace folded: the revision-linking key.
+    Cached: series linking asks each posting's ``Subject.normalised`` several times."""
     return _NONWORD.sub(" ", title.lower()).strip()
 
 

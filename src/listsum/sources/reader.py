@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from listsum.errors import InputError, NothingUsable
 from listsum.mail.headers import MalformedMessage, header_end
@@ -129,15 +130,17 @@ def _read_file(path: str, use_cache: bool, progress: Progress | None) -> _Batch:
         entry = parsecache.load(path)
         if entry is not None and entry.key == key:
             return _from_cache(path, entry, key)
-    with open(path, "rb") as fh:
-        raw = fh.read()
     parsed = None
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            parsed = _parse_gzip(path, raw, use_cache, progress)
-        except NotMbox:
-            pass  # a gzipped single message: the whole-buffer path below
+    with open(path, "rb") as fh:
+        if fh.read(2) == b"\x1f\x8b":
+            fh.seek(0)
+            try:  # the compressed bytes are read as they are inflated, never held whole
+                parsed = _parse_gzip(path, fh, int(key[1]), use_cache, progress)
+            except NotMbox:
+                pass  # a gzipped single message: the whole-buffer path below
     if parsed is None:
+        with open(path, "rb") as fh:
+            raw = fh.read()
         data, trunc = mbox.from_bytes(raw)
         gzipped = data is not raw
         del raw
@@ -183,22 +186,24 @@ class _Parsed:
         """Parse data[start:end], which sits at ``base + start`` in the whole input."""
         self.count += 1
         origin = Origin(path, self.count)
+        hend = header_end(data, start, end)  # once, for the parser and the merge check
         try:
-            msg = parse_span(data, start, end, origin)
+            msg = parse_span(data, start, end, origin, hend)
         except MalformedMessage:
             self.batch.problems.append(Problem(str(origin), "no mail headers: not read"))
             return
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
-        for merged in mbox.suspect_merges(data, header_end(data, start, end), end, msg.msgid):
+        for merged in mbox.suspect_merges(data, hend, end, msg.msgid):
             # Nothing lost silently: say where the splitter may have joined two mails.
             self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
                                                f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
 
 
-def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | None) -> _Parsed:
-    """A gzipped mbox, parsed while a thread inflates it (see gzstream)."""
+def _parse_gzip(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: Progress | None) -> _Parsed:
+    """A gzipped mbox (``raw`` open at its start, ``size`` bytes), parsed while a
+    thread inflates it (see gzstream)."""
     stream = GzipStream(raw)
     writer = parsecache.PlainWriter(path) if use_cache else None
     # Without a cache the bytes go to an unlinked temp file, mapped below:
@@ -210,7 +215,7 @@ def _parse_gzip(path: str, raw: bytes, use_cache: bool, progress: Progress | Non
         for buf, start, end, base in stream.messages(writer.write if writer else spool.write):  # type: ignore[union-attr]
             out.add(buf, start, end, base, handle, path)
             if progress and out.count % _PROGRESS_EVERY == 0:
-                progress(out.count, max(out.count, out.count * len(raw) // max(stream.fed, 1)))
+                progress(out.count, max(out.count, out.count * size // max(stream.fed, 1)))
     except BaseException:
         if writer:
             writer.abort()
