@@ -110,6 +110,35 @@ def test_bad_engine_is_a_usage_error() -> None:
     assert res.exit_code == 2 and "unknown --engine 'gpt'" in res.output
 
 
+def test_engine_server_is_refused_before_any_mail_is_read() -> None:
+    # The same policy as `listsum report`: a host other than this machine needs
+    # --allow-host, and no endpoint at all is an error; both before reading
+    # (a missing --mbox would otherwise be the first complaint).
+    missing = "/nonexistent/listsum-test.mbox"
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", missing, "--engine", "server",
+                                   "--endpoint", "http://gpu.example.org:8000/v1"])
+    assert res.exit_code == 2
+    assert "Error: --endpoint http://gpu.example.org:8000/v1: gpu.example.org is not this machine" in res.output
+    assert "--allow-host gpu.example.org" in res.output and missing not in res.output
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", missing, "--engine", "server"])
+    assert res.exit_code == 2 and "--engine server needs --endpoint URL" in res.output
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "--engine", "extractive",
+                                   "--endpoint", "http://127.0.0.1:8080/v1"])
+    assert res.exit_code == 2 and "--endpoint and --allow-host go with --engine server" in res.output
+
+
+def test_engine_server_summarises_through_the_endpoint() -> None:
+    from openai_stub import Stub
+
+    with Stub() as stub:
+        res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "--engine", "server", "--endpoint",
+                                       stub.url, "--format", "json", "-q"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["summary"]["engine"] == "stub-model" and "/v1/models" in [p for p, _ in stub.requests]
+    assert not any(f.startswith("server-error") for f in d["summary"]["flags"])
+
+
 # (message id prefix, a fragment of the line, rule or None): real replies of the week.
 ASKS = [
     ("875yudrr1v.wl-maz@kernel.org", "Can you please provide some traces", "please"),

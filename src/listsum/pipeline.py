@@ -218,6 +218,9 @@ class ThreadSettings:
     model: str | None = None
     lang: str = "en"
     git: Path | None = None
+    endpoint: str | None = None  # --engine server, as for `listsum report`
+    allow_hosts: tuple[str, ...] = ()
+    timeout: float | None = None
 
 
 def dive(settings: ThreadSettings, progress: Note | None = None) -> DeepDive:
@@ -225,11 +228,17 @@ def dive(settings: ThreadSettings, progress: Note | None = None) -> DeepDive:
     from listsum.sources import lore
     from listsum.summarise.run import SummariseSettings
 
+    summarise = SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang,
+                                  endpoint=settings.endpoint, allow_hosts=tuple(settings.allow_hosts),
+                                  timeout=settings.timeout)
+    if summarise.engine == "server":
+        from listsum.summarise.server import preflight
+
+        preflight(summarise)  # an untrusted or missing endpoint is refused before any mail is read
     msgid, paths, list_name, server = thread_sources(settings, progress)
     messages = read_inputs(paths).messages
     if progress is not None and len(messages) > 2000:  # threading and linking an archive take a second or more
         progress(f"threading {len(messages)} messages and linking revisions")
-    summarise = SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang)
     if progress is not None and summarise.engine != "none":
         progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
     out = deep_dive(messages, msgid, paths, summarise, git=settings.git, progress=progress)
