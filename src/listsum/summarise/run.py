@@ -124,6 +124,28 @@ class Run:
                               prose=g.prose if s.prose is None else s.prose)
         return self._gate
 
+    def gate_source(self) -> str:
+        """What set the gate: the settings, the config file, or the model's eval figures."""
+        from listsum.settings import load_config
+
+        if self.settings.choose is not None or self.settings.prose is not None:
+            return "the settings"
+        cfg = load_config()
+        return "the config (choose/prose)" if "choose" in cfg or "prose" in cfg else "the model's eval figures"
+
+    def plan(self) -> str:
+        """One line saying what summarising will do: an engine asked for by
+        name may be held to the rules by its gate, and the user should not
+        read "llama" and get rules alone without being told."""
+        if self.extractive:
+            return "summarising by rules alone (--engine extractive)"
+        g, model = self.gate, self.backend.model_id
+        if not (g.choose or g.prose):
+            return f"rules alone: {self.gate_source()} keep {model} from choosing (listsum models)"
+        does = ["chooses where the rules are unsure"] if g.choose else []
+        does += ["writes checked prose"] if g.prose else []
+        return f"summarising with {model}: it " + " and ".join(does)
+
     def model_tag(self) -> str:
         if self.extractive:
             return "extractive"
@@ -276,6 +298,8 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
     from listsum.summarise.jobs import summarise_threads
 
     run = Run(settings, backend)
+    if progress is not None and not run.extractive and not (run.gate.choose or run.gate.prose):
+        progress(run.plan(), -1, None)  # asked for a model, getting rules alone: a note, always shown
     todo = [t for t in report.threads if t.id in threads]
     attention = {a.thread_id: a.reason for a in reversed(report.needs_attention)}
     summarise_threads(run, todo, threads, settings.jobs, progress, attention, report.window.until)
