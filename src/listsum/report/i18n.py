@@ -8,6 +8,9 @@ falls back to English for a missing key, so a new label never breaks zh.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+
+from listsum.model import Window
 
 LANGS = ("en", "zh")
 
@@ -96,7 +99,7 @@ EN: dict[str, str] = {
     "rfc_flag": "RFC",
     "attention": "Needs attention",
     "attention_for": "Needs attention for {name}",
-    "applied_week": "Applied this week",
+    "applied_week": "Applied {when}",
     "new_series": "New series",
     "nothing": "nothing",
     "flag": "Bot",
@@ -189,7 +192,7 @@ ZH: dict[str, str] = {
     "rfc_flag": "RFC",
     "attention": "需要关注",
     "attention_for": "需要 {name} 关注",
-    "applied_week": "本周已合入",
+    "applied_week": "{when}已合入",
     "new_series": "新补丁系列",
     "nothing": "无",
     "flag": "机器人",
@@ -222,9 +225,13 @@ SUMMARY_EN: dict[str, str] = {
     "points": "Points",
     "mail": "mail",
     "prose": "In short",
-    "overview.threads": "{n} threads this week ({kinds})",
+    "overview.threads": "{n} threads {when} ({kinds})",
     "overview.applied": "Applied: {subject}",
     "overview.attention": "{n} threads need attention",
+    "when.week": "this week",
+    "when.days": "in these {n} days",
+    "when.day": "on {date}",
+    "when.window": "in this window",
     "overview.point": "{subject}",
 }
 SUMMARY_ZH: dict[str, str] = {
@@ -250,9 +257,13 @@ SUMMARY_ZH: dict[str, str] = {
     "points": "要点",
     "mail": "邮件",
     "prose": "简述",
-    "overview.threads": "本周 {n} 个讨论（{kinds}）",
+    "overview.threads": "{when} {n} 个讨论（{kinds}）",
     "overview.applied": "已合入：{subject}",
     "overview.attention": "{n} 个讨论需要关注",
+    "when.week": "本周",
+    "when.days": "这 {n} 天内",
+    "when.day": "{date} 当天",
+    "when.window": "本时间段内",
     "overview.point": "{subject}",
 }
 EN.update(SUMMARY_EN)
@@ -273,6 +284,20 @@ def label(lang: str, key: str, **fields: object) -> str:
 
 
 _ONE = re.compile(r"(?<![\d.,])(1 (?:thread|message))s\b")
+
+
+def span(lang: str, window: Window) -> str:
+    """The window in words: "this week" only when it is seven days; an
+    8-day window (kvmarm 2021-01-11..18) is "in these 8 days"."""
+    length = window.until - window.since
+    days = round(length / timedelta(days=1))
+    if abs(length - timedelta(days=days)) > timedelta(seconds=1):
+        return label(lang, "when.window")
+    if days == 7:
+        return label(lang, "when.week")
+    if days == 1:
+        return label(lang, "when.day", date=f"{window.since:%Y-%m-%d}")
+    return label(lang, "when.days", n=days)
 
 
 def kind_label(lang: str, kind: str) -> str:

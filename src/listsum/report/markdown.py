@@ -16,7 +16,7 @@ from listsum.report import escape, sections
 from listsum.mail.address import name_addr
 from listsum.report.build import message_url
 from listsum.report.escape import md, md_code, md_lines
-from listsum.report.i18n import kind_label, label
+from listsum.report.i18n import kind_label, label, span
 from listsum.model import Report, SeriesFacts, State, Summary, ThreadReport
 from listsum.window import zone
 
@@ -280,7 +280,7 @@ def _applied_and_new(f: _Fmt, anchors: dict[str, str]) -> list[str]:
     lines: list[str] = []
     for key, threads in (("applied_week", sections.applied_this_week(f.report)),
                          ("new_series", sections.new_series(f.report))):
-        lines += [f"## {f.t(key)}", ""]
+        lines += [f"## {f.t(key, when=span(f.lang, f.report.window))}", ""]
         for t in threads:
             st = t.state
             what = (escape.md(st.detail) if key == "applied_week" and st else

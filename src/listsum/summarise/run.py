@@ -280,13 +280,15 @@ def clean(text: str) -> str:
 
 
 def _fact_overview(report: Report, lang: str) -> str:
-    from listsum.report.i18n import kind_label, label
+    from listsum.report.i18n import kind_label, label, span
 
     by_kind = report.by_kind()
     kinds = ", ".join(f"{len(v)} {kind_label(lang, k)}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
-    line = label(lang, "overview.threads", n=len(report.threads), kinds=kinds)
-    if report.needs_attention:
-        line += ("; " if lang == "en" else "；") + label(lang, "overview.attention", n=len(report.needs_attention))
+    line = label(lang, "overview.threads", n=len(report.threads), when=span(lang, report.window), kinds=kinds)
+    # Threads, not entries: SMMUv3 v13 (kvmarm 2021-01-11..18) has two entries, changes requested and no reply.
+    waiting = len({a.thread_id for a in report.needs_attention})
+    if waiting:
+        line += ("; " if lang == "en" else "；") + label(lang, "overview.attention", n=waiting)
     return line
 
 
