@@ -211,3 +211,23 @@ def test_overview_counts_threads_and_names_the_window(kvm: Report, leds_report: 
     assert "## Applied in these 8 days" in kvm_md.splitlines() and "Applied this week" not in kvm_md
     assert "Applied in these 8 days" in kvm80 and "this week" not in kvm80
     assert "## 这 16 天内已合入" in render_markdown(zh).splitlines()
+
+
+def test_attention_reasons_in_both_languages(kvm: Report, leds: Path) -> None:
+    # Every form met on the trial windows: English from code and fields is the
+    # sentence facts/attention.py wrote; zh says it in Chinese, in the list and
+    # in the thread's own record (linux-leds: Rob Herring's bot, a ci-failure).
+    from listsum.report.i18n import attention_reason
+
+    settings = pipeline.ReportSettings(inputs=[str(leds)], engine="extractive", lang="zh", use_cache=False,
+                                       window=WindowSpec(since="2025-11-01", until="2025-11-16"))
+    built = pipeline.build(settings, now=NOW)
+    pipeline.summarise(built, settings)
+    entries = kvm.needs_attention + built.report.needs_attention
+    assert [attention_reason("en", a) for a in entries] == [a.reason for a in entries]
+    ci = next(a for a in built.report.needs_attention if a.form == "ci-failure")
+    assert attention_reason("zh", ci) == "CI 失败：" + ci.args["verdict"]
+    asked = next(a for a in built.report.needs_attention if a.code == "changes-requested")
+    tr = next(t for t in built.report.threads if t.id == asked.thread_id)
+    assert tr.summary is not None and tr.summary.needs_attention == attention_reason("zh", asked)
+    assert tr.summary.needs_attention.endswith("要求修改；尚无新版本")

@@ -21,7 +21,7 @@ from rich.text import Text
 from listsum.report import escape, sections
 from listsum.report.build import message_url
 from listsum.report.escape import controls, term
-from listsum.report.i18n import kind_label, label, span
+from listsum.report.i18n import attention_reason, kind_label, label, span
 from listsum.report.markdown import kinds_in_order
 from listsum.model import Report, State, Summary, ThreadReport
 from listsum.window import zone
@@ -224,7 +224,8 @@ class TerminalRenderer:
         self.c.rule(term(title))
         for a in r.needs_attention:
             refs = self.refs(a.evidence)
-            self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {term(a.reason)} {refs}")
+            why = term(attention_reason(r.lang, a))
+            self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {why} {refs}")
         if not r.needs_attention:
             self.c.print(self.t("nothing"))
 

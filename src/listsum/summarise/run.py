@@ -303,7 +303,9 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
     if progress is not None and not run.extractive and not (run.gate.choose or run.gate.prose):
         progress(run.plan(), -1, None)  # asked for a model, getting rules alone: a note, always shown
     todo = [t for t in report.threads if t.id in threads]
-    attention = {a.thread_id: a.reason for a in reversed(report.needs_attention)}
+    from listsum.report.i18n import attention_reason
+
+    attention = {a.thread_id: attention_reason(settings.lang, a) for a in reversed(report.needs_attention)}
     summarise_threads(run, todo, threads, settings.jobs, progress, attention, report.window.until)
     report.summarised_by = getattr(run._backend, "label", None)  # "MODEL at HOST" for a server
     report.overview = run.overview(report)
