@@ -1,7 +1,8 @@
 """The corpus week through a model server and in-process, in one run.
+(`ratio`, characters per token of the prompt digests, went with the digest:
+RESULTS.md keeps its figures.)
 
   .venv/bin/python bench/bench_server.py week [N]  # server --jobs 1, --jobs 4, in-process (no cache); N: first N threads
-  .venv/bin/python bench/bench_server.py ratio   # characters per SmolLM2 token on the week's digests
 
 `week` starts llama-cpp-python's OpenAI-compatible server with the default
 GGUF (n_ctx 8192, 1 thread, as in-process here) on a free loopback port. Heavy:
@@ -88,19 +89,7 @@ def week() -> None:
     print(f"jobs 4 vs jobs 1: {sum(a == b for a, b in zip(one, four))}/{len(one)} summaries identical")
 
 
-def ratio() -> None:
-    from listsum import pipeline
-    from listsum.summarise.digest import build, render_digest
-    from listsum.summarise.run import SummariseSettings, make_backend
-
-    built = pipeline.build(pipeline.ReportSettings(inputs=[str(WEEK)]))
-    be = make_backend(SummariseSettings(), vocab_only=True)
-    texts = [render_digest(build(t, built.threads[t.id])) for t in built.report.threads]
-    chars, toks = sum(len(t) for t in texts), sum(be.count_tokens(t) for t in texts)
-    per = sorted(len(t) / max(1, be.count_tokens(t)) for t in texts)
-    print(f"{chars} characters, {toks} SmolLM2 tokens: {chars / toks:.2f} chars/token "
-          f"(per thread {per[0]:.2f} .. {per[-1]:.2f})")
-
-
 if __name__ == "__main__":
-    {"week": week, "ratio": ratio}[sys.argv[1] if len(sys.argv) > 1 else "ratio"]()
+    if sys.argv[1:2] != ["week"]:
+        raise SystemExit(__doc__)
+    week()

@@ -154,3 +154,26 @@ def test_leds_dropped_trailers_nak_and_unanswered() -> None:
     october = _report(LEDS, "2025-10-20", "2025-10-26")
     asked = [(a.thread_id, a.reason) for a in october.needs_attention if a.code == "unanswered"]
     assert asked == [("20251023150253.971072-1-dowens@ptxag.com", "question without any answer since 2025-10-23")]
+
+
+def test_reasons_are_said_in_chinese_and_unchanged_in_english(week: Report) -> None:
+    # --lang zh kept every reason in English: attention.py wrote sentences. Each entry
+    # now carries its code, form and fields; the English rendered from them is the
+    # sentence JSON and tests have always had.
+    import copy
+
+    from listsum.report.i18n import attention_reason
+
+    assert [attention_reason("en", a) for a in week.needs_attention] == [a.reason for a in week.needs_attention]
+    by_code = {a.code: a for a in reversed(week.needs_attention)}  # the first of each code
+    assert by_code["changes-requested"].args == {"who": "Eric Auger"}
+    assert attention_reason("zh", by_code["changes-requested"]) == "Eric Auger 要求修改；尚无新版本"
+    assert attention_reason("zh", by_code["unanswered"]) == "问题的后续追问（2021-10-05）无人回复"
+    assert attention_reason("zh", by_code["dropped-trailers"]) == (
+        "v3 丢掉了 v2 收到的标签：Reviewed-by Quentin Perret <qperret@google.com>")
+    zh = copy.deepcopy(week)
+    zh.lang = "zh"
+    section = render_markdown(zh).split("## 需要关注\n")[1].split("\n## ")[0]
+    assert "要求修改；尚无新版本" in section and "no new revision yet" not in section
+    assert "got no reply" not in render_terminal_text(zh, width=120)
+    assert json.loads(render_json(zh))["needs_attention"][0]["reason"].endswith("no new revision yet")

@@ -110,6 +110,70 @@ def test_bad_engine_is_a_usage_error() -> None:
     assert res.exit_code == 2 and "unknown --engine 'gpt'" in res.output
 
 
+def test_engine_server_is_refused_before_any_mail_is_read() -> None:
+    # The same policy as `listsum report`: a host other than this machine needs
+    # --allow-host, and no endpoint at all is an error; both before reading
+    # (a missing --mbox would otherwise be the first complaint).
+    missing = "/nonexistent/listsum-test.mbox"
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", missing, "--engine", "server",
+                                   "--endpoint", "http://gpu.example.org:8000/v1"])
+    assert res.exit_code == 2
+    assert "Error: --endpoint http://gpu.example.org:8000/v1: gpu.example.org is not this machine" in res.output
+    assert "--allow-host gpu.example.org" in res.output and missing not in res.output
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", missing, "--engine", "server"])
+    assert res.exit_code == 2 and "--engine server needs --endpoint URL" in res.output
+    res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "--engine", "extractive",
+                                   "--endpoint", "http://127.0.0.1:8080/v1"])
+    assert res.exit_code == 2 and "--endpoint and --allow-host go with --engine server" in res.output
+
+
+def test_engine_server_summarises_through_the_endpoint() -> None:
+    from openai_stub import Stub
+
+    with Stub() as stub:
+        res = CliRunner().invoke(app, ["thread", V2, "--mbox", str(WEEK), "--engine", "server", "--endpoint",
+                                       stub.url, "--format", "json", "-q"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["summary"]["engine"] == "stub-model" and "/v1/models" in [p for p, _ in stub.requests]
+    assert not any(f.startswith("server-error") for f in d["summary"]["flags"])
+
+
+def _gate_off(user_dir: Path) -> None:
+    (user_dir / "config").mkdir(exist_ok=True)
+    (user_dir / "config" / "config.toml").write_text("choose = false\nprose = false\n")
+
+
+def test_progress_says_rules_alone_when_the_gate_keeps_the_model_out(_isolated_user_dir: Path) -> None:
+    # The trial: "summarising with llama", then a record by the rules. The
+    # line now says what happens, and why, before the summary is made.
+    args = ["thread", V2, "--mbox", str(WEEK), "--engine", "echo", "--format", "json"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "summarising with echo: it chooses where the rules are unsure\n" in res.stderr
+    _gate_off(_isolated_user_dir)
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "rules alone: the config (choose/prose) keep echo from choosing (listsum models)\n" in res.stderr
+    assert "summarising with" not in res.stderr
+    assert json.loads(res.stdout)["summary"]["engine"] == "extractive"
+    res = CliRunner().invoke(app, [*args[:-4], "--engine", "extractive", "--format", "json"])
+    assert "summarising by rules alone (--engine extractive)\n" in res.stderr
+
+
+def test_report_says_rules_alone_when_the_gate_keeps_the_model_out(_isolated_user_dir: Path,
+                                                                   tmp_path: Path) -> None:
+    args = ["report", str(WEEK), "--engine", "echo", "-o", str(tmp_path / "week.json")]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0 and "rules alone" not in res.stderr
+    _gate_off(_isolated_user_dir)
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines()[0] == ("rules alone: the config (choose/prose) keep echo from choosing "
+                                          "(listsum models)")
+    assert "rules alone" not in CliRunner().invoke(app, [*args, "-q"]).stderr
+
+
 # (message id prefix, a fragment of the line, rule or None): real replies of the week.
 ASKS = [
     ("875yudrr1v.wl-maz@kernel.org", "Can you please provide some traces", "please"),

@@ -122,6 +122,10 @@ class Attention:
     evidence: list[str] = field(default_factory=list)
     code: str = ""  # "changes-requested", "no-reply", "nak", "build-failure", "unanswered", "dropped-trailers"
     waits_on: list[str] = field(default_factory=list)  # addresses it waits on (for --me)
+    # ``reason`` in parts, for report/i18n.py to say in any language: the
+    # sentence ("" = the code's own; "follow-up", "ci-failure", "detail") and its fields.
+    form: str = ""
+    args: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

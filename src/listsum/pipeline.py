@@ -218,6 +218,9 @@ class ThreadSettings:
     model: str | None = None
     lang: str = "en"
     git: Path | None = None
+    endpoint: str | None = None  # --engine server, as for `listsum report`
+    allow_hosts: tuple[str, ...] = ()
+    timeout: float | None = None
 
 
 def dive(settings: ThreadSettings, progress: Note | None = None) -> DeepDive:
@@ -225,13 +228,17 @@ def dive(settings: ThreadSettings, progress: Note | None = None) -> DeepDive:
     from listsum.sources import lore
     from listsum.summarise.run import SummariseSettings
 
+    summarise = SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang,
+                                  endpoint=settings.endpoint, allow_hosts=tuple(settings.allow_hosts),
+                                  timeout=settings.timeout)
+    if summarise.engine == "server":
+        from listsum.summarise.server import preflight
+
+        preflight(summarise)  # an untrusted or missing endpoint is refused before any mail is read
     msgid, paths, list_name, server = thread_sources(settings, progress)
     messages = read_inputs(paths).messages
     if progress is not None and len(messages) > 2000:  # threading and linking an archive take a second or more
         progress(f"threading {len(messages)} messages and linking revisions")
-    summarise = SummariseSettings(engine=settings.engine, model=settings.model, lang=settings.lang)
-    if progress is not None and summarise.engine != "none":
-        progress(f"summarising with {summarise.engine}" + (f" ({summarise.model})" if summarise.model else ""))
     out = deep_dive(messages, msgid, paths, summarise, git=settings.git, progress=progress)
     if list_name and list_name != "all":
         out.list_url = f"{lore.server_url(server)}/{list_name}"
@@ -281,7 +288,7 @@ def deep_dive(messages: list[Any], msgid: str, sources: list[str] | None = None,
     out = deepdive.record(thread, revisions, series, list(sources or []))
     _compare_revisions(out, series, threads, git, progress)
     if summarise is not None:
-        out.summary = _thread_summary(thread, out.kind, series, out.sources, summarise, len(messages))
+        out.summary = _thread_summary(thread, out.kind, series, out.sources, summarise, len(messages), progress)
     return out
 
 
@@ -302,7 +309,7 @@ def _compare_revisions(out: DeepDive, series: SeriesFacts | None, threads: list[
 
 
 def _thread_summary(thread: Thread, kind: str, series: SeriesFacts | None, sources: list[str],
-                    settings: SummariseSettings, total: int) -> Summary:
+                    settings: SummariseSettings, total: int, progress: Note | None = None) -> Summary:
     """The summary `listsum report` would write for this thread: the same
     one-thread Report (report/build.py, every mail in the window) through
     the same summariser run, cache included."""
@@ -317,7 +324,10 @@ def _thread_summary(thread: Thread, kind: str, series: SeriesFacts | None, sourc
     # Run.thread is the per-thread step of summarise_report; summarise_report
     # would also write a week overview, a second model call that for one
     # thread says the same again.
-    return Run(settings).thread(report.threads[0], thread)
+    run = Run(settings)
+    if progress is not None:
+        progress(run.plan())  # what happens, not what was asked: a gate may keep the model to the rules
+    return run.thread(report.threads[0], thread)
 
 
 __all__ = ["Built", "ReportSettings", "ThreadSettings", "build", "deep_dive", "dive", "dry_run", "run",

@@ -109,8 +109,10 @@ def thread_cmd(
     offline: bool = typer.Option(False, help="Use only the store (or --mbox); no network."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write here (atomically); .md/.json pick the format."),
     fmt: str | None = typer.Option(None, "--format", help="terminal, md or json."),
-    engine: str = typer.Option("llama", help="llama (local GGUF), extractive, or none (no summary)."),
-    model: str | None = typer.Option(None, help="GGUF path or model name."),
+    engine: str = typer.Option("llama", help="llama (local GGUF), server (--endpoint), extractive, or none."),
+    model: str | None = typer.Option(None, help="GGUF path or model name; with --engine server, the server's model."),
+    endpoint: str | None = typer.Option(None, help="OpenAI-compatible model server, e.g. http://127.0.0.1:8080/v1."),
+    allow_host: list[str] = typer.Option(None, "--allow-host", help="Trust this non-loopback server host with mail."),
     lang: str = typer.Option("en", help="Summary language: en or zh."),
     git: Path | None = typer.Option(None, "--git", help="A local git tree (kernel clone): find where each patch landed."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress lines."),
@@ -128,9 +130,11 @@ def thread_cmd(
     """
     with user_errors():
         from listsum import pipeline
-        from listsum.commands.report import engines
+        from listsum.commands.report import engines, server_options
 
         kind = pick_format(fmt, output)
+        srv = server_options(engine, endpoint, allow_host or [], None)
+        srv.pop("jobs")  # one thread: one model call at a time
         if engine not in engines():
             raise UsageError(f"unknown --engine {engine!r}", hint="use one of: " + ", ".join(engines()))
         if lang not in ("en", "zh"):
@@ -141,7 +145,7 @@ def thread_cmd(
             check_target(output, [str(p) for p in mbox or []])
         settings = pipeline.ThreadSettings(ref=ref, mbox=[str(p) for p in mbox or []], list_name=list_name,
                                            server=server, offline=offline, engine=engine, model=model,
-                                           lang=lang, git=git)
+                                           lang=lang, git=git, **srv)  # type: ignore[arg-type]
         _emit_dive(pipeline.dive(settings, progress=_say(quiet)), kind, output)
 
 

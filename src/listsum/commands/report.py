@@ -90,7 +90,8 @@ def _attention_options(me: str | None, stale_days: int | None) -> tuple[str | No
         raise UsageError(f"{where_days} {days!r} must be a whole number of days, at least 1")
     return me, days
 
-def _server_options(engine: str, endpoint: str | None, allow_host: list[str], jobs: int | None
+
+def server_options(engine: str, endpoint: str | None, allow_host: list[str], jobs: int | None
                     ) -> dict[str, object]:
     """--endpoint/--allow-host/--jobs (--jobs defaults to the config's jobs;
     the config's endpoint, trusted_hosts and timeout are read by the backend)."""
@@ -165,7 +166,7 @@ def report_cmd(
     """
     with user_errors():
         who, stale = _attention_options(me, stale_days)
-        srv = _server_options(engine, endpoint, allow_host or [], jobs)
+        srv = server_options(engine, endpoint, allow_host or [], jobs)
         _run(inputs or [], since, until, days, tz, output, fmt, lang, engine, model, dry_run,
              list_name, server, offline, list_url, quiet, who, stale, srv)
 

@@ -64,14 +64,17 @@ def _entries(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
     author = _author(thread)
     out: list[Attention] = []
     if st.name == "rejected":
-        out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", author))
+        form, args = _who(st.detail, "NAK by ")
+        out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", author, form, args))
     if st.name == "changes-requested":
+        form, args = _who(st.detail, "changes requested by ")
         out.append(Attention(tr.id, f"{st.detail}; no new revision yet", list(st.evidence),
-                             "changes-requested", author))
+                             "changes-requested", author, form, args))
     fails = [f for f in st.flags if f.kind in ("build-failure", "ci-failure")]
     if fails and st.name not in ("superseded",):
         out.append(Attention(tr.id, f"{fails[0].kind}: {fails[0].verdict}", [f.message_id for f in fails],
-                             "build-failure", author))
+                             "build-failure", author, "" if fails[0].kind == "build-failure" else fails[0].kind,
+                             {"verdict": fails[0].verdict}))
     if st.name == "new":
         out += _silent(tr, thread, window, stale_days)
     if st.name == "answered" and tr.kind in ("bug", "question"):
@@ -86,7 +89,7 @@ def _silent(tr: ThreadReport, thread: Thread, window: Window, stale_days: int) -
     asked = _addrs(root)
     if tr.kind in ("bug", "question"):
         return [Attention(tr.id, f"{tr.kind} without any answer since {root.date:%Y-%m-%d}", [root.msgid],
-                          "unanswered", asked)]
+                          "unanswered", asked, "", {"kind": tr.kind, "date": f"{root.date:%Y-%m-%d}"})]
     if tr.kind not in _WORK or tr.kind == "stable" or tr.series is None or not tr.series.patches:
         # A posting outside the input ("Re: [PATCH v7 15/15]" only) has no known age; Sasha's
         # AUTOSEL backports ask for no reply ("[PATCH AUTOSEL 6.16-5.10] leds: ...").
@@ -96,7 +99,7 @@ def _silent(tr: ThreadReport, thread: Thread, window: Window, stale_days: int) -
     if days < stale_days:
         return []
     return [Attention(tr.id, f"no reply in {days} days (posted {posted.date:%Y-%m-%d})", [posted.msgid],
-                      "no-reply", _addrs(posted))]
+                      "no-reply", _addrs(posted), "", {"days": str(days), "date": f"{posted.date:%Y-%m-%d}"})]
 
 
 def _follow_up(tr: ThreadReport, thread: Thread, window: Window) -> list[Attention]:
@@ -109,7 +112,15 @@ def _follow_up(tr: ThreadReport, thread: Thread, window: Window) -> list[Attenti
         return []
     last = before[-1]
     return [Attention(tr.id, f"the {tr.kind}'s follow-up of {last.date:%Y-%m-%d} got no reply", [last.msgid],
-                      "unanswered", _addrs(last))]
+                      "unanswered", _addrs(last), "follow-up", {"kind": tr.kind, "date": f"{last.date:%Y-%m-%d}"})]
+
+
+def _who(detail: str, prefix: str) -> tuple[str, dict[str, str]]:
+    """The people of a state's detail ("changes requested by Eric Auger"), or the
+    detail whole ("detail" form) when facts/state.py words it otherwise."""
+    if detail.startswith(prefix):
+        return "", {"who": detail.removeprefix(prefix)}
+    return "detail", {"detail": detail}
 
 
 def _posted(tr: ThreadReport, thread: Thread) -> Message:
@@ -144,7 +155,8 @@ def _dropped(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
         return []
     names = ", ".join(f"{kind} {who}" for kind, who, _ in lost.values())
     return [Attention(tr.id, f"v{post.revision} dropped trailers given to v{prev.version}: {names}",
-                      [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", author)]
+                      [post.first.msgid] + [mid for _, _, mid in lost.values()], "dropped-trailers", author, "",
+                      {"new": str(post.revision), "old": str(prev.version), "names": names})]
 
 
 def _carried(post: Posting) -> dict[str, set[str]]:

@@ -8,6 +8,9 @@ falls back to English for a missing key, so a new label never breaks zh.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+
+from listsum.model import Attention, Window
 
 LANGS = ("en", "zh")
 
@@ -96,7 +99,7 @@ EN: dict[str, str] = {
     "rfc_flag": "RFC",
     "attention": "Needs attention",
     "attention_for": "Needs attention for {name}",
-    "applied_week": "Applied this week",
+    "applied_week": "Applied {when}",
     "new_series": "New series",
     "nothing": "nothing",
     "flag": "Bot",
@@ -189,7 +192,7 @@ ZH: dict[str, str] = {
     "rfc_flag": "RFC",
     "attention": "需要关注",
     "attention_for": "需要 {name} 关注",
-    "applied_week": "本周已合入",
+    "applied_week": "{when}已合入",
     "new_series": "新补丁系列",
     "nothing": "无",
     "flag": "机器人",
@@ -222,9 +225,23 @@ SUMMARY_EN: dict[str, str] = {
     "points": "Points",
     "mail": "mail",
     "prose": "In short",
-    "overview.threads": "{n} threads this week ({kinds})",
+    "overview.threads": "{n} threads {when} ({kinds})",
     "overview.applied": "Applied: {subject}",
     "overview.attention": "{n} threads need attention",
+    "attention.nak": "NAK by {who}",
+    "attention.nak.detail": "{detail}",
+    "attention.changes-requested": "changes requested by {who}; no new revision yet",
+    "attention.changes-requested.detail": "{detail}; no new revision yet",
+    "attention.build-failure": "build-failure: {verdict}",
+    "attention.build-failure.ci-failure": "ci-failure: {verdict}",
+    "attention.no-reply": "no reply in {days} days (posted {date})",
+    "attention.unanswered": "{kind} without any answer since {date}",
+    "attention.unanswered.follow-up": "the {kind}'s follow-up of {date} got no reply",
+    "attention.dropped-trailers": "v{new} dropped trailers given to v{old}: {names}",
+    "when.week": "this week",
+    "when.days": "in these {n} days",
+    "when.day": "on {date}",
+    "when.window": "in this window",
     "overview.point": "{subject}",
 }
 SUMMARY_ZH: dict[str, str] = {
@@ -250,9 +267,23 @@ SUMMARY_ZH: dict[str, str] = {
     "points": "要点",
     "mail": "邮件",
     "prose": "简述",
-    "overview.threads": "本周 {n} 个讨论（{kinds}）",
+    "overview.threads": "{when} {n} 个讨论（{kinds}）",
     "overview.applied": "已合入：{subject}",
     "overview.attention": "{n} 个讨论需要关注",
+    "attention.nak": "{who} 给出 NAK",
+    "attention.nak.detail": "{detail}",
+    "attention.changes-requested": "{who} 要求修改；尚无新版本",
+    "attention.changes-requested.detail": "{detail}；尚无新版本",
+    "attention.build-failure": "构建失败：{verdict}",
+    "attention.build-failure.ci-failure": "CI 失败：{verdict}",
+    "attention.no-reply": "{days} 天无人回复（发布于 {date}）",
+    "attention.unanswered": "{kind}自 {date} 起无人回答",
+    "attention.unanswered.follow-up": "{kind}的后续追问（{date}）无人回复",
+    "attention.dropped-trailers": "v{new} 丢掉了 v{old} 收到的标签：{names}",
+    "when.week": "本周",
+    "when.days": "这 {n} 天内",
+    "when.day": "{date} 当天",
+    "when.window": "本时间段内",
     "overview.point": "{subject}",
 }
 EN.update(SUMMARY_EN)
@@ -273,6 +304,36 @@ def label(lang: str, key: str, **fields: object) -> str:
 
 
 _ONE = re.compile(r"(?<![\d.,])(1 (?:thread|message))s\b")
+
+
+def span(lang: str, window: Window) -> str:
+    """The window in words: "this week" only when it is seven days; an
+    8-day window (kvmarm 2021-01-11..18) is "in these 8 days"."""
+    length = window.until - window.since
+    days = round(length / timedelta(days=1))
+    if abs(length - timedelta(days=days)) > timedelta(seconds=1):
+        return label(lang, "when.window")
+    if days == 7:
+        return label(lang, "when.week")
+    if days == 1:
+        return label(lang, "when.day", date=f"{window.since:%Y-%m-%d}")
+    return label(lang, "when.days", n=days)
+
+
+def attention_reason(lang: str, entry: Attention) -> str:
+    """A needs-attention reason in ``lang``, from its code and fields; the
+    English one is the sentence facts/attention.py wrote (``reason``, which
+    an entry without fields falls back to)."""
+    key = f"attention.{entry.code}" + (f".{entry.form}" if entry.form else "")
+    if key not in EN or not entry.args:
+        return entry.reason
+    fields = dict(entry.args)
+    if lang != "en" and "kind" in fields:  # "bug", "question": a thread kind, said in the language
+        fields["kind"] = kind_label(lang, fields["kind"])
+    try:
+        return (_TABLES.get(lang, EN).get(key) or EN[key]).format(**fields)
+    except KeyError:  # fields of another shape: the English sentence rather than a broken one
+        return entry.reason
 
 
 def kind_label(lang: str, kind: str) -> str:

@@ -16,7 +16,7 @@ from listsum.report import escape, sections
 from listsum.mail.address import name_addr
 from listsum.report.build import message_url
 from listsum.report.escape import md, md_code, md_lines
-from listsum.report.i18n import kind_label, label
+from listsum.report.i18n import attention_reason, kind_label, label, span
 from listsum.model import Report, SeriesFacts, State, Summary, ThreadReport
 from listsum.window import zone
 
@@ -272,7 +272,7 @@ def _attention(f: _Fmt, anchors: dict[str, str]) -> list[str]:
         refs = _refs(f, a.evidence)
         subject = escape.md(sections.entry_subject(r, a))
         where = f"[{subject}](#{anchors[a.thread_id]})" if a.thread_id in anchors else subject
-        lines.append(f"- {where}: {escape.md(a.reason)}" + (f" ({refs})" if refs else ""))
+        lines.append(f"- {where}: {escape.md(attention_reason(f.lang, a))}" + (f" ({refs})" if refs else ""))
     return lines + ([f"- {f.t('nothing')}"] if not r.needs_attention else []) + [""]
 
 
@@ -280,7 +280,7 @@ def _applied_and_new(f: _Fmt, anchors: dict[str, str]) -> list[str]:
     lines: list[str] = []
     for key, threads in (("applied_week", sections.applied_this_week(f.report)),
                          ("new_series", sections.new_series(f.report))):
-        lines += [f"## {f.t(key)}", ""]
+        lines += [f"## {f.t(key, when=span(f.lang, f.report.window))}", ""]
         for t in threads:
             st = t.state
             what = (escape.md(st.detail) if key == "applied_week" and st else

@@ -21,7 +21,7 @@ from rich.text import Text
 from listsum.report import escape, sections
 from listsum.report.build import message_url
 from listsum.report.escape import controls, term
-from listsum.report.i18n import kind_label, label
+from listsum.report.i18n import attention_reason, kind_label, label, span
 from listsum.report.markdown import kinds_in_order
 from listsum.model import Report, State, Summary, ThreadReport
 from listsum.window import zone
@@ -224,14 +224,15 @@ class TerminalRenderer:
         self.c.rule(term(title))
         for a in r.needs_attention:
             refs = self.refs(a.evidence)
-            self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {term(a.reason)} {refs}")
+            why = term(attention_reason(r.lang, a))
+            self.c.print(f"• [bold]{term(sections.entry_subject(r, a))}[/bold]: {why} {refs}")
         if not r.needs_attention:
             self.c.print(self.t("nothing"))
 
     def applied_and_new(self) -> None:
         for key, threads in (("applied_week", sections.applied_this_week(self.r)),
                              ("new_series", sections.new_series(self.r))):
-            self.c.rule(self.t(key))
+            self.c.rule(self.t(key, when=span(self.r.lang, self.r.window)))
             for t in threads:
                 what = t.state.detail if key == "applied_week" and t.state else \
                     f"v{t.series.version if t.series else 1}, {self.state_word(t)}"

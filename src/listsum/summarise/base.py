@@ -124,18 +124,6 @@ def loop_start(text: str, n: int = 8) -> int | None:
     return None
 
 
-def is_looping(text: str, n: int = 5, times: int = 3) -> bool:
-    """True when some n-word sequence occurs ``times`` times or more."""
-    words = text.split()
-    seen: dict[tuple[str, ...], int] = {}
-    for i in range(len(words) - n + 1):
-        gram = tuple(w.lower() for w in words[i:i + n])
-        seen[gram] = seen.get(gram, 0) + 1
-        if seen[gram] >= times:
-            return True
-    return False
-
-
 Factory = Callable[..., Summariser]
 # Engines that run no backend: the registry's names come after these.
 MODEL_FREE = ("extractive", "none")

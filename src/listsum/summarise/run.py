@@ -124,6 +124,28 @@ class Run:
                               prose=g.prose if s.prose is None else s.prose)
         return self._gate
 
+    def gate_source(self) -> str:
+        """What set the gate: the settings, the config file, or the model's eval figures."""
+        from listsum.settings import load_config
+
+        if self.settings.choose is not None or self.settings.prose is not None:
+            return "the settings"
+        cfg = load_config()
+        return "the config (choose/prose)" if "choose" in cfg or "prose" in cfg else "the model's eval figures"
+
+    def plan(self) -> str:
+        """One line saying what summarising will do: an engine asked for by
+        name may be held to the rules by its gate, and the user should not
+        read "llama" and get rules alone without being told."""
+        if self.extractive:
+            return "summarising by rules alone (--engine extractive)"
+        g, model = self.gate, self.backend.model_id
+        if not (g.choose or g.prose):
+            return f"rules alone: {self.gate_source()} keep {model} from choosing (listsum models)"
+        does = ["chooses where the rules are unsure"] if g.choose else []
+        does += ["writes checked prose"] if g.prose else []
+        return f"summarising with {model}: it " + " and ".join(does)
+
     def model_tag(self) -> str:
         if self.extractive:
             return "extractive"
@@ -258,13 +280,15 @@ def clean(text: str) -> str:
 
 
 def _fact_overview(report: Report, lang: str) -> str:
-    from listsum.report.i18n import kind_label, label
+    from listsum.report.i18n import kind_label, label, span
 
     by_kind = report.by_kind()
     kinds = ", ".join(f"{len(v)} {kind_label(lang, k)}" for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1])))
-    line = label(lang, "overview.threads", n=len(report.threads), kinds=kinds)
-    if report.needs_attention:
-        line += ("; " if lang == "en" else "；") + label(lang, "overview.attention", n=len(report.needs_attention))
+    line = label(lang, "overview.threads", n=len(report.threads), when=span(lang, report.window), kinds=kinds)
+    # Threads, not entries: SMMUv3 v13 (kvmarm 2021-01-11..18) has two entries, changes requested and no reply.
+    waiting = len({a.thread_id for a in report.needs_attention})
+    if waiting:
+        line += ("; " if lang == "en" else "；") + label(lang, "overview.attention", n=waiting)
     return line
 
 
@@ -276,8 +300,12 @@ def summarise_report(report: Report, threads: Mapping[str, Thread], settings: Su
     from listsum.summarise.jobs import summarise_threads
 
     run = Run(settings, backend)
+    if progress is not None and not run.extractive and not (run.gate.choose or run.gate.prose):
+        progress(run.plan(), -1, None)  # asked for a model, getting rules alone: a note, always shown
     todo = [t for t in report.threads if t.id in threads]
-    attention = {a.thread_id: a.reason for a in reversed(report.needs_attention)}
+    from listsum.report.i18n import attention_reason
+
+    attention = {a.thread_id: attention_reason(settings.lang, a) for a in reversed(report.needs_attention)}
     summarise_threads(run, todo, threads, settings.jobs, progress, attention, report.window.until)
     report.summarised_by = getattr(run._backend, "label", None)  # "MODEL at HOST" for a server
     report.overview = run.overview(report)
