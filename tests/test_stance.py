@@ -198,6 +198,9 @@ def test_bots_by_address_and_by_their_words() -> None:
     assert judge(sashiko, [], bot=True) .stance == "bot" and judge(sashiko, [], bot=True).index == 1
     rob = ["My bot found errors running 'make dt_binding_check' on your patch:"]  # Rob Herring's own address
     assert is_bot("robh@kernel.org", rob) and not is_bot("robh@kernel.org", ["Drop unused labels."])
+    assert is_bot("pr-tracker-bot@kernel.org", []) and is_bot("no-reply@patchew.org", [])
+    # "bot" inside a person's address is no bot: Alexandre Courbot reviewing (linux-leds 2025), Alex Williamson.
+    assert not is_bot("acourbot@nvidia.com", ["Is this lock needed?"]) and not is_bot("alex@shazbot.org", [])
     lkp = ["kernel test robot noticed the following build warnings:"]
     assert judge(lkp, ["Reported-by"], bot=True).stance == "bot"  # a robot's suggested tag is not a review
 

@@ -68,7 +68,7 @@ class Judged:
 
 def is_bot(from_addr: str, sentences: list[str]) -> bool:
     addr = from_addr.lower()
-    return any(b in addr for b in BOT_ADDRS) or any(BOT_TEXT.search(s) for s in sentences[:3])
+    return bool(BOT_ADDRS.match(addr)) or any(BOT_TEXT.search(s) for s in sentences[:3])
 
 
 def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:

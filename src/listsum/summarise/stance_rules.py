@@ -38,8 +38,11 @@ CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \
 # --- Bots ------------------------------------------------------------------
 
 # Build/CI robots and AI reviewers: the kernel test robot (lkp@intel.com,
-# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026).
-BOT_ADDRS = ("lkp@intel.com", "syzbot", "sashiko-bot", "noreply", "bot@", "ci@")
+# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026),
+# pr-tracker-bot, no-reply@patchew.org (kvmarm 2019). Not "bot" inside a name:
+# Alexandre Courbot writes from acourbot@nvidia.com (linux-leds 2025, synology
+# driver review), Alex Williamson from alex@shazbot.org.
+BOT_ADDRS = re.compile(r"^(lkp@intel\.com|syzbot.*|.*[-+._]bot(\+[^@]*)?@.*|.*\bci@.*|.*\bno-?reply@.*)$", re.I)
 
 
 # Rob Herring's dt_binding_check robot mails from his own address:
