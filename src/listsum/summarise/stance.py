@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTION, AUTHOR_TAKES, BOT_ADDRS,
                                                BOT_TEXT, BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
-                                               NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, SENT_SPLIT,
-                                               SUGGEST, TAG_QUESTION, TRAILER_STANCE, UNNEEDED, WONDER)
+                                               NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
+                                               SENT_SPLIT, SUGGEST, TAG_QUESTION, TRAILER_STANCE, UNNEEDED, WONDER)
 
 # --- Own sentences ---------------------------------------------------------
 
@@ -130,8 +130,10 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
         return Judged("ping", i, True)
     if by_author:
         return _author(sentences, replies_to_question)
-    i = _first(RESPIN, sentences)
-    if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
+    # A promise of a new revision makes its sender an author listsum did not recognise; a
+    # promise of anything else by a reviewer or maintainer is not will-respin (REVISION).
+    i = _first(REVISION, sentences)
+    if i is not None:
         return Judged("will-respin", i, False)
     # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
     obj = next((i for i, s in enumerate(sentences)

@@ -88,9 +88,12 @@ DECISION = re.compile(
 # "... if there's a chance somebody will add a GUEST_ASSERT later" (Andrew
 # Jones reviewing): a bare "will" counts only after no word ("Will fix.",
 # "Good catch, will fix.").
+# "I plan to respin next week and study all the issues you reported up to now." (Eric Auger, author
+# of SMMUv3 nested stage v13, kvmarm 2021-01, dd79d11a): a plan is a promise too.
+_PROMISER = (r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can"
+             r"|(i|we) (plan|intend|am planning|'m planning) to)|(?<![a-z] )\bwill)\s+(try to\s+)?")
 RESPIN = re.compile(
-    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?"
-    r"(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
+    _PROMISER + r"(re-?spin|re-?send|re-?post|re-?base|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
     r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
@@ -98,11 +101,20 @@ RESPIN = re.compile(
     re.I)
 
 
+# The part of RESPIN that promises a new revision: only an author posts one, so whoever
+# promises it is one listsum did not recognise: "I'll respin these patches accordingly."
+# (Mark Rutland, kvmarm 2020-02). Promises of a change by anyone else are not will-respin:
+# "I'll fix it locally, though the SHA1 will change..." (Marc Zyngier applying), "I can do
+# that while applying the patches if you're fine with that." (Sakari Ailus, linux-leds
+# 2026-03), "Done, and sorry for the delay." (Marc Zyngier, kvmarm 2021-03).
+REVISION = re.compile(_PROMISER + r"(re-?spin|re-?send|re-?post|send (out )?(a |an )?(new|updated|v\d+|next)"
+                      r"|post (a |an )?(new|v\d+))\b|\bfixed (in|for) v\d+\b", re.I)
 # Only from the author: "I will update the commit message accordingly in
 # v4." is a promise, but a reviewer's "This new digits layout introduced in
-# v3 implies ..." (Per Palvencia, linux-leds) is not.
-NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin|iteration|submission|series)\b"
-                           r"|\b(in|for) v\d+\b", re.I)
+# v3 implies ..." (Per Palvencia, linux-leds) is not. "All functions in
+# `MultiColorSubLed` will be const in the next patch iteration." (Markus Probst, linux-leds 2025-11).
+NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (patch )?(version|revision|spin|iteration|submission"
+                           r"|series)\b|\b(in|for) v\d+\b", re.I)
 
 
 # "gentle ping", "just a friendly ping on this series" (Richard Leitner,
@@ -282,11 +294,18 @@ SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|si
 # The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
 # replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
 # fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
+# Not a promise to look, test or wait, with or without a word before the verb: "I need to setup
+# the DPDK environment again and I will test on my end." (Eric Auger, dd79d11a), "I will wait
+# for your series to be applied." (Kaustabh Chakraborty, linux-leds 2025-11). Not an answer's
+# "Yes, according to doc, this is not an issue" (Keqian Zhu, kvmarm 2021-01-18, a184c21f): after
+# "Yes," only a change verb ("ACK, fixing that.") takes the comment.
 AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
                            r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
-                           r"(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
-                           r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
-                           r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
+                           r"(?!(\w+\s+)?(check|look|think|try to understand|see\b|test|verify|reproduce|"
+                           r"investigate|wait|need|let\b|be\b|get back|reply|answer|review|read)\b)"
+                           r"(\w+\s+)?[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
+                           r"(fix|chang|updat|remov|dropp|add|us|do|renam|mov|address|rework|tak|squash|split)ing\b)"
+                           r"|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
                            # "..., merged the fields from that struct into the main max25014 struct." (Maud
                            # Spierings answering a review): the change is made.
                            r"(version|revision|iteration|spin))\b|(?<!be )(?<!been )(?<!was )(?<!is )(?<!were )"
