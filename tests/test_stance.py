@@ -307,3 +307,18 @@ def test_the_author_posting_through_the_b4_relay_is_the_author(leds) -> None:
     assert "maudspierings@gocontroll.com" in authors(thread)
     c = next(c for c in candidates(tr, thread) if c.msg.msgid == reply)
     assert (c.role, c.judged.stance) == ("author", "will-respin")
+
+
+def test_thanks_then_a_stance_is_a_point_not_courtesy() -> None:
+    """"Thanks, <clause>" is courtesy only when the clause says nothing: a maintainer's
+    "Thanks, applied." and an author's short agreement are points (kvmarm 2021-01: Jianyong
+    Wu, the author, answering Marc Zyngier's request with only this line)."""
+    jianyong = "Thanks Marc, it's OK for me and I will do the test for it."
+    for line in ("Thanks, applied.", "Thanks, queued.", "Thanks, will fix.", jianyong):
+        assert own_sentences(line, "X") == [line]
+    for line in ("Thanks for the review.", "Thanks, Marc.", "Thanks, M.", "Thanks again for your review, Krzysztof."):
+        assert own_sentences(line, "X") == []
+    assert judge(["Thanks, applied."], []).stance == "decision"
+    # The author agreeing and promising to test: agreement, not will-respin.
+    j = judge([jianyong], [], by_author=True, replies_to_question=True)
+    assert (j.stance, j.index) == ("agreement", 0)

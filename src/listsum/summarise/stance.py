@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTION, AUTHOR_TAKES, BOT_ADDRS,
                                                BOT_TEXT, BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
                                                NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
-                                               SENT_SPLIT, SUGGEST, TAG_QUESTION, TRAILER_STANCE, UNNEEDED, WONDER)
+                                               SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
+                                               WONDER)
 
 # --- Own sentences ---------------------------------------------------------
 
@@ -51,10 +52,19 @@ def own_paragraphs(text: str, sender: str = "") -> list[tuple[str, int]]:
             words = re.findall(r"[A-Za-z\u00c0-\u024f\u4e00-\u9fff]{2,}", sent)
             if len(words) < 2 and not re.search(r"\bping\b|\bNAK\b", sent, re.I):
                 continue
-            if EMPTY.match(sent) or (first and sent.lower().strip(".,- ") == first):
+            if (EMPTY.match(sent) and not _says_more(sent)) or (first and sent.lower().strip(".,- ") == first):
                 continue
             out.append((sent[:400], k))
     return out
+
+
+def _says_more(sentence: str) -> bool:
+    """Thanks followed by a clause that has a stance is no courtesy: "Thanks, applied.",
+    "Thanks Marc, it's OK for me and I will do the test for it." (Jianyong Wu, the
+    author, kvmarm 2021-01), "Thanks, will fix."; "Thanks for the review." is."""
+    m = THANKS_THEN.match(sentence)
+    return m is not None and any(r.search(m.group(1)) for r in (DECISION, AGREE, RESPIN, CHANGES, OBJECTION,
+                                                                 QUESTION))
 
 
 # --- Stance rules ----------------------------------------------------------

@@ -32,6 +32,9 @@ EMPTY = re.compile(
     re.I)
 
 
+# Thanks, then a clause after the first comma, semicolon or colon: stance.py keeps such a
+# sentence when the clause has a stance ("Thanks, applied.", "Thanks Lee, that works for me.").
+THANKS_THEN = re.compile(r"^(?:many )?(?:thanks|thank you|thx)\b[^,;:.!?]{0,40}[,;:]\s*(\S.*)$", re.I)
 CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \(|for \(|[+-]\s)|^\s{4,}\S|\)\s*=\s*\d")
 
 
@@ -95,7 +98,8 @@ _PROMISER = (r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can"
 RESPIN = re.compile(
     _PROMISER + r"(re-?spin|re-?send|re-?post|re-?base|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
-    r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
+    r"do(?! (the |some |a |more )?(test|testing|review)\b)|include|reword|rename|move|squash|put|replace|adopt|"
+    r"incorporate)\b"
     r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
     r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
     re.I)
@@ -211,7 +215,7 @@ AGREE = re.compile(
     r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
     r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
     r"fair point|no objection|"
-    r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
+    r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine|(ok|okay|fine) (for|by|with) me)\b"
     # A concession is no agreement: "I agree that the transition can only go in one
     # direction, but it's still conditional ..." (Alex Williamson, kvmarm 2021-01), "I mostly
     # agree, but my understanding is ..." (Mike Rapoport), "This largely looks good to me,
@@ -296,12 +300,14 @@ SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|si
 # fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
 # Not a promise to look, test or wait, with or without a word before the verb: "I need to setup
 # the DPDK environment again and I will test on my end." (Eric Auger, dd79d11a), "I will wait
-# for your series to be applied." (Kaustabh Chakraborty, linux-leds 2025-11). Not an answer's
+# for your series to be applied." (Kaustabh Chakraborty, linux-leds 2025-11), "... and I will do
+# the test for it." (Jianyong Wu, kvmarm 2021-01). Not an answer's
 # "Yes, according to doc, this is not an issue" (Keqian Zhu, kvmarm 2021-01-18, a184c21f): after
 # "Yes," only a change verb ("ACK, fixing that.") takes the comment.
 AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
                            r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
-                           r"(?!(\w+\s+)?(check|look|think|try to understand|see\b|test|verify|reproduce|"
+                           r"(?!(\w+\s+)?((the|some|a|more)\s+)?(check|look|think|try to understand|see\b|test|"
+                           r"verify|reproduce|"
                            r"investigate|wait|need|let\b|be\b|get back|reply|answer|review|read)\b)"
                            r"(\w+\s+)?[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
                            r"(fix|chang|updat|remov|dropp|add|us|do|renam|mov|address|rework|tak|squash|split)ing\b)"
