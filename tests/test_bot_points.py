@@ -70,6 +70,10 @@ def test_the_point_text_names_the_patches_and_says_when_nothing_is_listed() -> N
         "dt_binding_check errors on patch 1 of 4 (none listed)")
     assert bot_line(BotVerdict("build success", "lee-leds:for-leds-next at 7d5c3cac1f39"), []) == (
         "build success: lee-leds:for-leds-next at 7d5c3cac1f39")
+    # A Chinese report: the kind and the patches in Chinese, the finding as the bot printed it.
+    assert bot_line(err, ["2/9"], "zh") == "构建错误：第 2 个补丁（共 9 个）：x.c:1:2: error: boom"
+    assert bot_line(BotVerdict("sparse warning", "s"), [], "zh") == "sparse 警告：s"
+    assert bot_line(BotVerdict("dt_binding_check errors", ""), [], "zh") == "dt_binding_check 错误（未列出）"
 
 
 def test_one_point_per_bot_and_kind_citing_every_mail(archive) -> None:

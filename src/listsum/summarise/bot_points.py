@@ -138,11 +138,32 @@ def _clip(line: str) -> str:
     return line if len(line) <= MAX_LINE else line[:MAX_LINE - 2].rsplit(" ", 1)[0] + " …"
 
 
-def bot_line(v: BotVerdict, labels: list[str]) -> str:
+# The kinds in a Chinese report; a checker's name ("sparse", "smatch") stays as written.
+_ZH = {"build error": "构建错误", "build warning": "构建警告", "build success": "构建成功",
+       "build regression": "构建回归", "build success with warning": "构建成功但有警告",
+       "build success with unverified warning": "构建成功但有未确认的警告",
+       "dt_binding_check errors": "dt_binding_check 错误", "new DTB warnings": "新的 DTB 警告",
+       "AI review": "AI 审查", "AI review found no issues": "AI 审查未发现问题",
+       "build failure": "构建失败", "ci failure": "CI 失败", "ci passed": "CI 通过"}
+
+
+def _kind(kind: str, lang: str) -> str:
+    if lang != "zh":
+        return kind
+    return _ZH.get(kind) or (kind.removesuffix(" warning") + " 警告" if kind.endswith(" warning") else kind)
+
+
+def bot_line(v: BotVerdict, labels: list[str], lang: str = "en") -> str:
     """The point's text: the kind, the patches it is about (when the bot answered
     numbered patches) and the first finding, or that it lists none."""
+    from listsum.summarise.points import trailer_line  # points imports this module
+
     numbered = bool(labels) and all(re.fullmatch(r"\d+/\d+", lab) for lab in labels)
-    head = v.kind + (f" on {patches(labels)}" if numbered else "")
+    kind = _kind(v.kind, lang)
+    colon = "：" if lang == "zh" else ": "
+    head = trailer_line(kind, labels, lang) if numbered else kind
     if v.line:
-        return f"{head}: {v.line}"
-    return head if v.kind in _CLEAN else f"{head} (none listed)"
+        return f"{head}{colon}{v.line}"
+    if v.kind in _CLEAN:
+        return head
+    return head + ("（未列出）" if lang == "zh" else " (none listed)")

@@ -236,7 +236,7 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         c, verdict = group_[0]
         # A bot's own report ("[kvmarm:next 29/32] arch/...: warning: ...") names a branch's
         # commit, not a patch of the thread: only a bot's reply is "on" the patch it answers.
-        text = bot_line(verdict, [x.patch for x, _ in group_ if subject_tail(x.msg.subject) != x.msg.subject])
+        text = bot_line(verdict, [x.patch for x, _ in group_ if subject_tail(x.msg.subject) != x.msg.subject], lang)
         ranked.append((RANK["bot"], Point(person(c.msg), "bot", text, [x.msg.msgid for x, _ in group_], c.msg.date,
                                           True, "fact")))
     ranked.sort(key=lambda rp: (rp[0], rp[1].date))
