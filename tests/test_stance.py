@@ -26,7 +26,7 @@ CASES = [
     (["If you don't mind, that'd make my life easier."], [], PARENT_ASKS, "answer", 0),
     # Marc Zyngier to Will Deacon's "Do you need me to respin my series on top of this?"
     (["If you don't mind, that'd make my life easier."], [], REVIEWER, "other", 0),  # ... unasked, no stance
-    (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], REVIEWER, "will-respin", 0),  # Alexandru
+    (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], AUTHOR, "will-respin", 0),  # Alexandru
     (["Will drop it."], [], AUTHOR, "will-respin", 0),  # Fuad Tabba
     (["ACK fixing that and getting rid of vgic_check_ioaddr()."], [], AUTHOR, "will-respin", 0),  # Ricardo Koller
     (["Ok, was just trying to visualize how this would work with QEMU Linux guests."], [], REVIEWER,
@@ -37,7 +37,7 @@ CASES = [
     (["N1-SDP doesn't implement the MMIO interface at all, and our GIC emulation doesn't either."], [], ASKED,
      "answer", 0),  # Marc Zyngier answering a question thread
     (["I agree that mentioning 'gpa' oddballs this function, since it's called from a guest's point of view.",
-      "If there are any other major changes in the series, I'll try to change this as well."], [], REVIEWER,
+      "If there are any other major changes in the series, I'll try to change this as well."], [], AUTHOR,
      "will-respin", 1),  # Raghavendra Rao Ananta: a promise, even when "try to"
     (["_vcpu_run doesn't return until success, so I don't think this assert is necessary.",
       "guest_main() doesn't call GUEST_ASSERT, so this case can't be used, but maybe it's fine to leave it if "
@@ -68,7 +68,7 @@ CASES = [
     (["Please use a define."], [], REVIEWER, "changes-requested", 0),  # Ilpo Järvinen
     (["We have collected all four pieces of the puzzle, hooray!", "If you are OK with the private LED trigger "
       "approach, I will adopt it in", "What about introducing a namespace for private LED triggers, so that we can "
-      "name these triggers like \"hw-driven:driver-specific-name\"?"], [], REVIEWER, "will-respin", 1),  # Rong Zhang
+      "name these triggers like \"hw-driven:driver-specific-name\"?"], [], AUTHOR, "will-respin", 1),  # Rong Zhang
     (["I'll double check if/when we have any of this on the Thinkpads...I don't think we do, but I'm sure we will "
       "at some point."], [], REVIEWER, "other", 0),  # Mark Pearson: telling a fact, objecting to nothing
     (["Paging can be partial.", "Okay, if you still think regmap doesn't fit this case, please provide a summary in "
@@ -178,6 +178,27 @@ CASES = [
      "changes-requested", 0),  # Sakari Ailus (linux-leds 2025-10)
     (["Please do not use the legacy PM callback, instead use DEFINE_SIMPLE_DEV_PM_OPS() and the driver.pm field."],
      [], REVIEWER, "changes-requested", 0),  # Armin Wolf (linux-leds 2025-07)
+    # will-respin is the author promising a new revision or a change. The sentence is the respin, not a
+    # promise to test beside it: Eric Auger (author of SMMUv3 nested stage v13, kvmarm 2021-01, dd79d11a).
+    (["Thank for for the report.", "I need to setup the DPDK environment again and I will test on my end.",
+      "I plan to respin next week and study all the issues you reported up to now.",
+      "I will rebase on Jean's last branch."], [], AUTHOR, "will-respin", 2),
+    (["I need to setup the DPDK environment again and I will test on my end."], [], AUTHOR, "other", 0),
+    # An author's "Yes, according to ..." answers (Keqian Zhu, kvmarm 2021-01-18, a184c21f).
+    (["Not hit a bug, I just read the code to implement a new idea of stage2 DBM support [1].",
+      "Yes, according to doc, this is not an issue (\"The offset of @addr within a page is ignored.\").",
+      "Sorry to disturb ;-)."], [], AUTHOR, "answer", 0),
+    (["I will wait for your series to be applied."], [], AUTHOR, "other", 0),  # Kaustabh Chakraborty (2025-11)
+    # A promise by anyone else is not will-respin: maintainers fixing while applying, a reviewer's
+    # own work. Only a new revision promised makes the sender an author listsum missed.
+    (["I'll fix it locally, though the SHA1 will change..."], [], REVIEWER, "other", 0),  # Marc Zyngier (2021-05)
+    (["Done, and sorry for the delay."], [], REVIEWER, "other", 0),  # Marc Zyngier (kvmarm 2021-03)
+    (["I can do that while applying the patches if you're fine with that."], [], REVIEWER, "other",
+     0),  # Sakari Ailus (linux-leds 2026-03)
+    (["I'll try and see if ARM people are willing to clarify the spec (for which an update is long overdue)."], [],
+     REVIEWER, "other", 0),  # Marc Zyngier (kvmarm 2021-04)
+    (["Agreed, I'll replace get_raz_id_reg() with get_raz_reg()."], [], REVIEWER, "other", 0),  # not the author
+    (["I'll respin these patches accordingly."], [], REVIEWER, "will-respin", 0),  # Mark Rutland (kvmarm 2020-02)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
 ]
@@ -198,6 +219,9 @@ def test_bots_by_address_and_by_their_words() -> None:
     assert judge(sashiko, [], bot=True) .stance == "bot" and judge(sashiko, [], bot=True).index == 1
     rob = ["My bot found errors running 'make dt_binding_check' on your patch:"]  # Rob Herring's own address
     assert is_bot("robh@kernel.org", rob) and not is_bot("robh@kernel.org", ["Drop unused labels."])
+    assert is_bot("pr-tracker-bot@kernel.org", []) and is_bot("no-reply@patchew.org", [])
+    # "bot" inside a person's address is no bot: Alexandre Courbot reviewing (linux-leds 2025), Alex Williamson.
+    assert not is_bot("acourbot@nvidia.com", ["Is this lock needed?"]) and not is_bot("alex@shazbot.org", [])
     lkp = ["kernel test robot noticed the following build warnings:"]
     assert judge(lkp, ["Reported-by"], bot=True).stance == "bot"  # a robot's suggested tag is not a review
 
@@ -283,3 +307,18 @@ def test_the_author_posting_through_the_b4_relay_is_the_author(leds) -> None:
     assert "maudspierings@gocontroll.com" in authors(thread)
     c = next(c for c in candidates(tr, thread) if c.msg.msgid == reply)
     assert (c.role, c.judged.stance) == ("author", "will-respin")
+
+
+def test_thanks_then_a_stance_is_a_point_not_courtesy() -> None:
+    """"Thanks, <clause>" is courtesy only when the clause says nothing: a maintainer's
+    "Thanks, applied." and an author's short agreement are points (kvmarm 2021-01: Jianyong
+    Wu, the author, answering Marc Zyngier's request with only this line)."""
+    jianyong = "Thanks Marc, it's OK for me and I will do the test for it."
+    for line in ("Thanks, applied.", "Thanks, queued.", "Thanks, will fix.", jianyong):
+        assert own_sentences(line, "X") == [line]
+    for line in ("Thanks for the review.", "Thanks, Marc.", "Thanks, M.", "Thanks again for your review, Krzysztof."):
+        assert own_sentences(line, "X") == []
+    assert judge(["Thanks, applied."], []).stance == "decision"
+    # The author agreeing and promising to test: agreement, not will-respin.
+    j = judge([jianyong], [], by_author=True, replies_to_question=True)
+    assert (j.stance, j.index) == ("agreement", 0)

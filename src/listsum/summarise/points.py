@@ -21,6 +21,7 @@ from listsum.mail.threads import Thread
 from listsum.report.build import person
 from listsum.report.i18n import label
 from listsum.model import Point, Summary, ThreadReport
+from listsum.summarise.bot_points import BotVerdict, bot_line, bot_verdict
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
 from listsum.summarise.stance import (Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences,
@@ -211,10 +212,15 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
     when more talk is left than room, ``pick`` (a model ranking) may choose
     which, else the rules' order decides."""
     merged: dict[tuple[str, str], list[Candidate]] = {}
+    bots: dict[tuple[str, str], list[tuple[Candidate, BotVerdict]]] = {}
     ranked: list[tuple[float, Point]] = []
     for c in cands:
         if c.judged.stance in TRAILER_FACT:
             merged.setdefault((c.msg.from_addr.lower(), c.judged.stance), []).append(c)
+            continue
+        verdict = bot_verdict(c.msg) if c.judged.stance == "bot" else None
+        if verdict is not None:  # one point per bot and kind of finding, as trailers are merged
+            bots.setdefault((c.msg.from_addr.lower(), verdict.kind), []).append((c, verdict))
             continue
         # A reply's second point comes after the main points of its rank.
         rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (SECONDARY if c.secondary else 0)
@@ -226,6 +232,13 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         text = trailer_line(TRAILER_FACT[stance], [c.patch for c in group], lang)
         ranked.append((RANK[stance], Point(person(first.msg), stance, text, [c.msg.msgid for c in group],
                                            first.msg.date, True, "fact")))
+    for group_ in bots.values():
+        c, verdict = group_[0]
+        # A bot's own report ("[kvmarm:next 29/32] arch/...: warning: ...") names a branch's
+        # commit, not a patch of the thread: only a bot's reply is "on" the patch it answers.
+        text = bot_line(verdict, [x.patch for x, _ in group_ if subject_tail(x.msg.subject) != x.msg.subject], lang)
+        ranked.append((RANK["bot"], Point(person(c.msg), "bot", text, [x.msg.msgid for x, _ in group_], c.msg.date,
+                                          True, "fact")))
     ranked.sort(key=lambda rp: (rp[0], rp[1].date))
     # Facts (decisions, bot verdicts, trailers) are never cut; talk fills the rest.
     facts = [p for _, p in ranked if p.stance in FACTS]

@@ -7,8 +7,8 @@ into sentences, dropping greetings, thanks, "I see." and sign-offs;
 sentence it rests on, and says whether the rules are sure. When they are
 not, a model may choose instead (choose.py); it never writes.
 
-Each rule names the real mail that needs it (kvmarm week of 2021-10-04,
-linux-leds 2025-08).
+The tables (regular expressions, each naming the real mail that needs it)
+are in stance_rules.py; this module is the order they are tried in.
 """
 
 from __future__ import annotations
@@ -16,23 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# --- Own sentences ---------------------------------------------------------
+from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTION, AUTHOR_TAKES, BOT_ADDRS,
+                                               BOT_TEXT, BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
+                                               NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
+                                               SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
+                                               WONDER)
 
-# "Am Montag, 13. Januar 2025, 01:23:37 ... schrieb Marek Vasut:" (Heiko
-# Stübner, linux-leds) and "Am 05.08.25 um 09:50 schrieb Ilpo Järvinen:"
-# (Armin Wolf) end in the quoted person's name, so compress keeps them.
-_ATTRIBUTION = re.compile(r"\b(wrote|writes|schrieb|a écrit|escribió)\b[^.!?]{0,80}:\s*$"
-                          r"|^On .{5,120}(wrote|writes)\s*:?\s*$", re.I)
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'`])")
-# Courtesy that carries no point: "Hi Lukas,", "Thanks for the review.",
-# "Fair enough :)", "I see.", "Cheers, M." (kvmarm), "regards;rl" (linux-leds).
-_EMPTY = re.compile(
-    r"^(hi|hello|hey|dear)\b[^.!?]{0,40}[,!.]?$"
-    r"|^(many )?(thanks|thank you|thx|cheers|regards|best regards|kind regards|br|best)\b[^.!?]{0,60}[.!]*$"
-    r"|^(i see|ok|okay|sure|right|fair enough|true|indeed|yes|no|hmm+|ah|oh)[.!,:)\s]*(:\)|:-\))?$"
-    r"|^(\[\.\.\.\]|\.\.\.|<snip>|\[snip\])$",
-    re.I)
-_CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \(|for \(|[+-]\s)|^\s{4,}\S|\)\s*=\s*\d")
+# --- Own sentences ---------------------------------------------------------
 
 
 def own_sentences(text: str, sender: str = "") -> list[str]:
@@ -50,22 +40,31 @@ def own_paragraphs(text: str, sender: str = "") -> list[tuple[str, int]]:
         if not s:
             paragraphs.append([])
             continue
-        if s.startswith(">") or _ATTRIBUTION.search(s) or _CODE.search(line) or s.startswith("["):
+        if s.startswith(">") or ATTRIBUTION.search(s) or CODE.search(line) or s.startswith("["):
             paragraphs.append([])
             continue
         paragraphs[-1].append(s)
     out: list[tuple[str, int]] = []
     first = sender.split()[0].lower() if sender.split() else ""
     for k, para in enumerate(paragraphs):
-        for sent in _SENT_SPLIT.split(" ".join(para)):
+        for sent in SENT_SPLIT.split(" ".join(para)):
             sent = sent.strip()
             words = re.findall(r"[A-Za-z\u00c0-\u024f\u4e00-\u9fff]{2,}", sent)
             if len(words) < 2 and not re.search(r"\bping\b|\bNAK\b", sent, re.I):
                 continue
-            if _EMPTY.match(sent) or (first and sent.lower().strip(".,- ") == first):
+            if (EMPTY.match(sent) and not _says_more(sent)) or (first and sent.lower().strip(".,- ") == first):
                 continue
             out.append((sent[:400], k))
     return out
+
+
+def _says_more(sentence: str) -> bool:
+    """Thanks followed by a clause that has a stance is no courtesy: "Thanks, applied.",
+    "Thanks Marc, it's OK for me and I will do the test for it." (Jianyong Wu, the
+    author, kvmarm 2021-01), "Thanks, will fix."; "Thanks for the review." is."""
+    m = THANKS_THEN.match(sentence)
+    return m is not None and any(r.search(m.group(1)) for r in (DECISION, AGREE, RESPIN, CHANGES, OBJECTION,
+                                                                 QUESTION))
 
 
 # --- Stance rules ----------------------------------------------------------
@@ -77,186 +76,9 @@ class Judged:
     sure: bool  # False: a model may choose the stance and the sentence instead
 
 
-# Build/CI robots and AI reviewers: the kernel test robot (lkp@intel.com,
-# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026).
-BOT_ADDRS = ("lkp@intel.com", "syzbot", "sashiko-bot", "noreply", "bot@", "ci@")
-# Rob Herring's dt_binding_check robot mails from his own address:
-# "My bot found errors running 'make dt_binding_check' on your patch".
-_BOT_TEXT = re.compile(r"\bmy bot found\b|\bkernel test robot\b|\bdt_binding_check\b.*\b(errors?|warnings?)\b"
-                       r"|\bsashiko\b", re.I)
-_BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|no issues|build|BUG|KASAN)\b", re.I)
-
-# "Applied to fixes, thanks!", "Queued patches 1-5, thanks." (Marc Zyngier,
-# kvmarm), "Applied, thanks!" (Lee Jones b4 ty, linux-leds), "Applied to\n
-# <git url> for-next" (Mark Brown); not "merged the fields from that struct"
-# (Maud Spierings) nor "that won't apply" (Mark Pearson): the verb opens the
-# sentence or follows "I've"/"I have"/"Thanks,".
-_DECISION = re.compile(
-    r"^(thanks[,!.]?\s+)?(i'?ve\s+|i have\s+|i\s+|now\s+)?(applied|queued|pushed|picked up|merged|pulled|taken)\b"
-    r"|^(nak|nacked)\b|^NACK\b|\b(i'?ll|i will|i'm going to)\s+(take|pick up|queue|apply)\b"
-    r"|\bwon'?t (be )?(apply|applying|take|taking|merge|merging) (this|it|these|the series)\b"
-    # Later in the sentence, with a maintainer's verb: "That worked, now queued up, thanks!",
-    # "Both backports now queued up, thanks." (Greg KH), "I've now pulled this into
-    # kvmarm/next." (Marc Zyngier), "..., they were very nice and I've queued them." (Paolo
-    # Bonzini, kvmarm 2021-03); "Unapplied, thanks." (Lee Jones), "Both patches now dropped
-    # from my queue" (Greg KH). Not "applied": "I've applied this series and tested it" is
-    # a tester's; nor "Readers could get queued up behind a writer" (Sean Christopherson).
-    r"|\b(i'?ve|i have)\s+(now\s+|just\s+)?(queued|pulled)\b|\bnow (queued|pulled|picked up)\b"
-    r"|^unapplied\b|\bdropped from (my|the) (queue|tree)\b"
-    # "Thank you for your contribution, it has been applied to my local review-ilpo-next
-    # branch." (Ilpo Järvinen's b4 ty, linux-leds 2025-11), "1-3 have been applied to the
-    # LED tree already." (Lee Jones, 2025-10); not "a commit that has been merged in 6.4".
-    r"|\b(it|this|they|these|all|patch(es)? [\d, -]+|[\d]+(-\d+)?) (has|have) (now )?been (applied|queued|picked up)\b",
-    re.I)
-# "I'll re-spin shortly." (Quentin Perret), "Will fix." (kvmarm), "I will
-# send a v7 end of this week." (Richard Leitner), "Good catch, will fix."
-# (Armin Wolf), "I will update the commit message accordingly in v4.",
-# "If there are any other major changes in the series, I'll try to change
-# this as well." (Raghavendra Rao Ananta, kvmarm). Not a third person's
-# "... if there's a chance somebody will add a GUEST_ASSERT later" (Andrew
-# Jones reviewing): a bare "will" counts only after no word ("Will fix.",
-# "Good catch, will fix.").
-_RESPIN = re.compile(
-    r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can)|(?<![a-z] )\bwill)\s+(try to\s+)?"
-    r"(re-?spin|re-?send|re-?post|send (out )?(a |an )?"
-    r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
-    r"do|include|reword|rename|move|squash|put|replace|adopt|incorporate)\b"
-    r"|^(will|i'?ll) just send\b|^ack,? (fixing|using|on|will)\b"
-    r"|^will (do|fix)\b|\bfixed (in|for) v\d+\b|^(done|fixed|removed|dropped)\b",
-    re.I)
-# Only from the author: "I will update the commit message accordingly in
-# v4." is a promise, but a reviewer's "This new digits layout introduced in
-# v3 implies ..." (Per Palvencia, linux-leds) is not.
-_NEXT_VERSION = re.compile(r"\b(in|for) (the )?(next|new) (version|revision|spin|iteration|submission|series)\b"
-                           r"|\b(in|for) v\d+\b", re.I)
-# "gentle ping", "just a friendly ping on this series" (Richard Leitner,
-# linux-leds), "Any comments on this series?".
-# Not "Thanks for the update (and for the ping!)." (Sakari Ailus answering one).
-_PING = re.compile(r"^\W*(just )?(a )?((gentle|friendly|kind) )?ping\b|\b(gentle|friendly|kind) ping\b"
-                   r"|^any (comments|feedback|update|news)\b|^gentle reminder\b"
-                   # "Sorry to bother again, I am really hoping a response for this series. :-)" (Shenming
-                   # Lu), "Is there any feedback on these patches?" (kvmarm 2021)
-                   r"|^sorry to bother\b.{0,40}\bhoping\b|^is there any (feedback|update|news|progress)\b", re.I)
-# A whole-approach objection: "I don't think this is the right approach",
-# "Isn't there another way to do his that doesn't entail sprinkling #ifery"
-# (Lee Jones, linux-leds), "That's illegal." (Marc Zyngier, kvmarm). Not
-# "Please don't do assignments in variable declaration ..." (Sakari Ailus,
-# linux-leds): that asks for one change, as "Please do not use ..." does.
-_OBJECTION = re.compile(
-    # Not a fact told: "I don't think we do, but I'm sure we will at some point." (Mark Pearson).
-    # Nor about oneself or what cannot be: "Interesting, I don't think I've seen __cold used in
-    # arch/arm64 before." (Will Deacon), "I'd rather we ignore that memory altogether, but I
-    # don't think we can." (Marc Zyngier), "While it is slightly more expensive, I don't think
-    # it matters." (Thomas Weißschuh, linux-leds), "I'm not convinced I've fully understood
-    # what is going on yet, but it seems to me that the idea is sound." (Alexandru Elisei).
-    r"\b(i (really )?don'?t (think(?! (we|they) (do|does|did|have|are)\b)(?! (i|we can|it matters|that matters)\b)"
-    # ... nor reassurance: "As for your concern, I don't think it is a problem to return
-    # different values if the HW has changed in between." (Marc Zyngier, kvmarm 2021-01).
-    r"(?! (it|this|that)('s| is| would be) (a |an )?(real |big )?(problem|issue|concern)\b)"
-    r"|like|see why|agree)|"
-    r"i'?m not (convinced(?! (i|i'?ve|i have)\b)|sure (this|that|it) is)|i disagree|"
-    r"not the right (approach|way|place|thing)|this is (wrong|broken|not ok|not acceptable)|that'?s (wrong|illegal)|"
-    r"doesn'?t (work|make sense)|isn'?t there (another|a better)|i object|"
-    r"not acceptable|strongly prefer|"
-    # The whole change: "I think the premise is wrong." "This seems like a frivolous change."
-    # "This looks like it's creating a larger problem than it's fixing" (Alex Williamson,
-    # kvmarm 2021-01), "I don't see the point of this." (Steven Price, kvmarm 2020).
-    r"premise (is|seems) (wrong|flawed|broken)|(a |an )?(frivolous|pointless|needless|gratuitous) (change|churn)|"
-    r"(larger|bigger) problem than|don'?t see the point (of|in)|(neither|not) (necessary|needed) (nor|or) correct|"
-    # "To be honest this looks really ugly and it's not at all obvious what is going on."
-    # (Thomas Weißschuh, linux-leds), "Copying whole structures ... feels... wrong." (Marc Zyngier)
-    # Not Marc Zyngier's own alternative: "The locking is pretty ugly in this case, and I don't
-    # want to reparse the whole AP list." (explaining to Shenming Lu, kvmarm 2021-03).
-    r"(this|that|it) (looks|is|feels) (really |quite |pretty |a bit )?(ugly|horrible|gross)|feels\W+wrong)\b",
-    re.I)
-# A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
-# "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
-# (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
-# (Andrew Jones, kvmarm), "Okay, if you still think regmap doesn't fit this
-# case, please provide a summary in the cover letter" (Andy Shevchenko).
-_CHANGES = re.compile(
-    r"^(please|pls)\b|\bplease (use|add|remove|drop|fix|change|split|rework|rename|move|update|make|do|keep|"
-    r"document|explain|send|rebase|respin|squash|check|address|consider|provide|describe|summari[sz]e|mention|"
-    r"clarify)\b|^(nit|nitpick|minor|typo)\b\s*:?"
-    # "so they do not need to carry around so much legacy" (Linus Walleij) is no request.
-    # "The need to have precise (ns, cycle) pairings is exactly because ..." (Paolo Bonzini explaining) is a noun.
-    r"|(?<!not )(?<!n't )(?<!the )\b(should|needs? to|must|has to|deserves)\b (be |also |rather |probably |really )?\w+"
-    r"|^(remove|drop|use|add|rename|move|split|fix)\b|\b(could|can) (also |you )?(remove|drop|use|add|rename|move|"
-    r"split|fix)\b|\bmissing\b|\bI'?d (prefer|rather|suggest)\b|\bI (would|'d) (have )?preferred\b|\bI suggest\b|"
-    r"\b(is|are) (redundant|unnecessary|not needed|wrong)\b"
-    # A concern about one thing: "This pfn_valid() check may be problematic." (Catalin
-    # Marinas, kvmarm), "that's wrong; see below" (David Hildenbrand).
-    r"|\b(may|might|could) be (problematic|racy|wrong|broken)\b|\b(looks|seems) (wrong|broken|racy|bogus)\b"
-    # Asked as a request without a question mark: "Can you replace both of these lines with:"
-    # (Will Deacon, kvmarm), "Can you rephrase this so the problem and solution are more
-    # clearly expressed." (Daniel Thompson, linux-leds).
-    r"|^(can|could|would) you (please )?(\w+ )?(replace|rephrase|reword|add|drop|remove|use|split|rename|move|"
-    r"update|change|fix|document|explain|describe|send|rebase|respin|squash|make|keep)\b"
-    # An imperative opening the sentence: "Follow ordering of nodes explained in DTS coding
-    # style." (Krzysztof Kozlowski), "So use compatibility and fallbacks" (Krzysztof
-    # Kozlowski, linux-leds), "Just post the revised patch, and we'll take it from there."
-    # (Marc Zyngier, kvmarm), "If the code is confusing, refine the description." (Krzysztof
-    # Kozlowski, linux-leds 2025-08).
-    r"|^((so|just|then|also|instead),? )?(follow|keep|avoid|make sure|replace|rephrase|reword|refine|document|"
-    r"describe|explain|mention|squash|rebase|resend|post|wrap|align|sort|switch|convert|change|rename)\b"
-    r"|^if [^,]{3,80}, (please )?(just )?(use|add|drop|remove|refine|rename|move|split|fix|document|describe|"
-    r"explain|keep|make|change|update|send|post)\b"
-    # "This would definitely need updating the comment for MEMBLOCK_NOMAP" (Anshuman
-    # Khandual), "I would recommend to try and rebase this patch on kvmarm/next" (Quentin
-    # Perret, kvmarm), "It would be good to add this description to the entry" (Jacek
-    # Anaszewski, linux-leds), "I expect to address ... these previous discussions"
-    # (Krzysztof Kozlowski, linux-leds).
-    r"|\b(would|will) (definitely |probably |also )?need (updating|fixing|changing|rework|a |an |to be)"
-    r"|\bneeds (updating|fixing|changing|rework)\b|\bI (would |'d )?recommend\b"
-    r"|\bit would be (good|better|nice|great|preferable) (to|if)\b|\bI (would |'d )?expect (you )?to\b",
-    re.I)
-# "Looks good to me", "LGTM", "I like this, it cleans up things" (Linus
-# Walleij), "your proposal ... looks sensible to me" (Mark Pearson),
-# "I tend to agree with you." (Andrew Lunn), "this looks correct" (Eric Auger).
-_AGREE = re.compile(
-    r"\b(looks? (good|fine|sane|sensible|correct|reasonable|great|ok)|lgtm|makes sense|sounds (good|fine|sensible|"
-    r"reasonable)|(i )?(tend to )?agree\b|i like (this|it|the)|(good|great|nice) (idea|catch|suggestion|point)|"
-    r"fair point|no objection|"
-    r"seems (fine|reasonable|sensible|good|correct)|works for me|that'?s fine)\b"
-    # A concession is no agreement: "I agree that the transition can only go in one
-    # direction, but it's still conditional ..." (Alex Williamson, kvmarm 2021-01), "I mostly
-    # agree, but my understanding is ..." (Mike Rapoport), "This largely looks good to me,
-    # but I don't understand these bits:" (Will Deacon, kvmarm 2020).
-    r"(?![^.?!]{0,100}\bbut\b)"
-    # "Ok, was just trying to visualize how this would work" (Marcelo Tosatti):
-    # an opening "Ok," concedes the point.
-    r"|^(ok|okay)\b[,.!]?\s+\w",
-    re.I)
-# "_vcpu_run doesn't return until success, so I don't think this assert is
-# necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
-# one thing, not to reject the work.
-# "I'm not convinced these comments are necessary." (Daniel Thompson, linux-leds).
-_UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
-                       r"useful)\b"
-                       r"|\b(there'?s |there is )?no need (to|for)\b"
-                       # Asked, meant as "drop it": "Why do you need label?" (Krzysztof Kozlowski),
-                       # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
-                       # really need to go through this is_aarch32_allowed check?", "Why is this one
-                       # needed?", "Spurious change?" (kvmarm): the gold sets call them requests.
-                       r"|^(but |so |and )?(why|do|does) (do |does )?(we|you|this|it|they) "
-                       r"(really |even |still )?need\b.*\?\W*$"
-                       r"|^(but |so |and )?why (is|are) (this|that|these|those|it)( one)? (really |even )?"
-                       r"(needed|necessary|required)\b"
-                       r"|^(is|are) (the|this|that|these) [^?]{0,40}(really )?(useful|needed|necessary|required)"
-                       r"( for anything)?\W*\?\W*$|^spurious (change|hunk|newline)\?", re.I)
-# "nit: this comment only applies to the protected mode, right?" (Marc
-# Zyngier): a nit asks for the change whatever its tag.
-_NIT = re.compile(r"^(nit|nitpick|minor|typo)\b", re.I)
-# "So all we need to do is check 'entry_addr < max_ipa', right?" (Andrew
-# Jones, kvmarm): a "need to" asked for confirmation is a question.
-_TAG_QUESTION = re.compile(r",\s*(right|correct|no|isn'?t it|don'?t we|yes)\s*\?\s*\S{0,3}$", re.I)
-_QUESTION = re.compile(r"\?\s*(\S{0,3})$")
-TRAILER_STANCE = {"Reviewed-by": "review", "Acked-by": "ack", "Tested-by": "test", "NAK": "decision"}
-
-
 def is_bot(from_addr: str, sentences: list[str]) -> bool:
     addr = from_addr.lower()
-    return any(b in addr for b in BOT_ADDRS) or any(_BOT_TEXT.search(s) for s in sentences[:3])
+    return bool(BOT_ADDRS.match(addr)) or any(BOT_TEXT.search(s) for s in sentences[:3])
 
 
 def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
@@ -294,56 +116,54 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
 
 
 def _opens_with_stance(sentence: str) -> bool:
-    return any(r.search(sentence) for r in (_CHANGES, _OBJECTION, _QUESTION, _UNNEEDED, _DECISION, _RESPIN))
+    return any(r.search(sentence) for r in (CHANGES, OBJECTION, QUESTION, UNNEEDED, DECISION, RESPIN))
 
 
 def asks_something(sentences: list[str]) -> bool:
     """Whether a mail asks anything, a question or "please let me know"."""
-    return any(_QUESTION.search(s) or _LET_ME_KNOW.search(s) for s in sentences)
-
-
-# "If you prefer, I can reorder all ... Please let me know your preference." (LI Qingwu, linux-leds)
-_LET_ME_KNOW = re.compile(r"\blet me know\b|\bwhat do you (think|prefer)\b", re.I)
+    return any(QUESTION.search(s) or LET_ME_KNOW.search(s) for s in sentences)
 
 
 def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_question: bool,
            by_author: bool) -> Judged:
     if bot:
-        i = _first(_BOT_VERDICT, sentences)
+        i = _first(BOT_VERDICT, sentences)
         return Judged("bot", i if i is not None else (0 if sentences else None), True)
-    i = _first(_DECISION, sentences)
+    i = _first(DECISION, sentences)
     if i is not None or "NAK" in trailers:
         return Judged("decision", i, True)
     for kind in ("Reviewed-by", "Acked-by", "Tested-by"):
         if kind in trailers:
             return Judged(TRAILER_STANCE[kind], None, True)
-    i = _first(_PING, sentences)
+    i = _first(PING, sentences)
     if i is not None and len(sentences) <= 4:
         return Judged("ping", i, True)
     if by_author:
         return _author(sentences, replies_to_question)
-    i = _first(_RESPIN, sentences)
-    if i is not None:  # "Agreed, I'll replace get_raz_id_reg() with get_raz_reg()." whoever the author is
+    # A promise of a new revision makes its sender an author listsum did not recognise; a
+    # promise of anything else by a reviewer or maintainer is not will-respin (REVISION).
+    i = _first(REVISION, sentences)
+    if i is not None:
         return Judged("will-respin", i, False)
     # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
     obj = next((i for i, s in enumerate(sentences)
-                if _OBJECTION.search(s) and not _UNNEEDED.search(s) and not _TAG_QUESTION.search(s)), None)
-    chg = _first(_CHANGES, sentences)
-    unneeded = _first(_UNNEEDED, sentences)
+                if OBJECTION.search(s) and not UNNEEDED.search(s) and not TAG_QUESTION.search(s)), None)
+    chg = _first(CHANGES, sentences)
+    unneeded = _first(UNNEEDED, sentences)
     if unneeded is not None and (chg is None or unneeded < chg):
         chg = unneeded
-    q = _first(_QUESTION, sentences)
-    if q is not None and _SUGGEST.search(sentences[q]) and (chg is None or q < chg):
+    q = _first(QUESTION, sentences)
+    if q is not None and SUGGEST.search(sentences[q]) and (chg is None or q < chg):
         chg = q  # "How about only guarding the new tests with this?" (Andrew Jones): a request
-    elif q is not None and q == chg and _TAG_QUESTION.search(sentences[q]) and not _NIT.match(sentences[q]):
-        chg = _first(_CHANGES, sentences[q + 1:])  # "So all we need to do is check ..., right?" checks, asks nothing
+    elif q is not None and q == chg and TAG_QUESTION.search(sentences[q]) and not NIT.match(sentences[q]):
+        chg = _first(CHANGES, sentences[q + 1:])  # "So all we need to do is check ..., right?" checks, asks nothing
         chg = None if chg is None else chg + q + 1
     # An answer that opens with a request is still the answer: Marc Zyngier to
     # Lukas Jünger's question, "Please consider subscribing to kvmarm ... Put
     # some traces in vgic_v3_enable()". Only an opening objection overrides it.
     if replies_to_question and obj != 0:
         # "Great suggestion, thanks!" (Oliver Upton, to a review): agreeing is the answer.
-        if _first(_AGREE, sentences[:1]) == 0:
+        if _first(AGREE, sentences[:1]) == 0:
             return Judged("agreement", 0, True)
         return Judged("answer", _first_statement(sentences), False)
     if obj is not None and (chg is None or obj <= chg):
@@ -352,71 +172,28 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
         return Judged("changes-requested", chg, q is None or chg <= q)
     if q is not None:
         return Judged("question", q, True)
-    i = _first(_AGREE, sentences)
+    i = _first(AGREE, sentences)
     if i is not None:
         return Judged("agreement", i, True)
-    if sentences and _ANSWERS.match(sentences[0]):
+    if sentences and ANSWERS.match(sentences[0]):
         return Judged("answer", 0, False)
-    i = _first(_ASKS_HELP, sentences)
+    i = _first(ASKS_HELP, sentences)
     if i is not None:
         return Judged("question", i, False)
     return Judged("other", 0 if sentences else None, False)
 
 
-# Asking without a question mark: "I'm not sure how to proceed without
-# JTAG." (Lukas Jünger, kvmarm), "Any hints appreciated".
-# "Maybe Marc can shed some light on this." "(please point me to the definition if you find
-# it in the architecture!)" (Alexandru Elisei, kvmarm 2021-01).
-_ASKS_HELP = re.compile(r"\b(i'?m|i am) not sure (how|what|where|why|whether) (to|i|we)\b"
-                        r"|\bshed (some )?light\b|\bplease point me\b"
-                        r"|^any (ideas?|hints?|pointers?|suggestions?|advice)\b|\b(hints?|pointers?|advice|ideas?) "
-                        r"(would be|are|is) (very |much |greatly )?(welcome|appreciated)\b", re.I)
-
-
-# A reply that opens by answering what it quotes: "It already does, that's
-# the cool part." (Paolo Bonzini to Marcelo Tosatti, kvmarm), "Yes, for
-# consistency ..." , "No, ...", "Correct.", "That's because ...".
-_ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|because)\b[,.!:;]?\s"
-                      r"|^(it|this|that|they|we|you) (already |still |just )?(does|do|is|are|did|doesn'?t|don'?t|"
-                      r"isn'?t|aren'?t|can|can'?t|will|won'?t|works?)\b[,.!]"
-                      r"|^that'?s (because|why|correct|right|the (point|idea|intent))\b", re.I)
-
-
-# Asked as a question, meant as a request: "How about ...?", "Can we *please*
-# try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
-# just ...?", "Wouldn't it be better ...?".
-_SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
-                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
-# Not a note to self: "I'll make a note about this, since I've parked the
-# pvmfw patches", nor a third person's "as the keys will no longer be
-# available" (Will Deacon answering Quentin Perret, kvmarm).
-# The author taking a comment: "Will drop it." (Fuad Tabba), "Agreed, I'll
-# replace get_raz_id_reg() with get_raz_reg()." (Alexandru Elisei), "ACK,
-# fixing that." (Ricardo Koller), "Removed all the U's" (Maud Spierings).
-_AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
-                           r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
-                           r"(\w+\s+)?(?!check|look|think|try to understand|see\b|test\b)"
-                           r"[a-z]+|^(ack|acked|agreed|sure|ok|okay|yes)\b[,.!]?\s*(will|i'?ll|fix|done|"
-                           r"\w+ing\b)|^(done|fixed|removed|dropped|changed|updated|renamed)\b|\bin (v\d+|the next "
-                           # "..., merged the fields from that struct into the main max25014 struct." (Maud
-                           # Spierings answering a review): the change is made.
-                           r"(version|revision|iteration|spin))\b|(?<!be )(?<!been )(?<!was )(?<!is )(?<!were )"
-                           r"(?<!are )\b(removed|merged|dropped|fixed|renamed|reworked|inlined|replaced|folded)\b"
-                           r"(?! in v\d)|\bin (v\d+|the next "
-                           r"(version|revision|iteration|spin))\b", re.I)
-
-
 def _author(sentences: list[str], asked: bool) -> Judged:
-    i = _first(_RESPIN, sentences)
+    i = _first(RESPIN, sentences)
     if i is None:
-        i = _first(_NEXT_VERSION, sentences)
+        i = _first(NEXT_VERSION, sentences)
     if i is None:
-        i = _first(_AUTHOR_TAKES, sentences)
+        i = _first(AUTHOR_TAKES, sentences)
     if i is not None:
         return Judged("will-respin", i, True)
-    q = _first(_QUESTION, sentences)
+    q = _first(QUESTION, sentences)
     # "Great suggestion, thanks!" (Oliver Upton, author, to Andrew Jones's review).
-    if asked and _first(_AGREE, sentences[:1]) == 0:
+    if asked and _first(AGREE, sentences[:1]) == 0:
         return Judged("agreement", 0, True)
     if asked:
         return Judged("answer", _first_statement(sentences), q is None)
@@ -429,7 +206,7 @@ def _first_statement(sentences: list[str]) -> int | None:
     """The first sentence that is not a question (an answer's answer), else 0."""
     if not sentences:
         return None
-    return next((i for i, s in enumerate(sentences) if not _QUESTION.search(s)), 0)
+    return next((i for i, s in enumerate(sentences) if not QUESTION.search(s)), 0)
 
 
 def second_question(sentences: list[str], j: Judged) -> int | None:
@@ -441,9 +218,8 @@ def second_question(sentences: list[str], j: Judged) -> int | None:
     if j.stance not in ("changes-requested", "objection", "will-respin", "answer"):
         return None
     for i, s in enumerate(sentences):
-        if i != j.index and (_QUESTION.search(s) or _WONDER.search(s)) and not _SUGGEST.search(s):
+        if i != j.index and (QUESTION.search(s) or WONDER.search(s)) and not SUGGEST.search(s):
             return i
     return None
 
 
-_WONDER = re.compile(r"^(i )?(also )?(wonder|am wondering|'m wondering)\b|\bi (also )?wonder (if|whether)\b", re.I)
