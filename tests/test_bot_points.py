@@ -64,8 +64,8 @@ def test_the_point_text_names_the_patches_and_says_when_nothing_is_listed() -> N
     assert bot_line(err, ["2/9"]) == "build error on patch 2 of 9: x.c:1:2: error: boom"
     assert bot_line(BotVerdict("build warning", "w"), ["1/9", "3/9", "9/9"]) == (
         "build warning on patches 1, 3, 9 of 9: w")
-    # A single unnumbered patch ("[PATCH] ...", labelled "cover") or no reply at all: no "on".
-    assert bot_line(err, ["cover"]) == "build error: x.c:1:2: error: boom" == bot_line(err, [])
+    # A single unnumbered patch ("[PATCH] ...", labelled "the patch") or no reply at all: no "on".
+    assert bot_line(err, ["the patch"]) == "build error: x.c:1:2: error: boom" == bot_line(err, [])
     assert bot_line(BotVerdict("dt_binding_check errors", ""), ["1/4"]) == (
         "dt_binding_check errors on patch 1 of 4 (none listed)")
     assert bot_line(BotVerdict("build success", "lee-leds:for-leds-next at 7d5c3cac1f39"), []) == (

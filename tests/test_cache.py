@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import sqlite3
 
 import pytest
@@ -75,3 +76,22 @@ class TestStore:
 
     def test_db_path_in_user_cache_dir(self, _isolated_user_dir) -> None:
         assert db_path() == _isolated_user_dir / "cache" / "summaries.db"
+
+
+def test_a_rule_edit_changes_every_cache_key(tmp_path: Path) -> None:
+    # Cached records are made by the rules as much as by the mail: after an upgrade
+    # that changes a stance rule, last week's points must not be served again.
+    import shutil
+
+    from listsum.summarise import prompts
+
+    pkg = tmp_path / "listsum"
+    shutil.copytree(Path(prompts.__file__).resolve().parents[1], pkg)
+    before = prompts.rules_version(pkg)
+    assert before.startswith(prompts.PROMPT_VERSION + "-") and prompts.rules_version(pkg) == before
+    rules = pkg / "summarise" / "stance_rules.py"
+    rules.write_text(rules.read_text() + "\n# one more rule\n")
+    edited = prompts.rules_version.__wrapped__(pkg)
+    assert edited != before
+    (pkg / "mail" / "body.py").write_text("# not a rule source\n")
+    assert prompts.rules_version.__wrapped__(pkg) == edited

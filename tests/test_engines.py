@@ -3,6 +3,7 @@ never load a model, not even for --dry-run (issue 8)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,15 @@ def test_extractive_dry_run_loads_no_model(monkeypatch: pytest.MonkeyPatch) -> N
 def test_missing_model_file_fails_before_reading(tmp_path: Path) -> None:
     res = runner.invoke(app, ["report", str(tmp_path / "missing.mbox"), "--model", str(tmp_path / "x.gguf")])
     assert res.exit_code == 1 and res.output.startswith(f"Error: GGUF file not found: {tmp_path / 'x.gguf'}")
+
+
+def test_a_trailer_on_a_lone_patch_is_on_the_patch_not_a_cover_letter(tmp_path: Path) -> None:
+    # The sample's "[PATCH] KVM: arm64: Fix PMU overflow ..." has no counter and no cover
+    # letter: Hank's Tested-by was once said to be "on cover".
+    out = tmp_path / "r.json"
+    res = runner.invoke(app, ["report", str(SAMPLE), "--engine", "extractive", "--format", "json", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(out.read_text())
+    (pmu,) = [t for t in data["threads"] if "PMU overflow" in t["subject"]]
+    texts = [p["text"] for p in pmu["summary"]["points"] if p["stance"] == "test"]
+    assert texts == ["Tested-by on the patch"]

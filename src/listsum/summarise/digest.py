@@ -20,8 +20,10 @@ def body_text(msg: Message) -> str:
 
 
 def label(subject: str) -> str:
+    """What a reply answers: "2/5", "0/5" (a cover letter carries its 0/N), "the patch"
+    for a lone "[PATCH] ..." (no counter: one patch, never a cover letter), else the subject."""
     m = _COUNTER.search(subject)
-    return m.group(1) if m else "cover" if "[" in subject else subject[:60]
+    return m.group(1) if m else "the patch" if "[" in subject else subject[:60]
 
 
 def patches(labels: list[str]) -> str:

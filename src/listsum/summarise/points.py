@@ -51,7 +51,7 @@ class Candidate:
     sentences: list[str]
     judged: Judged
     trailers: list[str] = field(default_factory=list)
-    patch: str = ""  # "2/5", "cover" or the subject: what the reply answers
+    patch: str = ""  # "2/5", "the patch" (a lone [PATCH]) or the subject: what the reply answers
     unanswered: bool = False  # a question nobody else answered afterwards
     paras: list[int] = field(default_factory=list)  # paragraph of each sentence
     secondary: bool = False  # a second point of a reply (its question besides its main stance)
@@ -255,6 +255,8 @@ def trailer_line(kind: str, labels: list[str], lang: str = "en") -> str:
     if lang != "zh":
         return f"{kind} on {on}"
     m = re.fullmatch(r"all (\d+) patches( and the cover letter)?|patch(?:es)? ([\w, ]+) of (\d+)|the cover letter", on)
+    if on == "the patch":
+        return f"{kind}：该补丁"
     if m is None:
         return f"{kind}：{on}"
     if m.group(1):

@@ -30,7 +30,7 @@ from listsum.summarise.gates import Gate, gate_for
 from listsum.summarise.points import RANK, candidates, open_request, select, subject_of
 from listsum.summarise.stance import Judged
 from listsum.summarise.points import record as make_record
-from listsum.summarise.prompts import PROMPT_VERSION
+from listsum.summarise.prompts import rules_version
 from listsum.cache import Cached, Store, cache_key, open_db
 
 Progress = Callable[[str, int, int], None]
@@ -157,7 +157,7 @@ class Run:
         """The record of one thread; ``until``: the window's end (a revision
         posted after it does not supersede this one)."""
         key = cache_key(_content(tr, attention) + [until.isoformat() if until else None], self.model_tag(),
-                        PROMPT_VERSION, self.settings.lang)
+                        rules_version(), self.settings.lang)
         hit = self.store.get(key) if self.store else None
         if hit is not None and hit.record:
             with self._lock:
