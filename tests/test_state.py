@@ -4,7 +4,7 @@ never reviewing, and mail after the window's end kept out of the state."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import pytest
@@ -291,3 +291,45 @@ def test_a_pull_request_with_its_patches_is_one_posting() -> None:
     assert (facts.patches, facts.has_cover) == (11, True)
     assert facts.state.name == "applied"
     assert facts.state.evidence == ["be82c5cb-be6d-74f7-9b77-dbd1648a8933@redhat.com"]
+
+
+def _archive_facts(tid: str, until: datetime):
+    from listsum.series import link_revisions, pulled_patches
+
+    threads = _threads_of("archive")
+    thread = next(t for t in threads if t.id == tid)
+    window = Window(until - timedelta(days=7), until)
+    facts = series_facts(thread, link_revisions(threads).get(tid, []), window, pulled_patches(threads))
+    assert facts is not None and facts.state is not None
+    return facts
+
+
+PM_EXIT = "1575272531-3204-1-git-send-email-shannon.zhao@linux.alibaba.com"  # "[PATCH] KVM: ARM: call hyp_cpu_pm_exit ..."
+PULL_5_6 = "20200130132558.10201-1-maz@kernel.org"  # Marc's "[GIT PULL 00/23] KVM/arm updates for 5.6"
+PULLED_5_6 = "b69fd046-1076-c197-7147-bd65f40ea9df@redhat.com"  # Paolo: "Pulled, thanks!" (2020-01-30 17:13)
+
+
+def test_a_patch_carried_by_a_pulled_pull_request_is_applied() -> None:
+    """Shannon Zhao's patch had no reply in its own thread; Marc reposted it under the 5.6
+    pull and Paolo pulled it: applied, the pull and Paolo's reply deciding."""
+    facts = _archive_facts(PM_EXIT, datetime(2020, 2, 1, tzinfo=UTC))
+    assert facts.state.name == "applied"
+    assert facts.state.evidence == [PULL_5_6, PULLED_5_6]
+    assert facts.state.detail == 'applied by Paolo Bonzini through "[GIT PULL 00/23] KVM/arm updates for 5.6"'
+    assert [p.state.name for p in facts.patch_states] == ["applied"]
+
+
+def test_a_pull_taken_after_the_window_is_later() -> None:
+    """The window ends between Marc's pull (13:25) and Paolo's "Pulled" (17:13)."""
+    facts = _archive_facts(PM_EXIT, datetime(2020, 1, 30, 15, tzinfo=UTC))
+    assert facts.state.name == "new"
+    assert facts.state.later == [f"later: applied by Paolo Bonzini (2020-01-30, <{PULLED_5_6}>)"]
+
+
+def test_a_pull_carrying_one_patch_of_many_applies_that_patch_only() -> None:
+    """Of maz's "[PATCH 00/59] KVM: arm64: ARMv8.3 Nested Virtualization support" (2019-06),
+    patch 01/59 ("KVM: arm64: Migrate _elx sysreg accessors to msr_s/mrs_s") went up in
+    "[GIT PULL] KVM/arm updates for Linux 5.3" (2019-07-09): it is applied, the series is not."""
+    facts = _archive_facts("20190621093843.220980-1-marc.zyngier@arm.com", datetime(2019, 7, 15, tzinfo=UTC))
+    taken = [p.counter for p in facts.patch_states if p.state.name == "applied"]
+    assert taken == [1] and facts.state.name == "changes-requested"

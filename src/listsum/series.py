@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from listsum.facts.applied import find_applied
-from listsum.facts.state import Author, Work, ghost_author, series_state
+from listsum.facts import body_text
+from listsum.facts.applied import applied_in, find_applied
+from listsum.facts.state import Author, Carried, Work, ghost_author, series_state
 from listsum.facts.trailers import find_trailers
 
 try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py
@@ -290,12 +291,82 @@ def _one_per_posting(lineage: list[Revision]) -> list[Revision]:
     return out
 
 
-def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None) -> SeriesFacts | None:
+# What a pull request's patch says of its author: git format-patch's in-body "From:" line
+# when the sender (the maintainer) is not the author, as in Marc's "[GIT PULL] KVM/arm
+# updates for 5.6" patches.
+_IN_BODY_FROM = re.compile(r"^From:\s*(?P<name>[^<\n]*?)\s*<(?P<addr>[^\s<>]+@[^\s<>]+)>\s*$")
+# A pull request is taken in a few days or weeks; a title seen again years later is another patch.
+_PULL_AFTER = timedelta(days=365)
+
+
+def pulled_patches(threads: list[Thread]) -> dict[str, list[Carried]]:
+    """Normalised title -> the patches pull requests carried whose pull was taken.
+
+    Marc Zyngier reposts the patches of "[GIT PULL] KVM/arm updates for 5.6" (kvmarm,
+    2020-01-30) in reply to the pull and Paolo Bonzini answers "Pulled, thanks!": the
+    authors' own series threads are applied by that. A header test finds the few pulls.
+    """
+    out: dict[str, list[Carried]] = {}
+    for thread in threads:
+        if not any("PULL" in m.subject for m in thread.messages if not starts_as_reply(m.subject)):
+            continue
+        for post in postings(thread):
+            head = post.cover
+            if post.kind != "pull" or head is None:  # a pull without patches under it carries none
+                continue
+            taken = _pull_taken(thread, head)
+            if taken is None:
+                continue
+            for msg in post.patches:
+                out.setdefault(Subject.parse(msg.subject).normalised, []).append(Carried(head, msg, taken))
+    return out
+
+
+def _pull_taken(thread: Thread, head: Message) -> Message | None:
+    """The first reply to the pull's head, from someone else, that says it was pulled or queued."""
+    replies = sorted((m for m in thread.messages if thread.parent.get(m.msgid) == head.msgid
+                      and m.from_addr != head.from_addr), key=lambda m: m.date)
+    return next((m for m in replies if applied_in(m) is not None), None)
+
+
+def _patch_author(msg: Message) -> Author:
+    first = body_text(msg).lstrip("\n").split("\n", 1)[0]
+    m = _IN_BODY_FROM.match(first)
+    return Author.of(m.group("name").strip('" '), m.group("addr")) if m else Author.of(msg.from_name, msg.from_addr)
+
+
+def _carried(work: Work, pulled: dict[str, list[Carried]]) -> list[tuple[int, Message, Carried]]:
+    """(counter, patch, carrier) for each patch of ``work`` a taken pull request carried: same
+    title, same author (in-body From), sent to the pull after the patch was posted."""
+    out = []
+    for counter, msg in work.patches:
+        for c in pulled.get(Subject.parse(msg.subject).normalised, ()):
+            if msg.date < c.pull.date < msg.date + _PULL_AFTER and _same_patch_author(work.author, msg, c.patch):
+                out.append((counter, msg, c))
+                break
+    return out
+
+
+def _same_patch_author(poster: Author, patch: Message, pulled: Message) -> bool:
+    """Both in-body authors agree, or the poster wrote the pulled one: Zenghui Yu's "[PATCH
+    resend 1/2]" of Suzuki Poulose's patches carries Suzuki's in-body From (kvmarm, 2020-05),
+    as Marc's pull of it does."""
+    theirs = _patch_author(pulled)
+    return _same_author(poster, theirs) or _same_author(_patch_author(patch), theirs)
+
+
+def _same_author(a: Author, b: Author) -> bool:
+    return bool(set(a.addrs) & set(b.addrs)) or (len(a.name) > 3 and a.name == b.name)
+
+
+def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None,
+                 pulled: dict[str, list[Carried]] | None = None) -> SeriesFacts | None:
     """Facts of the newest posting in ``thread``; None when it posts no work.
 
     A thread whose posting is missing from the input (only "Re: [PATCH v3 2/5]"
     replies survive) still gets facts from the reply subject, with 0 patches.
-    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None).
+    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None);
+    ``pulled``: ``pulled_patches`` of all threads, for patches applied through a pull request.
     """
     posts = postings(thread)
     if not posts:
@@ -317,8 +388,9 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
                 patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
                 older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
     per_patch = _per_patch(thread, post) if _per_patch is not None else None
+    carried = _carried(work, pulled) if pulled and post.kind != "pull" else []
     facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied,
-                                                   per_patch)
+                                                   per_patch, carried)
     return facts
 
 

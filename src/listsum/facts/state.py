@@ -14,6 +14,10 @@ each named after the real mail that needs it:
   "Applied to fixes, thanks!" (maz, week of 2021-10-04), Lee Jones' b4 ty "Applied,
   thanks!\\n[1/3] ...\\n commit: 132e66..." (leds), "I queued patches 3-27 on the arm64
   for-next/sme" (Catalin). See facts/applied.py.
+- pull: a patch of the series came back inside a maintainer's pull request that was
+  pulled: Marc reposts "[PATCH 01/27] KVM: arm64: ..." under "[GIT PULL] KVM/arm updates
+  for 5.6" and Paolo answers "Pulled, thanks!" (kvmarm, 2020-01-30) -> applied, the pull
+  deciding (series.pulled_patches finds them across threads). Only for the newest revision.
 - nak: "NAK" / "Nacked-by:" (Mark Rutland on "[PATCH RFCv2 9/9] arm64: Support async
   page fault") -> rejected.
 - trailer: a Reviewed-by / Acked-by / Tested-by the sender gives ("Reviewed-by: Andrew
@@ -28,7 +32,7 @@ each named after the real mail that needs it:
 The author's own replies ("Thanks, will fix in v2") decide nothing.
 
 A series is, in this order: applied (unless only a b4 "subset" was taken and a later
-revision carries the rest), superseded (a later revision in the input posted by the
+revision carries the rest; through pulls only when they carried every patch), superseded (a later revision in the input posted by the
 window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
@@ -107,6 +111,7 @@ class Verdict:
     flag: Flag | None = None
     kinds: list[str] = field(default_factory=list)  # trailer states given, for "reviewed" & co.
     counters: set[int] = field(default_factory=set)  # b4 ty's "[n/m]" lines of an applied notice
+    via: Message | None = None  # rule "pull": the pull request that carried the patch
 
     @property
     def who(self) -> str:
@@ -150,6 +155,27 @@ def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: s
     if asks:
         return Verdict("changes-requested", "change-request", msg, asks[0][1])
     return Verdict("under-review", "comment", msg)
+
+
+@dataclass(frozen=True)
+class Carried:
+    """A patch a pull request carried (``patch``, sent under ``pull``) and the reply that took
+    the pull ("Pulled, thanks!"): series.pulled_patches builds them."""
+
+    pull: Message
+    patch: Message
+    taken: Message
+
+
+def pull_verdicts(carried: Sequence[tuple[int, Message, Carried]]) -> list[tuple[Verdict, str]]:
+    """(verdict, patch msgid) for each patch of the series a taken pull request carried."""
+    out = []
+    for counter, patch, c in carried:
+        fact = applied_in(c.taken)
+        if fact is not None:
+            out.append((Verdict("applied", "pull", c.taken, fact.text, applied=fact, counters={counter}, via=c.pull),
+                        patch.msgid))
+    return out
 
 
 def _ty_counters(msg: Message) -> set[int]:
@@ -222,10 +248,12 @@ def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None
 def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window: Window | None,
                  trailers: Sequence[TrailerFact] | None = None,
                  applied: Sequence[AppliedFact] | None = None,
-                 per_patch: dict[str, list[TrailerFact]] | None = None) -> tuple[State, list[PatchState]]:
+                 per_patch: dict[str, list[TrailerFact]] | None = None,
+                 carried: Sequence[tuple[int, Message, Carried]] = ()) -> tuple[State, list[PatchState]]:
     """The State of the newest posting as of the window's end, and one per patch.
     ``trailers`` / ``applied``: what series.py already read from this thread's replies;
-    ``per_patch``: patch Message-ID -> the trailers `b4 am` would apply, when known."""
+    ``per_patch``: patch Message-ID -> the trailers `b4 am` would apply, when known;
+    ``carried``: (counter, patch, carrier) of its patches that pull requests carried."""
     until = window.until if window is not None else _END_OF_TIME
     # The trailers series.py already read (find_trailers), by the reply that gave them.
     given: dict[str, list[str]] | None = None
@@ -238,6 +266,9 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     # (half the series of an archive; reading them is the costly part).
     answered = any(r.date < until and (r.version > work.version or _resent(r, work)) for r in lineage)
     seen = _collect(thread, work, until, given, known, read_asks=not answered)
+    if not answered:  # the pull carried the newest revision's patches, whose titles an older one shares
+        for v, where in pull_verdicts(carried):
+            (seen.now if v.msg.date < until else seen.later).append((v, where))
     state = _decide(seen.now, work, lineage, until)
     state.rfc = work.rfc
     state.flags = [v.flag for v, _ in seen.now if v.flag is not None]
@@ -254,7 +285,7 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
             until: datetime) -> State:
     verdicts = [v for v, _ in now]
-    applied = [v for v in verdicts if v.name == "applied"]
+    applied = [v for v in verdicts if v.name == "applied" and (v.rule != "pull" or _all_pulled(verdicts, work))]
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
     if applied and not (newer and _partial(applied, work)):
         return _applied_state(applied)
@@ -279,6 +310,13 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
         return State("under-review", _ids(comments), "comments from " + _names(comments))
     first = work.first
     return State("new", [first.msgid] if first else [], "no reply yet")
+
+
+def _all_pulled(verdicts: list[Verdict], work: Work) -> bool:
+    """Pull requests carried every patch: one patch of maz's 59-patch NV series went up in
+    "[GIT PULL] KVM/arm updates for Linux 5.3" (kvmarm, 2019-07); the series was not applied."""
+    pulled = {c for v in verdicts if v.rule == "pull" for c in v.counters}
+    return bool(work.patches) and {c for c, _ in work.patches} <= pulled
 
 
 def _partial(applied: list[Verdict], work: Work) -> bool:
@@ -322,11 +360,15 @@ def _applied_state(applied: list[Verdict]) -> State:
     with_branch = {f.by for f in facts if f.branch}
     named = [f for f in facts if f.branch or f.by not in with_branch]
     parts = list(dict.fromkeys(f"by {f.by}" + (f" to {f.branch}" if f.branch else "") for f in named))
+    pulls = list(dict.fromkeys(v.via.subject for v in applied if v.via is not None))
+    if pulls:
+        parts[-1] += " through " + ", ".join(f'"{p}"' for p in pulls)
     commits = [c for f in facts for c in f.commits]
     detail = "applied " + "; ".join(parts)
     if commits:
         detail += " (commit " + ", ".join(c[:12] for c in commits[:4]) + (", ..." if len(commits) > 4 else "") + ")"
-    return State("applied", _ids(applied), detail)
+    vias = [v.via.msgid for v in applied if v.via is not None]
+    return State("applied", list(dict.fromkeys(vias + _ids(applied)))[:MAX_EVIDENCE], detail)
 
 
 def _later_lines(later: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
