@@ -206,3 +206,24 @@ def test_one_posting_split_over_threads_is_one_lineage_entry() -> None:
     assert [(r.version, r.resend, r.subject) for r in lineage][:2] == [
         (1, False, "[PATCH 0/5] LED1202 / leds-st1202 fixes and improvements"),
         (1, True, "[PATCH RESEND 0/5] LED1202 / leds-st1202 fixes and improvements")]
+
+
+def test_a_pull_request_inside_a_patch_thread_is_not_its_lineage(
+        archive_threads: dict[str, Thread], archive_lineage: dict[str, list[Revision]]) -> None:
+    """Lee Jones answered the v4 of Thomas Zimmermann's fbdev series and the v17 of Dzmitry
+    Sankouski's MAX77705 series with "[GIT PULL] Immutable branch between ..." (linux-leds,
+    2025): each thread keeps its series' lineage. A thread a pull opens stays the pull's: Marc's
+    "[GIT PULL] KVM/arm64 fixes for 5.12, take #1" with his own "[PATCH 0/8]" of it below,
+    whose state Paolo's answer to the pull decides (5.12-rc1 must not be the base: a comment)."""
+    from corpus_msgs import leds_read
+
+    lineage = link_revisions(build_threads(leds_read().messages))
+    fbdev = lineage["20250321095517.313713-1-tzimmermann@suse.de"]
+    assert [r.version for r in fbdev] == [1, 2, 3, 4] and fbdev[-1].subject.startswith("[PATCH v4 00/11] backlight")
+    max77705 = lineage["20250123-starqltechn_integration_upstream-v17-0-8b06685b6612@gmail.com"]
+    assert max77705[-1].subject.startswith("[PATCH v17 0/7] Add support for Maxim Integrated MAX77705")
+    pull = archive_lineage["20210305164944.3729910-1-maz@kernel.org"]
+    assert [r.subject for r in pull] == ["[GIT PULL] KVM/arm64 fixes for 5.12, take #1"]
+    facts = series_facts(archive_threads["20210305164944.3729910-1-maz@kernel.org"], pull)
+    assert facts is not None and facts.state is not None
+    assert (facts.state.name, facts.state.evidence) == ("under-review", ["847417af-fdab-9ca1-3edc-39f1d77cb6cb@redhat.com"])

@@ -187,6 +187,20 @@ def _replace_points(patches: list[Message]) -> list[Message]:
     return out
 
 
+def main_posting(thread: Thread, posts: list[Posting]) -> Posting:
+    """The thread's own work among ``posts`` (``postings(thread)``, not empty): the newest
+    posting, but never a pull request a maintainer sent inside a patch thread, as Lee Jones'
+    "[GIT PULL] Immutable branch between Backlight, fbdev, LEDs ..." inside Thomas
+    Zimmermann's "[PATCH v4 00/11] backlight, lcd, led: Remove fbdev dependencies"
+    (linux-leds, 2025-03). A thread a pull request opens is that pull's: Marc's "[GIT PULL]
+    KVM/arm64 fixes for 5.12, take #1" with his "[PATCH 0/8]" of it below (kvmarm, 2021-03)."""
+    opened = next((p for p in posts if thread.root in p.messages), None)
+    if opened is not None and opened.kind == "pull":
+        return opened
+    own = [p for p in posts if p.kind != "pull"] or posts
+    return max(own, key=lambda p: (p.revision, p.date))
+
+
 def _title_key(post: Posting) -> tuple[str, ...]:
     cid = post.change_id()
     if cid:
@@ -251,7 +265,13 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     Pass ALL input threads, not only the report window's, so that v12 in the
     window finds v11 from months before.
     """
-    found: list[tuple[Thread, Posting]] = [(t, p) for t in threads for p in postings(t)]
+    found: list[tuple[Thread, Posting]] = []
+    main: dict[str, Posting] = {}
+    for t in threads:
+        posts = postings(t)
+        found += [(t, p) for p in posts]
+        if posts:
+            main[t.id] = main_posting(t, posts)
     groups = _Groups(len(found))
     owner: dict[tuple[str, ...], int] = {}
     for i, (_, post) in enumerate(found):
@@ -266,8 +286,9 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
         lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
         lineage[:] = _one_per_posting(lineage)
     out: dict[str, list[Revision]] = {}
-    for i, (thread, _) in enumerate(found):
-        out.setdefault(thread.id, members[groups.find(i)])
+    for i, (thread, post) in enumerate(found):
+        if post is main[thread.id]:
+            out[thread.id] = members[groups.find(i)]
     return out
 
 
@@ -371,7 +392,7 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
     posts = postings(thread)
     if not posts:
         return _ghost_facts(thread, lineage, window)
-    post = max(posts, key=lambda p: (p.revision, p.date))
+    post = main_posting(thread, posts)
     patches = {m.msgid: m for p in posts for m in p.messages}
     facts = SeriesFacts(
         version=post.revision,
