@@ -236,6 +236,68 @@ def _overlapping(found: list[Posting]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+# A retitled revision comes within months: a year-old posting sharing a patch title is another series.
+_RETITLED_WITHIN = timedelta(days=365)
+_MIN_PREFIX_WORDS = 3
+
+
+def _retitled(found: list[Posting], groups: _Groups) -> list[tuple[int, int]]:
+    """(earlier, later) postings to link where the later one is a "vN" (N >= 2) with no earlier
+    revision linked: the same author's latest earlier posting, with a lower version, that
+    shares a patch title or whose cover title starts like it, provided that earlier posting's
+    lineage holds no version as high (two lineages are never merged).
+
+    Markus Probst's "[PATCH v8 0/4] rust: leds: add led classdev abstractions" came from b4
+    with a change-id his v7 lacks (linux-leds, 2025-11-15); Keqian Zhu's "[PATCH v2 0/2]
+    vfio/iommu_type1: some fixes" follows "[PATCH 0/5] vfio/iommu_type1: Some fixes about
+    dirty tracking" with other patches (kvmarm, 2021-01); Alexandru Elisei's "[PATCH v3 0/2]
+    KVM: arm64: Debug fixes" carries his lone "[PATCH v2] KVM: arm64: Initialize VCPU
+    mdcr_el2 before loading it" (kvmarm, 2021-04).
+    """
+    low: dict[int, int] = {}
+    high: dict[int, int] = {}
+    for i, post in enumerate(found):
+        g = groups.find(i)
+        low[g], high[g] = min(low.get(g, post.revision), post.revision), max(high.get(g, 0), post.revision)
+    by_author: dict[str, list[int]] = {}
+    for i, post in enumerate(found):
+        by_author.setdefault(post.author, []).append(i)
+    out = []
+    for i, post in enumerate(found):
+        if post.kind != "patch" or post.subject.revision_inferred or post.revision < 2 \
+                or low[groups.find(i)] < post.revision:
+            continue
+        cands = [j for j in by_author[post.author] if _may_precede(found[j], post)
+                 and high[groups.find(j)] < post.revision and groups.find(j) != groups.find(i)]
+        j = _best_predecessor(post, [(j, found[j]) for j in cands])
+        if j is not None:
+            out.append((j, i))
+    return out
+
+
+def _may_precede(old: Posting, new: Posting) -> bool:
+    return (old.kind == "patch" and old.revision < new.revision and old.subject.stable == new.subject.stable
+            and new.date - _RETITLED_WITHIN < old.date < new.date)
+
+
+def _best_predecessor(post: Posting, cands: list[tuple[int, Posting]]) -> int | None:
+    """Most patch titles in common (then the latest); else a cover title one starts like the other."""
+    keys = _patch_keys(post)
+    shared = [(len(keys & _patch_keys(c)), c.date, j) for j, c in cands]
+    best = max(shared, default=None)
+    if best is not None and best[0] > 0:
+        return best[2]
+    words = post.subject.normalised.split()
+    prefix = [(c.date, j) for j, c in cands if _word_prefix(words, c.subject.normalised.split())]
+    return max(prefix)[1] if prefix else None
+
+
+def _word_prefix(a: list[str], b: list[str]) -> bool:
+    """One title is the other's first words, at least three of them ("vfio iommu_type1 some fixes")."""
+    n = min(len(a), len(b))
+    return n >= _MIN_PREFIX_WORDS and a[:n] == b[:n]
+
+
 def _revision(post: Posting, thread_id: str) -> Revision:
     return Revision(version=post.revision, thread_id=thread_id, subject=post.subject.full,
                     date=post.date, resend=post.subject.resend)
@@ -279,6 +341,8 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     for a, b in _overlapping([p for _, p in found]):
         if found[a][1].change_id() is None and found[b][1].change_id() is None:
             groups.union(a, b)
+    for a, b in _retitled([p for _, p in found], groups):
+        groups.union(a, b)
     members: dict[int, list[Revision]] = {}
     for i, (thread, post) in enumerate(found):
         members.setdefault(groups.find(i), []).append(_revision(post, thread.id))
