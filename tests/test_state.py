@@ -69,6 +69,10 @@ VERDICTS = [
     ("leds", "202502192343.twEQ3SSs-lkp@intel.com", "clamor95@gmail.com", "flag", "bot",
      {"flag": "build-failure", "verdict": "kernel test robot noticed the following build errors:"}),
     ("leds", "20250819195008.GA1218175-robh@kernel.org", RELAY, "changes-requested", "change-request", {}),
+    # Ilpo Järvinen's b4 ty: "Thank you for your contribution, it has been applied to my local\n
+    # review-ilpo-next branch." (Armin Wolf's "[PATCH v6 0/2] Add support for Uniwill laptop features")
+    ("leds", "176277604087.8442.15648008989886648183.b4-ty@linux.intel.com", "W_Armin@gmx.de", "applied", "applied",
+     {"branch": "review-ilpo-next", "counters": {1, 2}, "commits": 2}),
     ("leds", "8e7796b2-1e6f-4c91-93d0-a72f6343ab47@gocontroll.com", RELAY, None, None, {}),  # the author herself
 ]
 
@@ -333,3 +337,27 @@ def test_a_pull_carrying_one_patch_of_many_applies_that_patch_only() -> None:
     facts = _archive_facts("20190621093843.220980-1-marc.zyngier@arm.com", datetime(2019, 7, 15, tzinfo=UTC))
     taken = [p.counter for p in facts.patch_states if p.state.name == "applied"]
     assert taken == [1] and facts.state.name == "changes-requested"
+
+
+LEDS_NOVEMBER = Window(datetime(2025, 11, 1, tzinfo=UTC), datetime(2025, 11, 16, tzinfo=UTC))
+
+
+def test_a_subset_taken_while_changes_are_asked_is_changes_requested() -> None:
+    """Bartosz Golaszewski took "[1/8]" and "[2/8]" of "[PATCH v6 0/8] RTL8231 GPIO expander
+    support" (b4 ty "(subset)", 2025-10-23); Lee Jones then asked for changes to the MFD core
+    5/8 (2025-11-06) and no v7 came by the window's end: changes requested, patches 1 and 2
+    applied. Lee's "(subset)" of TM16xx v5 took only 2/7 while Andy Shevchenko's 4/7 review
+    waits. A lone patch is the "[1/1]" of Lee's b4 ty (netxbig GPIO leak fix): applied."""
+    ids = ["20251021142407.307753-1-sander@svanheule.net", "20250926141913.25919-1-jefflessard3@gmail.com",
+           "20251028082117.276-1-vulab@iscas.ac.cn"]
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id in ids]
+    _, series = pipeline.facts(threads, chosen, LEDS_NOVEMBER)
+    rtl, tm, lone = (series[i] for i in ids)
+    assert rtl is not None and rtl.state is not None and tm is not None and tm.state is not None
+    assert rtl.state.name == "changes-requested" and rtl.state.detail.endswith("; patch 1, 2 applied")
+    assert "20251106163316.GV8064@google.com" in rtl.state.evidence
+    assert [p.counter for p in rtl.patch_states if p.state.name == "applied"] == [1, 2]
+    assert (tm.state.name, tm.state.detail) == ("changes-requested", "changes requested by Andy Shevchenko; patch 2 applied")
+    assert lone is not None and lone.state is not None and lone.state.name == "applied"
+    assert [p.state.name for p in lone.patch_states] == ["applied"]

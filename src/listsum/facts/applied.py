@@ -49,12 +49,16 @@ _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
 _PW_APPLIED = re.compile(r"^This (?:series|patch) was applied to (?P<b>\S+(?:\s+\([^)\s]+\))?)\s*$")
 # Mark Brown's b4 ty (linux-leds 2025): "Applied to\n\n   https://git.kernel.org/.../broonie/sound.git for-next".
 _APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
+# Ilpo Järvinen's b4 ty (linux-leds 2025-11, "[PATCH v6 0/2] Add support for Uniwill laptop
+# features"): "Thank you for your contribution, it has been applied to my local\nreview-ilpo-next
+# branch." The branch ends the line or opens the next one.
+_CONTRIBUTION = re.compile(r"^Thank you for your contribution, it has been applied to(?: my local)?(?:\s+(?P<b>\S+))?\s*$")
 # b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
 _COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
 # A sentence ends at ".", "!" then two spaces, or one space and a capital ("thanks. Paolo").
 _SENTENCE_END = re.compile(r"[.!](?:\s{2,}|\s+(?=[A-Z]))")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
-_VERBS = ("applied", "queued", "merged", "pushed", "pulled", "picked up")
+_VERBS = ("applied", "queued", "merged", "pushed", "pulled", "picked up")  # _CONTRIBUTION's too
 
 
 def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
@@ -77,6 +81,8 @@ def applied_in(msg: Message) -> AppliedFact | None:
     lines = own_lines(text)
     for i, line in enumerate(lines):
         branch = applied_branch(line) if not _APPLIED_TO_EOL.match(line) else _next_line(lines, i)
+        if branch is None and (ty := _CONTRIBUTION.match(line)):
+            branch = ty.group("b") or _next_line(lines, i).split(" ", 1)[0]
         if branch is not None:
             commits = [m.group(1) for x in lines[i + 1:] if (m := _COMMIT.match(x))]
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,

@@ -31,8 +31,9 @@ each named after the real mail that needs it:
 - comment: any other reply from someone but the author -> under-review.
 The author's own replies ("Thanks, will fix in v2") decide nothing.
 
-A series is, in this order: applied (unless only a b4 "subset" was taken and a later
-revision carries the rest; through pulls only when they carried every patch), superseded (a later revision in the input posted by the
+A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
+was taken, superseded if a later revision carries the rest, changes-requested if a request
+on the rest is open), superseded (a later revision in the input posted by the
 window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
@@ -173,7 +174,8 @@ def pull_verdicts(carried: Sequence[tuple[int, Message, Carried]]) -> list[tuple
     for counter, patch, c in carried:
         fact = applied_in(c.taken)
         if fact is not None:
-            out.append((Verdict("applied", "pull", c.taken, fact.text, applied=fact, counters={counter}, via=c.pull),
+            out.append((Verdict("applied", "pull", c.taken, fact.text, applied=fact, counters={_counted(counter)},
+                                via=c.pull),
                         patch.msgid))
     return out
 
@@ -285,16 +287,32 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
 def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
             until: datetime) -> State:
     verdicts = [v for v, _ in now]
-    applied = [v for v in verdicts if v.name == "applied" and (v.rule != "pull" or _all_pulled(verdicts, work))]
+    applied = [v for v in verdicts if v.name == "applied"]
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
-    if applied and not (newer and _partial(applied, work)):
+    if not applied:
+        return _superseded(newer, []) if newer else _review_state(now, work)
+    if not (_partial(applied, work) and (newer or work.patches)):
         return _applied_state(applied)
+    taken = sorted({c for v in applied for c in v.counters})
     if newer:
-        last = max(newer, key=lambda r: (r.version, r.date))
-        taken = sorted({c for v in applied for c in v.counters})
-        return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
-                     + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
-                     superseded_by=last.thread_id)
+        return _superseded(newer, taken)
+    state = _review_state(now, work)
+    if state.name != "changes-requested":  # a subset taken, nothing asked of the rest
+        return _applied_state(applied)
+    state.detail += f"; patch {', '.join(map(str, taken))} applied"  # the rest waits on a respin
+    return state
+
+
+def _superseded(newer: list[Revision], taken: list[int]) -> State:
+    last = max(newer, key=lambda r: (r.version, r.date))
+    return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
+                 + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
+                 superseded_by=last.thread_id)
+
+
+def _review_state(now: list[tuple[Verdict, str | None]], work: Work) -> State:
+    """rejected, changes-requested, reviewed / acked / tested, under-review or new."""
+    verdicts = [v for v, _ in now]
     naks = [v for v in verdicts if v.name == "rejected"]
     if naks:
         return State("rejected", _ids(naks), "NAK by " + _names(naks))
@@ -312,21 +330,22 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     return State("new", [first.msgid] if first else [], "no reply yet")
 
 
-def _all_pulled(verdicts: list[Verdict], work: Work) -> bool:
-    """Pull requests carried every patch: one patch of maz's 59-patch NV series went up in
-    "[GIT PULL] KVM/arm updates for Linux 5.3" (kvmarm, 2019-07); the series was not applied."""
-    pulled = {c for v in verdicts if v.rule == "pull" for c in v.counters}
-    return bool(work.patches) and {c for c, _ in work.patches} <= pulled
-
-
 def _partial(applied: list[Verdict], work: Work) -> bool:
-    """Every notice is a b4 ty of a subset that leaves patches out: Lee Jones took only
-    "[03/10] media: v4l2-flash: fix flash_timeout comment" of ov9282 v5 (linux-leds,
-    2025-06), and the rest went on as v6."""
+    """Every notice is a b4 ty of a subset, or a pull request's, that leaves patches out:
+    Lee Jones took only "[03/10] media: v4l2-flash: fix flash_timeout comment" of ov9282 v5
+    (linux-leds, 2025-06), and the rest went on as v6; Bartosz Golaszewski took the two
+    gpio patches of "[PATCH v6 0/8] RTL8231 GPIO expander support" while Lee Jones asked
+    for changes to the MFD core (linux-leds, 2025-10/11); one patch of maz's 59-patch NV
+    series went up in "[GIT PULL] KVM/arm updates for Linux 5.3" (kvmarm, 2019-07)."""
     if not all(v.counters for v in applied):
         return False
     taken = {c for v in applied for c in v.counters}
-    return not work.patches or not {c for c, _ in work.patches} <= taken
+    return not work.patches or not {_counted(c) for c, _ in work.patches} <= taken
+
+
+def _counted(counter: int) -> int:
+    """A lone "[PATCH]" (counter 0) is the "[1/1]" of Lee Jones' b4 ty (linux-leds)."""
+    return counter or 1
 
 
 def _resent(r: Revision, work: Work) -> bool:
@@ -393,7 +412,8 @@ def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: S
     cover_subject = work.cover.subject if work.cover else None
     for counter, msg in work.patches:
         mine = [(v, w) for v, w in now if w is None or w == msg.msgid]
-        mine = [(v, w) for v, w in mine if not (v.name == "applied" and v.counters and counter not in v.counters)]
+        mine = [(v, w) for v, w in mine
+                if not (v.name == "applied" and v.counters and _counted(counter) not in v.counters)]
         st = _decide(mine, replace(work, patches=[(counter, msg)]), lineage, until)
         st.rfc = work.rfc
         st.flags = [v.flag for v, _ in mine if v.flag is not None]
