@@ -188,9 +188,11 @@ def test_states_of_real_threads_on_linux_leds() -> None:
     ids = ["20250819-max25014-v2-0-5fd7aeb141ea@gocontroll.com", "20250801014511.139862-1-trannamatk@gmail.com",
            "20250808151822.536879-1-arnd@kernel.org"]
     st = _states(leds_read(), LEDS_AUGUST, ids)
-    # Maud posts through the b4 relay and answers from her own address: only Rob's review counts.
+    # Maud posts through the b4 relay and answers from her own address: only Fabio Estevam's
+    # "Typo: integrated" and Rob's review count.
     mx = st["20250819-max25014-v2-0-5fd7aeb141ea@gocontroll.com"]
-    assert (mx.name, mx.evidence) == ("changes-requested", ["20250819195008.GA1218175-robh@kernel.org"])
+    assert (mx.name, mx.evidence) == ("changes-requested", ["CAOMZO5D6m3V2ZpFOtabrkvf6+SGE+3-xpAE=PZo+Ak=49ozyLg@mail.gmail.com",
+                                                            "20250819195008.GA1218175-robh@kernel.org"])
     assert [(f.kind, f.message_id) for f in mx.flags] == [
         ("ci-failure", "175560674579.26233.12902824583404207699.robh@kernel.org")]
     # v13 was resent as "[PATCH v13 RESEND 0/4]" in a new thread: the first posting is superseded.
