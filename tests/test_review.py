@@ -88,3 +88,20 @@ def test_a_reviewer_answering_inside_an_unquoted_diff_is_still_read() -> None:
     found = change_requests(lines, to_author=False)
     assert any(text.startswith("^ should be 1") for _, text in found)
     assert not any(text.startswith(("+", "-", "*")) for _, text in found)
+
+
+ANSWERS = [
+    ("archive", "28dab4367d6ced5a7d7cbc80ee77f68d@kernel.org",
+     ("will-change", "I'll fix that and resend something next week.")),  # Marc to Eric Auger
+    ("archive", "67c2f61a5dd33731cf52b6e26095ed51@kernel.org", ("done", "Updated version pushed out.")),  # to Ard
+    # Marc's "Can you please give the following hack a go" promises nothing; the commit message
+    # of his inline patch ("we should be able to deal with any ordering") is not read.
+    ("archive", "877dfcwutt.wl-maz@kernel.org", None),
+]
+
+
+@pytest.mark.parametrize(("corpus", "msgid", "said"), ANSWERS)
+def test_the_authors_answer(corpus: str, msgid: str, said: tuple[str, str] | None) -> None:
+    from listsum.facts.review import author_answer
+
+    assert author_answer(own_lines(body_text(_messages(corpus)[msgid]))) == said

@@ -363,3 +363,24 @@ def test_a_subset_taken_while_changes_are_asked_is_changes_requested() -> None:
     assert (tm.state.name, tm.state.detail) == ("changes-requested", "changes requested by Andy Shevchenko; patch 2 applied")
     assert lone is not None and lone.state is not None and lone.state.name == "applied"
     assert [p.state.name for p in lone.patch_states] == ["applied"]
+
+
+KVMARM_2021_01_11 = Window(datetime(2021, 1, 11, tzinfo=UTC), datetime(2021, 1, 18, tzinfo=UTC))
+
+
+def test_the_authors_answer_decides_the_comment_it_quotes() -> None:
+    """Eric Auger asked on 6/6 of Marc's "[PATCH 0/6] KVM: arm64: More PMU/debug ID register
+    fixes" whether the AArch32 debug version stays 8.1; Marc: "I'll fix that and resend
+    something next week." -- a change request, though Eric gave Reviewed-by to 1/6-5/6.
+    Ard Biesheuvel's "Could we include FW_BUG here" on Marc's GICv2 work-around v2 was
+    answered "Updated version pushed out.": no request stays open (kvmarm, 2021-01-15)."""
+    pmu, gic = "20210114105633.2558739-1-maz@kernel.org", "20210115140323.2682634-1-maz@kernel.org"
+    threads = _threads_of("archive")
+    chosen = [t for t in threads if t.id in (pmu, gic)]
+    _, series = pipeline.facts(threads, chosen, KVMARM_2021_01_11)
+    p, g = series[pmu], series[gic]
+    assert p is not None and p.state is not None and g is not None and g.state is not None
+    assert (p.state.name, p.state.evidence) == ("changes-requested", ["ec06055b-56ad-1589-7a5d-95d9f47466ce@redhat.com"])
+    assert [s.state.name for s in p.patch_states] == ["reviewed"] * 5 + ["changes-requested"]
+    assert g.state.name == "under-review"
+    assert "CAMj1kXHEMpypq54Vxr+JgL9b_zoj_y2azK3mgAhXhnXO6Bhygw@mail.gmail.com" in g.state.evidence

@@ -173,3 +173,29 @@ def change_requests(lines: list[str], to_author: bool = True) -> list[tuple[str,
         if rule is not None:
             out.append((rule, line.strip()))
     return out
+
+
+# The author's answer to a reviewer: a promise to change ("I'll fix that and resend something
+# next week.", Marc Zyngier to Eric Auger on "[PATCH 6/6] KVM: arm64: Upgrade PMU support to
+# ARMv8.4", kvmarm 2021-01-15; "Will fix.", "Good catch, will fix in v3."; "Done." for the
+# next version) makes the reviewer's comment a change request; a maintainer-author's
+# "Updated version pushed out." (Marc to Ard Biesheuvel, the same week) answers it in his tree.
+# Not a third person's "the compiler will fix it up": a bare "will" only opens a sentence.
+_WILL_CHANGE = re.compile(
+    r"(?:\bI'?ll|\bI will|\bwe'?ll|\bwe will|(?:^|[.,!;:]\s*)[Ww]ill)\s+(?:fix|respin|re-spin|resend|re-send|repost|"
+    r"re-post|update|change|drop|rework|address|remove|rename|split)\b|^\s*(?:Done|Fixed)\b[.!]?\s*$")
+_PUSHED = re.compile(r"\b(?:[Uu]pdated (?:version|branch|series|patch)|[Ff]ixed and|[Ss]quashed and) pushed out\b"
+                     r"|^\s*Updated version pushed out\b")
+
+
+def author_answer(lines: list[str]) -> tuple[str, str] | None:
+    """("done", line) when the author says the change is in their tree, ("will-change", line)
+    when they promise it, else None. ``lines``: the author's own lines."""
+    lines = prose_lines(lines)
+    for line in lines:
+        if _PUSHED.search(line):
+            return "done", line.strip()
+    for line in lines:
+        if _WILL_CHANGE.search(line):
+            return "will-change", line.strip()
+    return None

@@ -29,7 +29,12 @@ each named after the real mail that needs it:
 - change-request: a line facts/review.py reads as asking for a change ("Can you please
   provide some traces", "we should keep vms->highmem here") -> changes-requested.
 - comment: any other reply from someone but the author -> under-review.
-The author's own replies ("Thanks, will fix in v2") decide nothing.
+The author's own replies decide nothing by themselves, but answer the reply they quote:
+- author-will-change: "I'll fix that and resend something next week." (Marc Zyngier to Eric
+  Auger's question on his "[PATCH 6/6] KVM: arm64: Upgrade PMU support to ARMv8.4", kvmarm
+  2021-01-15) makes that comment a change request;
+- author-done: "Updated version pushed out." (Marc to Ard Biesheuvel's "Could we include
+  FW_BUG here", the same week) answers a request in the maintainer-author's own tree.
 
 A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
 was taken, superseded if a later revision carries the rest, changes-requested if a request
@@ -51,7 +56,7 @@ from datetime import datetime, timezone
 from listsum.facts import body_text, own_lines
 from listsum.facts.applied import applied_in
 from listsum.facts.bots import bot_flag, is_bot, is_bot_mail, is_merge_bot
-from listsum.facts.review import change_requests
+from listsum.facts.review import author_answer, change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -220,6 +225,7 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     cover = work.cover.msgid if work.cover else None
     subjects = {m.msgid: m.subject for _, m in work.patches} | ({cover: work.cover.subject} if work.cover else {})
     by_id = {m.msgid: m for m in thread.messages}
+    answers: dict[str, tuple[str, str]] = {}  # reviewer's msgid -> the author's answer to it
     for msg in thread.messages:
         if msg.msgid in ids or msg.msgid in work.older:
             continue
@@ -232,10 +238,34 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
                           None if given is None else given.get(msg.msgid, []), known,
                           read_asks or msg.date >= until)
         if v is None:
+            if read_asks and parent is not None and msg.date < until and work.author.wrote(msg):
+                _note_answer(msg, parent.msgid, answers)
             continue
         where = None if target in (None, cover) else target
         (seen.now if msg.date < until else seen.later).append((v, where))
+    for v, _ in seen.now:
+        _apply_answer(v, answers.get(v.msg.msgid))
     return seen
+
+
+def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
+    text = body_text(msg)
+    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out")):
+        said = author_answer(own_lines(text))
+        if said is not None:
+            answers.setdefault(parent, said)
+
+
+def _apply_answer(v: Verdict, answer: tuple[str, str] | None) -> None:
+    """author-will-change: the author's promise ("I'll fix that and resend something next week")
+    makes a comment a change request; author-done: "Updated version pushed out." answers one."""
+    if answer is None:
+        return
+    kind, line = answer
+    if kind == "will-change" and v.name == "under-review":
+        v.name, v.rule, v.line = "changes-requested", "author-will-change", line
+    elif kind == "done" and v.name == "changes-requested":
+        v.name, v.rule, v.line = "under-review", "author-done", line
 
 
 def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None:
