@@ -384,3 +384,19 @@ def test_the_authors_answer_decides_the_comment_it_quotes() -> None:
     assert [s.state.name for s in p.patch_states] == ["reviewed"] * 5 + ["changes-requested"]
     assert g.state.name == "under-review"
     assert "CAMj1kXHEMpypq54Vxr+JgL9b_zoj_y2azK3mgAhXhnXO6Bhygw@mail.gmail.com" in g.state.evidence
+
+
+def test_a_thread_revived_years_after_its_series_is_a_conversation() -> None:
+    """Lad Prabhakar asked in 2025 under Marek Behún's 2021 "[PATCH leds v2 00/10] Add support
+    for offloading netdev trigger to HW" and Andrew Lunn answered: answered, not a review of a
+    series four years gone. Aleksandrs Vinarskis' lone 2025 reply to Hans de Goede's 2023 RFC
+    patch: nobody answered him, new (linux-leds)."""
+    netdev, rfc = "20210601005155.27997-1-kabel@kernel.org", "20230120114524.408368-1-hdegoede@redhat.com"
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id in (netdev, rfc)]
+    _, series = pipeline.facts(threads, chosen, LEDS_NOVEMBER)
+    assert series[netdev] is None and series[rfc] is None
+    st = pipeline.states(chosen, series, LEDS_NOVEMBER)
+    assert st[netdev].name == "answered" and st[netdev].detail.startswith("answered by Andrew Lunn")
+    st = pipeline.states(chosen, series, LEDS_AUGUST)
+    assert st[rfc].name == "new"

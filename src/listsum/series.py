@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from listsum.facts import body_text
 from listsum.facts.applied import applied_in, find_applied
-from listsum.facts.state import Author, Carried, Work, ghost_author, series_state
+from listsum.facts.state import Author, Carried, Work, ghost_author, revived, series_state
 from listsum.facts.trailers import find_trailers
 
 try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py
@@ -481,7 +481,7 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
 
 def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None) -> SeriesFacts | None:
     subj = Subject.parse(thread.subject)
-    if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)):
+    if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)) or revived(thread):
         return None
     facts = SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
                         resend=subj.resend, lineage=list(lineage),

@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from listsum.facts import body_text, own_lines
 from listsum.facts.applied import applied_in
@@ -475,11 +475,34 @@ def ghost_author(thread: Thread) -> str:
     return first.to[0].lower() if first.to else ""
 
 
+# The date git send-email ("20210601005155.27997-1-kabel@kernel.org") or b4
+# ("20251027-imx8mp-hb-iiot-v1-0-...") writes at the front of a Message-ID.
+_ID_DATE = re.compile(r"^(?P<d>\d{8})(?:\d{6})?[.-]")
+# Longer than any review: the thread is a new conversation on an old series.
+_REVIVED_AFTER = timedelta(days=180)
+
+
+def revived(thread: Thread) -> bool:
+    """A thread whose posting is outside the input and whose first mail we have came half a
+    year or more after it: Lad Prabhakar's 2025 question on Marek Behún's 2021 "[PATCH leds
+    v2 00/10] Add support for offloading netdev trigger to HW", Aleksandrs Vinarskis' 2025
+    reply to Hans de Goede's 2023 "[PATCH v5 05/11] [RFC] leds: led-class: Add devicetree
+    support ..." (linux-leds). Its state is the conversation's, opened by that first mail."""
+    m = _ID_DATE.match(thread.id) if thread.ghost_root else None
+    if m is None:
+        return False
+    try:
+        born = datetime.strptime(m.group("d"), "%Y%m%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return False
+    return thread.messages[0].date - born > _REVIVED_AFTER
+
+
 def thread_state(thread: Thread, window: Window | None) -> State:
     """new / answered for a thread that posts no work: did anyone but the opener reply?"""
     until = window.until if window is not None else _END_OF_TIME
     first = thread.messages[0]
-    if thread.ghost_root:
+    if thread.ghost_root and not revived(thread):
         # The opening mail is outside the input: tglx's "Re: [syzbot] [kernel?] BUG: soft lockup
         # in tmigr_handle_remote" (linux-leds, 2025-12) answers a report we do not have.
         opener, replies = Author.of("", ghost_author(thread)), thread.messages
