@@ -326,7 +326,9 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     taken = sorted({c for v in applied for c in v.counters})
     if newer:
         return _superseded(newer, taken)
-    state = _review_state(now, work)
+    # A request on a patch that was then taken is settled: only the rest can wait on a respin.
+    done = {m.msgid for c, m in work.patches if _counted(c) in taken}
+    state = _review_state([(v, w) for v, w in now if not (v.name == "changes-requested" and w in done)], work)
     if state.name != "changes-requested":  # a subset taken, nothing asked of the rest
         return _applied_state(applied)
     state.detail += f"; patch {', '.join(map(str, taken))} applied"  # the rest waits on a respin
