@@ -400,3 +400,18 @@ def test_a_thread_revived_years_after_its_series_is_a_conversation() -> None:
     assert st[netdev].name == "answered" and st[netdev].detail.startswith("answered by Andrew Lunn")
     st = pipeline.states(chosen, series, LEDS_AUGUST)
     assert st[rfc].name == "new"
+
+
+def test_a_request_on_a_patch_the_subset_took_is_settled() -> None:
+    """Lee Jones took 1-3/4 of Aleksandrs Vinarskis' "[PATCH v5 0/4] leds: privacy-led support
+    for devicetree" (b4 ty "(subset)", 2025-09-16); the requests were on those patches and
+    nothing was asked of 4/4: applied (the DT patch went through Bjorn Andersson in October)."""
+    tid = "20250910-leds-v5-0-bb90a0f897d5@vinarskis.com"
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id == tid]
+    window = Window(datetime(2025, 9, 15, tzinfo=UTC), datetime(2025, 9, 22, tzinfo=UTC))
+    _, series = pipeline.facts(threads, chosen, window)
+    facts = series[tid]
+    assert facts is not None and facts.state is not None
+    assert facts.state.name == "applied" and facts.state.evidence == ["175803434216.3847280.5284437769175227452.b4-ty@kernel.org"]
+    assert [p.state.name for p in facts.patch_states][:3] == ["applied"] * 3
