@@ -100,6 +100,15 @@ ANSWERS = [
 ]
 
 
+def test_a_will_that_continues_the_sentence_above_promises_nothing() -> None:
+    from listsum.facts.review import author_answer
+
+    # Keqian Zhu explaining code (kvmarm, 2020-12): "... vfio_iommu_unmap_unpin_all\nwill remove ...".
+    assert author_answer(["the dirty log, then vfio_iommu_unmap_unpin_all()",
+                          "will remove all dma_range (in vfio_iommu_unmap_unpin_all). If this happens"]) is None
+    assert author_answer(["Thanks.", "will fix in v2."]) == ("will-change", "will fix in v2.")
+
+
 @pytest.mark.parametrize(("corpus", "msgid", "said"), ANSWERS)
 def test_the_authors_answer(corpus: str, msgid: str, said: tuple[str, str] | None) -> None:
     from listsum.facts.review import author_answer

@@ -195,7 +195,10 @@ def author_answer(lines: list[str]) -> tuple[str, str] | None:
     for line in lines:
         if _PUSHED.search(line):
             return "done", line.strip()
-    for line in lines:
-        if _WILL_CHANGE.search(line):
+    for i, line in enumerate(lines):
+        m = _WILL_CHANGE.search(line)
+        # "... vfio_iommu_unmap_unpin_all\nwill remove all dma_range" (kvmarm): a line-initial
+        # "will" that continues the sentence above is code told, not a promise.
+        if m and not (m.start() == 0 and line[:1] == "w" and i and lines[i - 1].strip()[-1:] not in ".!?:"):
             return "will-change", line.strip()
     return None
