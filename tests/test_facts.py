@@ -108,6 +108,15 @@ def test_sample_trailers_only_from_the_replies_own_lines() -> None:
     ("Pushed to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue",
      "https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue"),
     ("has been merged into torvalds/linux.git:", "torvalds/linux.git"),
+    # Paolo Bonzini taking Marc's pulls (kvmarm): "Pulled both." (2019-08-09), "Better now than
+    # later! Thanks, pulled." (2020-10-31), a "not" in the next sentence (2020-12-06); Marc
+    # taking a coresight pull (2021-04-13).
+    ("Pulled both.  Thank you for including the lore link to the 5.3-rc3 pull", ""),
+    ("Better now than later! Thanks, pulled.", ""),
+    ("Pulled, thanks.  I am not sure I'll get my own pull request to Linus", ""),
+    ("I've now pulled this into kvmarm/next. If you have additional fixes,", "kvmarm/next"),
+    ("Thanks, pulled?", None),
+    ("Pulled, not yet pushed.  Tomorrow.", None),
     # Negatives, all from the archive or close to it.
     ("Applied this series on top of v5.15-rc1 and tested, works.", None),
     ("This will be applied once the merge window closes.", None),

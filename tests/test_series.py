@@ -53,7 +53,9 @@ def test_lineage_is_ordered_and_complete(archive_lineage: dict[str, list[Revisio
 
 def test_resend_is_the_same_version(archive_lineage: dict[str, list[Revision]]) -> None:
     lineage = archive_lineage["1593748297-1965-1-git-send-email-anshuman.khandual@arm.com"]
-    assert _versions(lineage) == [(2, False), (3, False), (4, False), (5, False), (5, True)]
+    # v1 was "[PATCH 0/6] Introduce ID_PFR2 and other CPU feature changes": retitled, one patch in common.
+    assert _versions(lineage) == [(1, False), (2, False), (3, False), (4, False), (5, False), (5, True)]
+    assert lineage[0].subject == "[PATCH 0/6] Introduce ID_PFR2 and other CPU feature changes"
     # "[PATCH RESEND]" four months after "[PATCH]" links to it, as version 1.
     lin = archive_lineage["1584090189-20301-1-git-send-email-linmiaohe@huawei.com"]
     assert _versions(lin) == [(1, False), (1, True)]
@@ -206,3 +208,62 @@ def test_one_posting_split_over_threads_is_one_lineage_entry() -> None:
     assert [(r.version, r.resend, r.subject) for r in lineage][:2] == [
         (1, False, "[PATCH 0/5] LED1202 / leds-st1202 fixes and improvements"),
         (1, True, "[PATCH RESEND 0/5] LED1202 / leds-st1202 fixes and improvements")]
+
+
+def test_a_pull_request_inside_a_patch_thread_is_not_its_lineage(
+        archive_threads: dict[str, Thread], archive_lineage: dict[str, list[Revision]]) -> None:
+    """Lee Jones answered the v4 of Thomas Zimmermann's fbdev series and the v17 of Dzmitry
+    Sankouski's MAX77705 series with "[GIT PULL] Immutable branch between ..." (linux-leds,
+    2025): each thread keeps its series' lineage. A thread a pull opens stays the pull's: Marc's
+    "[GIT PULL] KVM/arm64 fixes for 5.12, take #1" with his own "[PATCH 0/8]" of it below,
+    whose state Paolo's answer to the pull decides (5.12-rc1 must not be the base: a comment)."""
+    from corpus_msgs import leds_read
+
+    lineage = link_revisions(build_threads(leds_read().messages))
+    fbdev = lineage["20250321095517.313713-1-tzimmermann@suse.de"]
+    assert [r.version for r in fbdev] == [1, 2, 3, 4] and fbdev[-1].subject.startswith("[PATCH v4 00/11] backlight")
+    max77705 = lineage["20250123-starqltechn_integration_upstream-v17-0-8b06685b6612@gmail.com"]
+    assert max77705[-1].subject.startswith("[PATCH v17 0/7] Add support for Maxim Integrated MAX77705")
+    pull = archive_lineage["20210305164944.3729910-1-maz@kernel.org"]
+    assert [r.subject for r in pull] == ["[GIT PULL] KVM/arm64 fixes for 5.12, take #1"]
+    facts = series_facts(archive_threads["20210305164944.3729910-1-maz@kernel.org"], pull)
+    assert facts is not None and facts.state is not None
+    assert (facts.state.name, facts.state.evidence) == ("under-review", ["847417af-fdab-9ca1-3edc-39f1d77cb6cb@redhat.com"])
+
+
+def test_a_retitled_revision_is_linked_by_author_and_patches(archive_lineage: dict[str, list[Revision]]) -> None:
+    """Orphan "vN" postings find the same author's earlier posting (lead's miss class 3):
+    by a patch title in common (Alexandru Elisei's lone "[PATCH v2] KVM: arm64: Initialize
+    VCPU mdcr_el2 before loading it" became patch 1 of "[PATCH v3 0/2] KVM: arm64: Debug
+    fixes"), or, sharing none, by a cover title the other starts with (Keqian Zhu's "[PATCH
+    0/5] vfio/iommu_type1: Some fixes about dirty tracking" -> "[PATCH v2 0/2]
+    vfio/iommu_type1: some fixes", kvmarm 2021-01)."""
+    debug = archive_lineage["20210323180057.263356-1-alexandru.elisei@arm.com"]
+    assert [r.subject for r in debug] == ["[PATCH v2] KVM: arm64: Initialize VCPU mdcr_el2 before loading it",
+                                         "[PATCH v3 0/2] KVM: arm64: Debug fixes"]
+    vfio = archive_lineage["20210107092901.19712-1-zhukeqian1@huawei.com"]
+    assert [(r.version, r.resend) for r in vfio] == [(1, False), (2, False), (2, True), (3, False)]
+    assert vfio[1].thread_id == "20210115092643.728-1-zhukeqian1@huawei.com"
+    # Not linked: his "[PATCH 0/6] vfio/iommu_type1: Some optimizations about dirty tracking",
+    # posted the same day, whose title the v2's does not start (it follows his December 0/7).
+    assert [r.version for r in archive_lineage["20210107044401.19828-1-zhukeqian1@huawei.com"]] == [1, 1]
+
+
+def test_a_retitled_revision_never_merges_two_lineages(archive_lineage: dict[str, list[Revision]]) -> None:
+    """James Morse's "[PATCH v2] KVM: arm64: Skip more of the SError vaxorcism" was patch 6 of
+    his "[PATCH v1 0/6] KVM: arm64: Account host/guest SError more precisely", which went on
+    to its own v3: the vaxorcism lineage stays apart (kvmarm, 2019-06)."""
+    vax = archive_lineage["20190610163034.116151-1-james.morse@arm.com"]
+    assert [r.subject for r in vax] == ["[PATCH v2] KVM: arm64: Skip more of the SError vaxorcism",
+                                       "[PATCH v3 0/2] KVM: arm64: Skip more of the SError vaxorcism"]
+
+
+def test_a_revision_that_gained_a_change_id_is_linked() -> None:
+    """Markus Probst's "[PATCH v8 0/4] rust: leds: add led classdev abstractions" is the first
+    sent with b4 (change-id "rust_leds"), v1..v7 have none (linux-leds, 2025-11-15)."""
+    from corpus_msgs import leds_read
+
+    lineage = link_revisions(build_threads(leds_read().messages))
+    v7 = lineage["20251027200547.1038967-1-markus.probst@posteo.de"]
+    assert [r.version for r in v7][:9] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert v7[7].thread_id == "20251115-rust_leds-v8-0-d9a41f355538@posteo.de"

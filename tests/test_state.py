@@ -4,7 +4,7 @@ never reviewing, and mail after the window's end kept out of the state."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import pytest
@@ -69,6 +69,10 @@ VERDICTS = [
     ("leds", "202502192343.twEQ3SSs-lkp@intel.com", "clamor95@gmail.com", "flag", "bot",
      {"flag": "build-failure", "verdict": "kernel test robot noticed the following build errors:"}),
     ("leds", "20250819195008.GA1218175-robh@kernel.org", RELAY, "changes-requested", "change-request", {}),
+    # Ilpo Järvinen's b4 ty: "Thank you for your contribution, it has been applied to my local\n
+    # review-ilpo-next branch." (Armin Wolf's "[PATCH v6 0/2] Add support for Uniwill laptop features")
+    ("leds", "176277604087.8442.15648008989886648183.b4-ty@linux.intel.com", "W_Armin@gmx.de", "applied", "applied",
+     {"branch": "review-ilpo-next", "counters": {1, 2}, "commits": 2}),
     ("leds", "8e7796b2-1e6f-4c91-93d0-a72f6343ab47@gocontroll.com", RELAY, None, None, {}),  # the author herself
 ]
 
@@ -184,9 +188,11 @@ def test_states_of_real_threads_on_linux_leds() -> None:
     ids = ["20250819-max25014-v2-0-5fd7aeb141ea@gocontroll.com", "20250801014511.139862-1-trannamatk@gmail.com",
            "20250808151822.536879-1-arnd@kernel.org"]
     st = _states(leds_read(), LEDS_AUGUST, ids)
-    # Maud posts through the b4 relay and answers from her own address: only Rob's review counts.
+    # Maud posts through the b4 relay and answers from her own address: only Fabio Estevam's
+    # "Typo: integrated" and Rob's review count.
     mx = st["20250819-max25014-v2-0-5fd7aeb141ea@gocontroll.com"]
-    assert (mx.name, mx.evidence) == ("changes-requested", ["20250819195008.GA1218175-robh@kernel.org"])
+    assert (mx.name, mx.evidence) == ("changes-requested", ["CAOMZO5D6m3V2ZpFOtabrkvf6+SGE+3-xpAE=PZo+Ak=49ozyLg@mail.gmail.com",
+                                                            "20250819195008.GA1218175-robh@kernel.org"])
     assert [(f.kind, f.message_id) for f in mx.flags] == [
         ("ci-failure", "175560674579.26233.12902824583404207699.robh@kernel.org")]
     # v13 was resent as "[PATCH v13 RESEND 0/4]" in a new thread: the first posting is superseded.
@@ -291,3 +297,121 @@ def test_a_pull_request_with_its_patches_is_one_posting() -> None:
     assert (facts.patches, facts.has_cover) == (11, True)
     assert facts.state.name == "applied"
     assert facts.state.evidence == ["be82c5cb-be6d-74f7-9b77-dbd1648a8933@redhat.com"]
+
+
+def _archive_facts(tid: str, until: datetime):
+    from listsum.series import link_revisions, pulled_patches
+
+    threads = _threads_of("archive")
+    thread = next(t for t in threads if t.id == tid)
+    window = Window(until - timedelta(days=7), until)
+    facts = series_facts(thread, link_revisions(threads).get(tid, []), window, pulled_patches(threads))
+    assert facts is not None and facts.state is not None
+    return facts
+
+
+PM_EXIT = "1575272531-3204-1-git-send-email-shannon.zhao@linux.alibaba.com"  # "[PATCH] KVM: ARM: call hyp_cpu_pm_exit ..."
+PULL_5_6 = "20200130132558.10201-1-maz@kernel.org"  # Marc's "[GIT PULL 00/23] KVM/arm updates for 5.6"
+PULLED_5_6 = "b69fd046-1076-c197-7147-bd65f40ea9df@redhat.com"  # Paolo: "Pulled, thanks!" (2020-01-30 17:13)
+
+
+def test_a_patch_carried_by_a_pulled_pull_request_is_applied() -> None:
+    """Shannon Zhao's patch had no reply in its own thread; Marc reposted it under the 5.6
+    pull and Paolo pulled it: applied, the pull and Paolo's reply deciding."""
+    facts = _archive_facts(PM_EXIT, datetime(2020, 2, 1, tzinfo=UTC))
+    assert facts.state.name == "applied"
+    assert facts.state.evidence == [PULL_5_6, PULLED_5_6]
+    assert facts.state.detail == 'applied by Paolo Bonzini through "[GIT PULL 00/23] KVM/arm updates for 5.6"'
+    assert [p.state.name for p in facts.patch_states] == ["applied"]
+
+
+def test_a_pull_taken_after_the_window_is_later() -> None:
+    """The window ends between Marc's pull (13:25) and Paolo's "Pulled" (17:13)."""
+    facts = _archive_facts(PM_EXIT, datetime(2020, 1, 30, 15, tzinfo=UTC))
+    assert facts.state.name == "new"
+    assert facts.state.later == [f"later: applied by Paolo Bonzini (2020-01-30, <{PULLED_5_6}>)"]
+
+
+def test_a_pull_carrying_one_patch_of_many_applies_that_patch_only() -> None:
+    """Of maz's "[PATCH 00/59] KVM: arm64: ARMv8.3 Nested Virtualization support" (2019-06),
+    patch 01/59 ("KVM: arm64: Migrate _elx sysreg accessors to msr_s/mrs_s") went up in
+    "[GIT PULL] KVM/arm updates for Linux 5.3" (2019-07-09): it is applied, the series is not."""
+    facts = _archive_facts("20190621093843.220980-1-marc.zyngier@arm.com", datetime(2019, 7, 15, tzinfo=UTC))
+    taken = [p.counter for p in facts.patch_states if p.state.name == "applied"]
+    assert taken == [1] and facts.state.name == "changes-requested"
+
+
+LEDS_NOVEMBER = Window(datetime(2025, 11, 1, tzinfo=UTC), datetime(2025, 11, 16, tzinfo=UTC))
+
+
+def test_a_subset_taken_while_changes_are_asked_is_changes_requested() -> None:
+    """Bartosz Golaszewski took "[1/8]" and "[2/8]" of "[PATCH v6 0/8] RTL8231 GPIO expander
+    support" (b4 ty "(subset)", 2025-10-23); Lee Jones then asked for changes to the MFD core
+    5/8 (2025-11-06) and no v7 came by the window's end: changes requested, patches 1 and 2
+    applied. Lee's "(subset)" of TM16xx v5 took only 2/7 while Andy Shevchenko's 4/7 review
+    waits. A lone patch is the "[1/1]" of Lee's b4 ty (netxbig GPIO leak fix): applied."""
+    ids = ["20251021142407.307753-1-sander@svanheule.net", "20250926141913.25919-1-jefflessard3@gmail.com",
+           "20251028082117.276-1-vulab@iscas.ac.cn"]
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id in ids]
+    _, series = pipeline.facts(threads, chosen, LEDS_NOVEMBER)
+    rtl, tm, lone = (series[i] for i in ids)
+    assert rtl is not None and rtl.state is not None and tm is not None and tm.state is not None
+    assert rtl.state.name == "changes-requested" and rtl.state.detail.endswith("; patch 1, 2 applied")
+    assert "20251106163316.GV8064@google.com" in rtl.state.evidence
+    assert [p.counter for p in rtl.patch_states if p.state.name == "applied"] == [1, 2]
+    assert (tm.state.name, tm.state.detail) == ("changes-requested", "changes requested by Andy Shevchenko; patch 2 applied")
+    assert lone is not None and lone.state is not None and lone.state.name == "applied"
+    assert [p.state.name for p in lone.patch_states] == ["applied"]
+
+
+KVMARM_2021_01_11 = Window(datetime(2021, 1, 11, tzinfo=UTC), datetime(2021, 1, 18, tzinfo=UTC))
+
+
+def test_the_authors_answer_decides_the_comment_it_quotes() -> None:
+    """Eric Auger asked on 6/6 of Marc's "[PATCH 0/6] KVM: arm64: More PMU/debug ID register
+    fixes" whether the AArch32 debug version stays 8.1; Marc: "I'll fix that and resend
+    something next week." -- a change request, though Eric gave Reviewed-by to 1/6-5/6.
+    Ard Biesheuvel's "Could we include FW_BUG here" on Marc's GICv2 work-around v2 was
+    answered "Updated version pushed out.": no request stays open (kvmarm, 2021-01-15)."""
+    pmu, gic = "20210114105633.2558739-1-maz@kernel.org", "20210115140323.2682634-1-maz@kernel.org"
+    threads = _threads_of("archive")
+    chosen = [t for t in threads if t.id in (pmu, gic)]
+    _, series = pipeline.facts(threads, chosen, KVMARM_2021_01_11)
+    p, g = series[pmu], series[gic]
+    assert p is not None and p.state is not None and g is not None and g.state is not None
+    assert (p.state.name, p.state.evidence) == ("changes-requested", ["ec06055b-56ad-1589-7a5d-95d9f47466ce@redhat.com"])
+    assert [s.state.name for s in p.patch_states] == ["reviewed"] * 5 + ["changes-requested"]
+    assert g.state.name == "under-review"
+    assert "CAMj1kXHEMpypq54Vxr+JgL9b_zoj_y2azK3mgAhXhnXO6Bhygw@mail.gmail.com" in g.state.evidence
+
+
+def test_a_thread_revived_years_after_its_series_is_a_conversation() -> None:
+    """Lad Prabhakar asked in 2025 under Marek Behún's 2021 "[PATCH leds v2 00/10] Add support
+    for offloading netdev trigger to HW" and Andrew Lunn answered: answered, not a review of a
+    series four years gone. Aleksandrs Vinarskis' lone 2025 reply to Hans de Goede's 2023 RFC
+    patch: nobody answered him, new (linux-leds)."""
+    netdev, rfc = "20210601005155.27997-1-kabel@kernel.org", "20230120114524.408368-1-hdegoede@redhat.com"
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id in (netdev, rfc)]
+    _, series = pipeline.facts(threads, chosen, LEDS_NOVEMBER)
+    assert series[netdev] is None and series[rfc] is None
+    st = pipeline.states(chosen, series, LEDS_NOVEMBER)
+    assert st[netdev].name == "answered" and st[netdev].detail.startswith("answered by Andrew Lunn")
+    st = pipeline.states(chosen, series, LEDS_AUGUST)
+    assert st[rfc].name == "new"
+
+
+def test_a_request_on_a_patch_the_subset_took_is_settled() -> None:
+    """Lee Jones took 1-3/4 of Aleksandrs Vinarskis' "[PATCH v5 0/4] leds: privacy-led support
+    for devicetree" (b4 ty "(subset)", 2025-09-16); the requests were on those patches and
+    nothing was asked of 4/4: applied (the DT patch went through Bjorn Andersson in October)."""
+    tid = "20250910-leds-v5-0-bb90a0f897d5@vinarskis.com"
+    threads = _threads_of("leds")
+    chosen = [t for t in threads if t.id == tid]
+    window = Window(datetime(2025, 9, 15, tzinfo=UTC), datetime(2025, 9, 22, tzinfo=UTC))
+    _, series = pipeline.facts(threads, chosen, window)
+    facts = series[tid]
+    assert facts is not None and facts.state is not None
+    assert facts.state.name == "applied" and facts.state.evidence == ["175803434216.3847280.5284437769175227452.b4-ty@kernel.org"]
+    assert [p.state.name for p in facts.patch_states][:3] == ["applied"] * 3

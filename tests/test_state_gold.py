@@ -15,10 +15,7 @@ from listsum.window import WindowSpec
 pytestmark = [pytest.mark.corpus]
 GOLD = Path(__file__).resolve().parent / "gold"
 # Known disagreements, each read in the mail (bench/RESULTS.md, facts-state section).
-KNOWN = {
-    # Only a non-author's reply to Hans de Goede's 2023 RFC is in the input: a comment here.
-    "linux-leds-2025-08.json": {"20230120114524.408368-1-hdegoede@redhat.com": ("new", "under-review")},
-}
+KNOWN: dict[str, dict[str, tuple[str, str]]] = {}
 
 
 @pytest.mark.parametrize("name", ["kvmarm-2021-10-04.json", "linux-leds-2025-08.json"])

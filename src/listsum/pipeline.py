@@ -30,7 +30,7 @@ from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
 from listsum.model import Report, SeriesFacts, State, Summary, Window
-from listsum.series import link_orphans, link_revisions, series_facts
+from listsum.series import link_orphans, link_revisions, pulled_patches, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE
 from listsum.window import WindowSpec, resolve
@@ -121,7 +121,8 @@ def facts(threads: Sequence[Thread], chosen: Sequence[Thread], window: Window | 
     States are as of ``window``'s end: later mail never sets them."""
     lineage = link_revisions(list(threads))
     lineage.update(link_orphans(list(threads), lineage, list(chosen)))
-    series = {t.id: series_facts(t, lineage.get(t.id, []), window) for t in chosen}
+    pulled = pulled_patches(list(threads))  # series applied through a pull request in another thread
+    series = {t.id: series_facts(t, lineage.get(t.id, []), window, pulled) for t in chosen}
     kinds = {t.id: classify(t, series[t.id]) for t in chosen}
     return kinds, series
 

@@ -21,8 +21,9 @@ import weakref
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from listsum.facts.applied import find_applied
-from listsum.facts.state import Author, Work, ghost_author, series_state
+from listsum.facts import body_text
+from listsum.facts.applied import applied_in, find_applied
+from listsum.facts.state import Author, Carried, Work, ghost_author, revived, series_state
 from listsum.facts.trailers import find_trailers
 
 try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py
@@ -202,6 +203,20 @@ def _replace_points(patches: list[Message]) -> list[Message]:
     return out
 
 
+def main_posting(thread: Thread, posts: list[Posting]) -> Posting:
+    """The thread's own work among ``posts`` (``postings(thread)``, not empty): the newest
+    posting, but never a pull request a maintainer sent inside a patch thread, as Lee Jones'
+    "[GIT PULL] Immutable branch between Backlight, fbdev, LEDs ..." inside Thomas
+    Zimmermann's "[PATCH v4 00/11] backlight, lcd, led: Remove fbdev dependencies"
+    (linux-leds, 2025-03). A thread a pull request opens is that pull's: Marc's "[GIT PULL]
+    KVM/arm64 fixes for 5.12, take #1" with his "[PATCH 0/8]" of it below (kvmarm, 2021-03)."""
+    opened = next((p for p in posts if thread.root in p.messages), None)
+    if opened is not None and opened.kind == "pull":
+        return opened
+    own = [p for p in posts if p.kind != "pull"] or posts
+    return max(own, key=lambda p: (p.revision, p.date))
+
+
 def _title_key(post: Posting) -> tuple[str, ...]:
     cid = post.change_id()
     if cid:
@@ -237,6 +252,68 @@ def _overlapping(found: list[Posting]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+# A retitled revision comes within months: a year-old posting sharing a patch title is another series.
+_RETITLED_WITHIN = timedelta(days=365)
+_MIN_PREFIX_WORDS = 3
+
+
+def _retitled(found: list[Posting], groups: _Groups) -> list[tuple[int, int]]:
+    """(earlier, later) postings to link where the later one is a "vN" (N >= 2) with no earlier
+    revision linked: the same author's latest earlier posting, with a lower version, that
+    shares a patch title or whose cover title starts like it, provided that earlier posting's
+    lineage holds no version as high (two lineages are never merged).
+
+    Markus Probst's "[PATCH v8 0/4] rust: leds: add led classdev abstractions" came from b4
+    with a change-id his v7 lacks (linux-leds, 2025-11-15); Keqian Zhu's "[PATCH v2 0/2]
+    vfio/iommu_type1: some fixes" follows "[PATCH 0/5] vfio/iommu_type1: Some fixes about
+    dirty tracking" with other patches (kvmarm, 2021-01); Alexandru Elisei's "[PATCH v3 0/2]
+    KVM: arm64: Debug fixes" carries his lone "[PATCH v2] KVM: arm64: Initialize VCPU
+    mdcr_el2 before loading it" (kvmarm, 2021-04).
+    """
+    low: dict[int, int] = {}
+    high: dict[int, int] = {}
+    for i, post in enumerate(found):
+        g = groups.find(i)
+        low[g], high[g] = min(low.get(g, post.revision), post.revision), max(high.get(g, 0), post.revision)
+    by_author: dict[str, list[int]] = {}
+    for i, post in enumerate(found):
+        by_author.setdefault(post.author, []).append(i)
+    out = []
+    for i, post in enumerate(found):
+        if post.kind != "patch" or post.subject.revision_inferred or post.revision < 2 \
+                or low[groups.find(i)] < post.revision:
+            continue
+        cands = [j for j in by_author[post.author] if _may_precede(found[j], post)
+                 and high[groups.find(j)] < post.revision and groups.find(j) != groups.find(i)]
+        j = _best_predecessor(post, [(j, found[j]) for j in cands])
+        if j is not None:
+            out.append((j, i))
+    return out
+
+
+def _may_precede(old: Posting, new: Posting) -> bool:
+    return (old.kind == "patch" and old.revision < new.revision and old.subject.stable == new.subject.stable
+            and new.date - _RETITLED_WITHIN < old.date < new.date)
+
+
+def _best_predecessor(post: Posting, cands: list[tuple[int, Posting]]) -> int | None:
+    """Most patch titles in common (then the latest); else a cover title one starts like the other."""
+    keys = _patch_keys(post)
+    shared = [(len(keys & _patch_keys(c)), c.date, j) for j, c in cands]
+    best = max(shared, default=None)
+    if best is not None and best[0] > 0:
+        return best[2]
+    words = post.subject.normalised.split()
+    prefix = [(c.date, j) for j, c in cands if _word_prefix(words, c.subject.normalised.split())]
+    return max(prefix)[1] if prefix else None
+
+
+def _word_prefix(a: list[str], b: list[str]) -> bool:
+    """One title is the other's first words, at least three of them ("vfio iommu_type1 some fixes")."""
+    n = min(len(a), len(b))
+    return n >= _MIN_PREFIX_WORDS and a[:n] == b[:n]
+
+
 def _revision(post: Posting, thread_id: str) -> Revision:
     return Revision(version=post.revision, thread_id=thread_id, subject=post.subject.full,
                     date=post.date, resend=post.subject.resend)
@@ -266,7 +343,13 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     Pass ALL input threads, not only the report window's, so that v12 in the
     window finds v11 from months before.
     """
-    found: list[tuple[Thread, Posting]] = [(t, p) for t in threads for p in postings(t)]
+    found: list[tuple[Thread, Posting]] = []
+    main: dict[str, Posting] = {}
+    for t in threads:
+        posts = postings(t)
+        found += [(t, p) for p in posts]
+        if posts:
+            main[t.id] = main_posting(t, posts)
     groups = _Groups(len(found))
     owner: dict[tuple[str, ...], int] = {}
     for i, (_, post) in enumerate(found):
@@ -274,6 +357,8 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
     for a, b in _overlapping([p for _, p in found]):
         if found[a][1].change_id() is None and found[b][1].change_id() is None:
             groups.union(a, b)
+    for a, b in _retitled([p for _, p in found], groups):
+        groups.union(a, b)
     members: dict[int, list[Revision]] = {}
     for i, (thread, post) in enumerate(found):
         members.setdefault(groups.find(i), []).append(_revision(post, thread.id))
@@ -281,8 +366,9 @@ def link_revisions(threads: list[Thread]) -> dict[str, list[Revision]]:
         lineage.sort(key=lambda r: (r.version, r.date, r.thread_id))
         lineage[:] = _one_per_posting(lineage)
     out: dict[str, list[Revision]] = {}
-    for i, (thread, _) in enumerate(found):
-        out.setdefault(thread.id, members[groups.find(i)])
+    for i, (thread, post) in enumerate(found):
+        if post is main[thread.id]:
+            out[thread.id] = members[groups.find(i)]
     return out
 
 
@@ -306,17 +392,87 @@ def _one_per_posting(lineage: list[Revision]) -> list[Revision]:
     return out
 
 
-def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None) -> SeriesFacts | None:
+# What a pull request's patch says of its author: git format-patch's in-body "From:" line
+# when the sender (the maintainer) is not the author, as in Marc's "[GIT PULL] KVM/arm
+# updates for 5.6" patches.
+_IN_BODY_FROM = re.compile(r"^From:\s*(?P<name>[^<\n]*?)\s*<(?P<addr>[^\s<>]+@[^\s<>]+)>\s*$")
+# A pull request is taken in a few days or weeks; a title seen again years later is another patch.
+_PULL_AFTER = timedelta(days=365)
+
+
+def pulled_patches(threads: list[Thread]) -> dict[str, list[Carried]]:
+    """Normalised title -> the patches pull requests carried whose pull was taken.
+
+    Marc Zyngier reposts the patches of "[GIT PULL] KVM/arm updates for 5.6" (kvmarm,
+    2020-01-30) in reply to the pull and Paolo Bonzini answers "Pulled, thanks!": the
+    authors' own series threads are applied by that. A header test finds the few pulls.
+    """
+    out: dict[str, list[Carried]] = {}
+    for thread in threads:
+        if not any("PULL" in m.subject for m in thread.messages if not starts_as_reply(m.subject)):
+            continue
+        for post in postings(thread):
+            head = post.cover
+            if post.kind != "pull" or head is None:  # a pull without patches under it carries none
+                continue
+            taken = _pull_taken(thread, head)
+            if taken is None:
+                continue
+            for msg in post.patches:
+                out.setdefault(Subject.parse(msg.subject).normalised, []).append(Carried(head, msg, taken))
+    return out
+
+
+def _pull_taken(thread: Thread, head: Message) -> Message | None:
+    """The first reply to the pull's head, from someone else, that says it was pulled or queued."""
+    replies = sorted((m for m in thread.messages if thread.parent.get(m.msgid) == head.msgid
+                      and m.from_addr != head.from_addr), key=lambda m: m.date)
+    return next((m for m in replies if applied_in(m) is not None), None)
+
+
+def _patch_author(msg: Message) -> Author:
+    first = body_text(msg).lstrip("\n").split("\n", 1)[0]
+    m = _IN_BODY_FROM.match(first)
+    return Author.of(m.group("name").strip('" '), m.group("addr")) if m else Author.of(msg.from_name, msg.from_addr)
+
+
+def _carried(work: Work, pulled: dict[str, list[Carried]]) -> list[tuple[int, Message, Carried]]:
+    """(counter, patch, carrier) for each patch of ``work`` a taken pull request carried: same
+    title, same author (in-body From), sent to the pull after the patch was posted."""
+    out = []
+    for counter, msg in work.patches:
+        for c in pulled.get(Subject.parse(msg.subject).normalised, ()):
+            if msg.date < c.pull.date < msg.date + _PULL_AFTER and _same_patch_author(work.author, msg, c.patch):
+                out.append((counter, msg, c))
+                break
+    return out
+
+
+def _same_patch_author(poster: Author, patch: Message, pulled: Message) -> bool:
+    """Both in-body authors agree, or the poster wrote the pulled one: Zenghui Yu's "[PATCH
+    resend 1/2]" of Suzuki Poulose's patches carries Suzuki's in-body From (kvmarm, 2020-05),
+    as Marc's pull of it does."""
+    theirs = _patch_author(pulled)
+    return _same_author(poster, theirs) or _same_author(_patch_author(patch), theirs)
+
+
+def _same_author(a: Author, b: Author) -> bool:
+    return bool(set(a.addrs) & set(b.addrs)) or (len(a.name) > 3 and a.name == b.name)
+
+
+def series_facts(thread: Thread, lineage: list[Revision], window: Window | None = None,
+                 pulled: dict[str, list[Carried]] | None = None) -> SeriesFacts | None:
     """Facts of the newest posting in ``thread``; None when it posts no work.
 
     A thread whose posting is missing from the input (only "Re: [PATCH v3 2/5]"
     replies survive) still gets facts from the reply subject, with 0 patches.
-    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None).
+    ``state`` and ``patch_states`` are as of ``window``'s end (all mail when None);
+    ``pulled``: ``pulled_patches`` of all threads, for patches applied through a pull request.
     """
     posts = postings(thread)
     if not posts:
         return _ghost_facts(thread, lineage, window)
-    post = max(posts, key=lambda p: (p.revision, p.date))
+    post = main_posting(thread, posts)
     patches = {m.msgid: m for p in posts for m in p.messages}
     facts = SeriesFacts(
         version=post.revision,
@@ -333,14 +489,15 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
                 patches=[(Subject.parse(m.subject).counter, m) for m in post.patches],
                 older={m.msgid for p in posts if p is not post for m in p.messages}, thread_id=thread.id)
     per_patch = _per_patch(thread, post) if _per_patch is not None else None
+    carried = _carried(work, pulled) if pulled and post.kind != "pull" else []
     facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied,
-                                                   per_patch)
+                                                   per_patch, carried)
     return facts
 
 
 def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None) -> SeriesFacts | None:
     subj = Subject.parse(thread.subject)
-    if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)):
+    if not (thread.ghost_root and (subj.is_patch or subj.is_rfc or subj.is_pull)) or revived(thread):
         return None
     facts = SeriesFacts(version=subj.revision, patches=0, expected=subj.expected, has_cover=False,
                         resend=subj.resend, lineage=list(lineage),

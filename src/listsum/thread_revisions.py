@@ -25,26 +25,11 @@ Progress = Callable[[str], None]
 
 
 def lineage_for(thread: Thread, threads: list[Thread]) -> list[Revision]:
-    """Every revision of the series ``thread`` posts.
-
-    series.link_revisions gives each thread the lineage of its first posting,
-    which is not the thread's own series when a reply in it posts something
-    else: Lee Jones' "[GIT PULL] Immutable branch" inside Thomas Zimmermann's
-    "[PATCH v4 00/11] backlight, lcd, led: Remove fbdev dependencies". Then
-    the thread is linked again without the other postings' mails.
-    """
-    import dataclasses
-
+    """Every revision of the series ``thread`` posts (series.link_revisions links by the
+    thread's own work, never by a pull request posted inside it)."""
     from listsum.series import link_revisions
 
-    lineage = link_revisions(threads).get(thread.id, [])
-    posts = postings(thread)
-    main = next((p for p in posts if thread.root in p.messages), posts[-1] if posts else None)
-    if main is None or any(r.thread_id == thread.id and r.subject == main.subject.full for r in lineage):
-        return lineage
-    others = {m.msgid for p in posts if p is not main for m in p.messages}
-    alone = dataclasses.replace(thread, messages=[m for m in thread.messages if m.msgid not in others])
-    return link_revisions([alone if t is thread else t for t in threads]).get(thread.id, lineage)
+    return link_revisions(threads).get(thread.id, [])
 
 
 def pick_postings(lineage: list[Revision], by_thread: dict[str, Thread]) -> list[tuple[Posting, Thread]]:

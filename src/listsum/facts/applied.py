@@ -24,13 +24,16 @@ from listsum.model import AppliedFact
 # The verb opens the line (a sentence start), capitalised, or after "I've".
 _APPLIED = re.compile(
     r"^\s*(?:(?:thanks|thank you|ok|now)[,!.]?\s+)?"
-    r"(?:(?:I've|I have|I)\s+(?i:applied|queued|merged|pushed|pulled|picked up)|"
+    r"(?:(?:I've|I have|I)\s+(?:now\s+)?(?i:applied|queued|merged|pushed|pulled|picked up)|"
     r"Applied|Queued|Merged|Pushed|Pulled|Picked up)\b(?P<rest>.*)$")
+# Paolo Bonzini on Marc's "[GIT PULL] KVM/arm64 fixes for 5.10, take #1" (kvmarm, 2020-10-31):
+# "Better now than later! Thanks, pulled." -- the verb after "Thanks," ends a later sentence.
+_THANKS_VERB = re.compile(r"[.!]\s+(?:Thanks|Thank you),\s+(?:applied|queued|pulled|merged)(?P<rest>[.!]?)\s*$")
 # After the verb: "to X", "into X", "in X", a bare "," "." "!" ":", "patches 1-5",
 # "it"/"this"/"them"/"the series", "for 5.7", or nothing at all.
 _GOOD_REST = re.compile(
     r"^\s*(?:$|[,.!:(]|(?:to|into|in|for|on)\s+\S|(?:patches|patch)\s+\d|\d+-\d+|"
-    r"(?:it|this|them|the series|the whole series|all)\b)", re.I)
+    r"(?:it|this|them|the series|the whole series|all|both)\b)", re.I)
 _NEGATIVE = re.compile(
     r"\bnot\b|n't\b|\bon top\b|\blocally\b|\btested\b|\bown version\b|\bupdated\b|"
     r"\bwill\b|\bwould\b|\?|\bif\b|\bdecision\b|\bover\b", re.I)
@@ -46,10 +49,16 @@ _PR_MERGED = re.compile(r"^has been merged into (?P<b>\S+?):?\s*$")
 _PW_APPLIED = re.compile(r"^This (?:series|patch) was applied to (?P<b>\S+(?:\s+\([^)\s]+\))?)\s*$")
 # Mark Brown's b4 ty (linux-leds 2025): "Applied to\n\n   https://git.kernel.org/.../broonie/sound.git for-next".
 _APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
+# Ilpo Järvinen's b4 ty (linux-leds 2025-11, "[PATCH v6 0/2] Add support for Uniwill laptop
+# features"): "Thank you for your contribution, it has been applied to my local\nreview-ilpo-next
+# branch." The branch ends the line or opens the next one.
+_CONTRIBUTION = re.compile(r"^Thank you for your contribution, it has been applied to(?: my local)?(?:\s+(?P<b>\S+))?\s*$")
 # b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
 _COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
+# A sentence ends at ".", "!" then two spaces, or one space and a capital ("thanks. Paolo").
+_SENTENCE_END = re.compile(r"[.!](?:\s{2,}|\s+(?=[A-Z]))")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
-_VERBS = ("applied", "queued", "merged", "pushed", "pulled", "picked up")
+_VERBS = ("applied", "queued", "merged", "pushed", "pulled", "picked up")  # _CONTRIBUTION's too
 
 
 def find_applied(thread: Thread, posting_ids: set[str]) -> list[AppliedFact]:
@@ -72,11 +81,20 @@ def applied_in(msg: Message) -> AppliedFact | None:
     lines = own_lines(text)
     for i, line in enumerate(lines):
         branch = applied_branch(line) if not _APPLIED_TO_EOL.match(line) else _next_line(lines, i)
+        if branch is None and (ty := _CONTRIBUTION.match(line)):
+            branch = ty.group("b") or _next_line(lines, i).split(" ", 1)[0]
         if branch is not None:
             commits = [m.group(1) for x in lines[i + 1:] if (m := _COMMIT.match(x))]
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
                                branch=branch or None, text=line.strip(), commits=commits)
     return None
+
+
+def _first_sentence(rest: str) -> str:
+    """``rest`` up to the end of its sentence: Paolo's "Pulled, thanks.  I am not sure I'll get
+    my own pull request to Linus" (kvmarm, 2020-12-06) says no "not" about the pull."""
+    m = _SENTENCE_END.search(rest)
+    return rest[:m.start()] if m else rest
 
 
 def _next_line(lines: list[str], i: int) -> str:
@@ -88,11 +106,11 @@ def applied_branch(line: str) -> str | None:
     m = _PR_MERGED.match(line) or _PW_APPLIED.match(line)
     if m:
         return m.group("b")
-    m = _APPLIED.match(line)
+    m = _APPLIED.match(line) or _THANKS_VERB.search(line)
     if not m:
         return None
     rest = m.group("rest")
-    if not _GOOD_REST.match(rest) or _NEGATIVE.search(rest):
+    if not _GOOD_REST.match(rest) or _NEGATIVE.search(_first_sentence(rest)):
         return None
     of = _BRANCH_OF.match(rest)
     if of:

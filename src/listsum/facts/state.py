@@ -14,6 +14,10 @@ each named after the real mail that needs it:
   "Applied to fixes, thanks!" (maz, week of 2021-10-04), Lee Jones' b4 ty "Applied,
   thanks!\\n[1/3] ...\\n commit: 132e66..." (leds), "I queued patches 3-27 on the arm64
   for-next/sme" (Catalin). See facts/applied.py.
+- pull: a patch of the series came back inside a maintainer's pull request that was
+  pulled: Marc reposts "[PATCH 01/27] KVM: arm64: ..." under "[GIT PULL] KVM/arm updates
+  for 5.6" and Paolo answers "Pulled, thanks!" (kvmarm, 2020-01-30) -> applied, the pull
+  deciding (series.pulled_patches finds them across threads). Only for the newest revision.
 - nak: "NAK" / "Nacked-by:" (Mark Rutland on "[PATCH RFCv2 9/9] arm64: Support async
   page fault") -> rejected.
 - trailer: a Reviewed-by / Acked-by / Tested-by the sender gives ("Reviewed-by: Andrew
@@ -25,10 +29,16 @@ each named after the real mail that needs it:
 - change-request: a line facts/review.py reads as asking for a change ("Can you please
   provide some traces", "we should keep vms->highmem here") -> changes-requested.
 - comment: any other reply from someone but the author -> under-review.
-The author's own replies ("Thanks, will fix in v2") decide nothing.
+The author's own replies decide nothing by themselves, but answer the reply they quote:
+- author-will-change: "I'll fix that and resend something next week." (Marc Zyngier to Eric
+  Auger's question on his "[PATCH 6/6] KVM: arm64: Upgrade PMU support to ARMv8.4", kvmarm
+  2021-01-15) makes that comment a change request;
+- author-done: "Updated version pushed out." (Marc to Ard Biesheuvel's "Could we include
+  FW_BUG here", the same week) answers a request in the maintainer-author's own tree.
 
-A series is, in this order: applied (unless only a b4 "subset" was taken and a later
-revision carries the rest), superseded (a later revision in the input posted by the
+A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
+was taken, superseded if a later revision carries the rest, changes-requested if a request
+on the rest is open), superseded (a later revision in the input posted by the
 window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
@@ -41,12 +51,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from listsum.facts import body_text, own_lines
 from listsum.facts.applied import applied_in
 from listsum.facts.bots import bot_flag, is_bot, is_bot_mail, is_merge_bot
-from listsum.facts.review import change_requests
+from listsum.facts.review import author_answer, change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -107,6 +117,7 @@ class Verdict:
     flag: Flag | None = None
     kinds: list[str] = field(default_factory=list)  # trailer states given, for "reviewed" & co.
     counters: set[int] = field(default_factory=set)  # b4 ty's "[n/m]" lines of an applied notice
+    via: Message | None = None  # rule "pull": the pull request that carried the patch
 
     @property
     def who(self) -> str:
@@ -152,6 +163,28 @@ def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: s
     return Verdict("under-review", "comment", msg)
 
 
+@dataclass(frozen=True)
+class Carried:
+    """A patch a pull request carried (``patch``, sent under ``pull``) and the reply that took
+    the pull ("Pulled, thanks!"): series.pulled_patches builds them."""
+
+    pull: Message
+    patch: Message
+    taken: Message
+
+
+def pull_verdicts(carried: Sequence[tuple[int, Message, Carried]]) -> list[tuple[Verdict, str]]:
+    """(verdict, patch msgid) for each patch of the series a taken pull request carried."""
+    out = []
+    for counter, patch, c in carried:
+        fact = applied_in(c.taken)
+        if fact is not None:
+            out.append((Verdict("applied", "pull", c.taken, fact.text, applied=fact, counters={_counted(counter)},
+                                via=c.pull),
+                        patch.msgid))
+    return out
+
+
 def _ty_counters(msg: Message) -> set[int]:
     return {int(m.group(1)) for line in own_lines(body_text(msg)) if (m := _TY_PATCH.match(line))}
 
@@ -192,6 +225,7 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     cover = work.cover.msgid if work.cover else None
     subjects = {m.msgid: m.subject for _, m in work.patches} | ({cover: work.cover.subject} if work.cover else {})
     by_id = {m.msgid: m for m in thread.messages}
+    answers: dict[str, tuple[str, str]] = {}  # reviewer's msgid -> the author's answer to it
     for msg in thread.messages:
         if msg.msgid in ids or msg.msgid in work.older:
             continue
@@ -204,10 +238,34 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
                           None if given is None else given.get(msg.msgid, []), known,
                           read_asks or msg.date >= until)
         if v is None:
+            if read_asks and parent is not None and msg.date < until and work.author.wrote(msg):
+                _note_answer(msg, parent.msgid, answers)
             continue
         where = None if target in (None, cover) else target
         (seen.now if msg.date < until else seen.later).append((v, where))
+    for v, _ in seen.now:
+        _apply_answer(v, answers.get(v.msg.msgid))
     return seen
+
+
+def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
+    text = body_text(msg)
+    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out")):
+        said = author_answer(own_lines(text))
+        if said is not None:
+            answers.setdefault(parent, said)
+
+
+def _apply_answer(v: Verdict, answer: tuple[str, str] | None) -> None:
+    """author-will-change: the author's promise ("I'll fix that and resend something next week")
+    makes a comment a change request; author-done: "Updated version pushed out." answers one."""
+    if answer is None:
+        return
+    kind, line = answer
+    if kind == "will-change" and v.name == "under-review":
+        v.name, v.rule, v.line = "changes-requested", "author-will-change", line
+    elif kind == "done" and v.name == "changes-requested":
+        v.name, v.rule, v.line = "under-review", "author-done", line
 
 
 def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None:
@@ -222,10 +280,12 @@ def _posting_above(thread: Thread, msgid: str, postings: set[str]) -> str | None
 def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window: Window | None,
                  trailers: Sequence[TrailerFact] | None = None,
                  applied: Sequence[AppliedFact] | None = None,
-                 per_patch: dict[str, list[TrailerFact]] | None = None) -> tuple[State, list[PatchState]]:
+                 per_patch: dict[str, list[TrailerFact]] | None = None,
+                 carried: Sequence[tuple[int, Message, Carried]] = ()) -> tuple[State, list[PatchState]]:
     """The State of the newest posting as of the window's end, and one per patch.
     ``trailers`` / ``applied``: what series.py already read from this thread's replies;
-    ``per_patch``: patch Message-ID -> the trailers `b4 am` would apply, when known."""
+    ``per_patch``: patch Message-ID -> the trailers `b4 am` would apply, when known;
+    ``carried``: (counter, patch, carrier) of its patches that pull requests carried."""
     until = window.until if window is not None else _END_OF_TIME
     # The trailers series.py already read (find_trailers), by the reply that gave them.
     given: dict[str, list[str]] | None = None
@@ -238,6 +298,9 @@ def series_state(thread: Thread, work: Work, lineage: Sequence[Revision], window
     # (half the series of an archive; reading them is the costly part).
     answered = any(r.date < until and (r.version > work.version or _resent(r, work)) for r in lineage)
     seen = _collect(thread, work, until, given, known, read_asks=not answered)
+    if not answered:  # the pull carried the newest revision's patches, whose titles an older one shares
+        for v, where in pull_verdicts(carried):
+            (seen.now if v.msg.date < until else seen.later).append((v, where))
     state = _decide(seen.now, work, lineage, until)
     state.rfc = work.rfc
     state.flags = [v.flag for v, _ in seen.now if v.flag is not None]
@@ -256,14 +319,32 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     verdicts = [v for v, _ in now]
     applied = [v for v in verdicts if v.name == "applied"]
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
-    if applied and not (newer and _partial(applied, work)):
+    if not applied:
+        return _superseded(newer, []) if newer else _review_state(now, work)
+    if not (_partial(applied, work) and (newer or work.patches)):
         return _applied_state(applied)
+    taken = sorted({c for v in applied for c in v.counters})
     if newer:
-        last = max(newer, key=lambda r: (r.version, r.date))
-        taken = sorted({c for v in applied for c in v.counters})
-        return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
-                     + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
-                     superseded_by=last.thread_id)
+        return _superseded(newer, taken)
+    # A request on a patch that was then taken is settled: only the rest can wait on a respin.
+    done = {m.msgid for c, m in work.patches if _counted(c) in taken}
+    state = _review_state([(v, w) for v, w in now if not (v.name == "changes-requested" and w in done)], work)
+    if state.name != "changes-requested":  # a subset taken, nothing asked of the rest
+        return _applied_state(applied)
+    state.detail += f"; patch {', '.join(map(str, taken))} applied"  # the rest waits on a respin
+    return state
+
+
+def _superseded(newer: list[Revision], taken: list[int]) -> State:
+    last = max(newer, key=lambda r: (r.version, r.date))
+    return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
+                 + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
+                 superseded_by=last.thread_id)
+
+
+def _review_state(now: list[tuple[Verdict, str | None]], work: Work) -> State:
+    """rejected, changes-requested, reviewed / acked / tested, under-review or new."""
+    verdicts = [v for v, _ in now]
     naks = [v for v in verdicts if v.name == "rejected"]
     if naks:
         return State("rejected", _ids(naks), "NAK by " + _names(naks))
@@ -282,13 +363,21 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
 
 
 def _partial(applied: list[Verdict], work: Work) -> bool:
-    """Every notice is a b4 ty of a subset that leaves patches out: Lee Jones took only
-    "[03/10] media: v4l2-flash: fix flash_timeout comment" of ov9282 v5 (linux-leds,
-    2025-06), and the rest went on as v6."""
+    """Every notice is a b4 ty of a subset, or a pull request's, that leaves patches out:
+    Lee Jones took only "[03/10] media: v4l2-flash: fix flash_timeout comment" of ov9282 v5
+    (linux-leds, 2025-06), and the rest went on as v6; Bartosz Golaszewski took the two
+    gpio patches of "[PATCH v6 0/8] RTL8231 GPIO expander support" while Lee Jones asked
+    for changes to the MFD core (linux-leds, 2025-10/11); one patch of maz's 59-patch NV
+    series went up in "[GIT PULL] KVM/arm updates for Linux 5.3" (kvmarm, 2019-07)."""
     if not all(v.counters for v in applied):
         return False
     taken = {c for v in applied for c in v.counters}
-    return not work.patches or not {c for c, _ in work.patches} <= taken
+    return not work.patches or not {_counted(c) for c, _ in work.patches} <= taken
+
+
+def _counted(counter: int) -> int:
+    """A lone "[PATCH]" (counter 0) is the "[1/1]" of Lee Jones' b4 ty (linux-leds)."""
+    return counter or 1
 
 
 def _resent(r: Revision, work: Work) -> bool:
@@ -322,11 +411,15 @@ def _applied_state(applied: list[Verdict]) -> State:
     with_branch = {f.by for f in facts if f.branch}
     named = [f for f in facts if f.branch or f.by not in with_branch]
     parts = list(dict.fromkeys(f"by {f.by}" + (f" to {f.branch}" if f.branch else "") for f in named))
+    pulls = list(dict.fromkeys(v.via.subject for v in applied if v.via is not None))
+    if pulls:
+        parts[-1] += " through " + ", ".join(f'"{p}"' for p in pulls)
     commits = [c for f in facts for c in f.commits]
     detail = "applied " + "; ".join(parts)
     if commits:
         detail += " (commit " + ", ".join(c[:12] for c in commits[:4]) + (", ..." if len(commits) > 4 else "") + ")"
-    return State("applied", _ids(applied), detail)
+    vias = [v.via.msgid for v in applied if v.via is not None]
+    return State("applied", list(dict.fromkeys(vias + _ids(applied)))[:MAX_EVIDENCE], detail)
 
 
 def _later_lines(later: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence[Revision],
@@ -351,7 +444,8 @@ def _patch_states(now: list[tuple[Verdict, str | None]], work: Work, trailers: S
     cover_subject = work.cover.subject if work.cover else None
     for counter, msg in work.patches:
         mine = [(v, w) for v, w in now if w is None or w == msg.msgid]
-        mine = [(v, w) for v, w in mine if not (v.name == "applied" and v.counters and counter not in v.counters)]
+        mine = [(v, w) for v, w in mine
+                if not (v.name == "applied" and v.counters and _counted(counter) not in v.counters)]
         st = _decide(mine, replace(work, patches=[(counter, msg)]), lineage, until)
         st.rfc = work.rfc
         st.flags = [v.flag for v, _ in mine if v.flag is not None]
@@ -383,11 +477,34 @@ def ghost_author(thread: Thread) -> str:
     return first.to[0].lower() if first.to else ""
 
 
+# The date git send-email ("20210601005155.27997-1-kabel@kernel.org") or b4
+# ("20251027-imx8mp-hb-iiot-v1-0-...") writes at the front of a Message-ID.
+_ID_DATE = re.compile(r"^(?P<d>\d{8})(?:\d{6})?[.-]")
+# Longer than any review: the thread is a new conversation on an old series.
+_REVIVED_AFTER = timedelta(days=180)
+
+
+def revived(thread: Thread) -> bool:
+    """A thread whose posting is outside the input and whose first mail we have came half a
+    year or more after it: Lad Prabhakar's 2025 question on Marek Behún's 2021 "[PATCH leds
+    v2 00/10] Add support for offloading netdev trigger to HW", Aleksandrs Vinarskis' 2025
+    reply to Hans de Goede's 2023 "[PATCH v5 05/11] [RFC] leds: led-class: Add devicetree
+    support ..." (linux-leds). Its state is the conversation's, opened by that first mail."""
+    m = _ID_DATE.match(thread.id) if thread.ghost_root else None
+    if m is None:
+        return False
+    try:
+        born = datetime.strptime(m.group("d"), "%Y%m%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return False
+    return thread.messages[0].date - born > _REVIVED_AFTER
+
+
 def thread_state(thread: Thread, window: Window | None) -> State:
     """new / answered for a thread that posts no work: did anyone but the opener reply?"""
     until = window.until if window is not None else _END_OF_TIME
     first = thread.messages[0]
-    if thread.ghost_root:
+    if thread.ghost_root and not revived(thread):
         # The opening mail is outside the input: tglx's "Re: [syzbot] [kernel?] BUG: soft lockup
         # in tmigr_handle_remote" (linux-leds, 2025-12) answers a report we do not have.
         opener, replies = Author.of("", ghost_author(thread)), thread.messages
