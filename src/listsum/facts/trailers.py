@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listsum.facts import body_text, mentions, own_lines
+from listsum.facts.bots import is_bot_mail
 from listsum.facts.kinds import _is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -75,8 +76,14 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
     for msg in thread.messages:
         if msg.msgid in patches:
             continue
+        given = reply_trailers(msg)
+        # lkp's "kindly add ... Reported-by: kernel test robot <lkp@intel.com>" is a suggestion,
+        # no trailer given: it showed among SMMUv3 v13's trailers (202011191103.JVUre092-lkp@intel.com)
+        # in the report and its JSON. The body is read only for a mail with trailers.
+        if given and (_is_bot(msg) or is_bot_mail(msg)):
+            continue
         target = _target(thread, msg, patches)
-        for kind, person in reply_trailers(msg):
+        for kind, person in given:
             key = (kind, person.lower(), target)
             if key not in seen:
                 seen.add(key)
