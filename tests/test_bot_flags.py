@@ -128,3 +128,17 @@ def test_a_robots_reported_by_is_never_a_trailer_given(kvm: Report, leds_nov: Re
         assert given and not [x for x in given if "lkp@intel.com" in x.person or "robot" in x.person.lower()]
         block = render_markdown(report).split(tr.subject)[1].split("\n---\n")[0]
         assert not [ln for ln in block.splitlines() if "Reported-by" in ln and "robot" in ln]
+
+
+def test_facts_never_import_summarise() -> None:
+    """Data flows sources -> facts -> summarise -> report: the bot report parsing lives in
+    facts/bot_report.py, summarise/bot_points.py only words it."""
+    import ast
+
+    import listsum.facts as facts_pkg
+
+    for path in Path(facts_pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n.startswith(("listsum.summarise", "listsum.report"))], path.name

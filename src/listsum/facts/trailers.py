@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listsum.facts import body_text, mentions, own_lines
-from listsum.facts.bots import is_bot_mail
 from listsum.facts.kinds import _is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
@@ -79,8 +78,9 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
         given = reply_trailers(msg)
         # lkp's "kindly add ... Reported-by: kernel test robot <lkp@intel.com>" is a suggestion,
         # no trailer given: it showed among SMMUv3 v13's trailers (202011191103.JVUre092-lkp@intel.com)
-        # in the report and its JSON. The body is read only for a mail with trailers.
-        if given and (_is_bot(msg) or is_bot_mail(msg)):
+        # in the report and its JSON. By sender only: the bots that suggest one (lkp, syzbot) write
+        # from bot addresses, and Rob Herring's own Reviewed-by comes from robh@kernel.org.
+        if given and _is_bot(msg):
             continue
         target = _target(thread, msg, patches)
         for kind, person in given:
