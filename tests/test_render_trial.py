@@ -124,12 +124,12 @@ def test_terminal_marks_later_mail_as_later(kvm80: str) -> None:
 def test_markdown_dates_trailers_given_after_the_window(kvm_md: str) -> None:
     # Krishna Reddy's Tested-by on SMMUv3 v13 came on 2021-03-15
     # (<BY5PR12MB3764285E7E8064B636132C65B36C9@BY5PR12MB3764.namprd12.prod.outlook.com>);
-    # the kernel test robot's line is from 2020-11-19, before the week, so it stays plain.
+    # The kernel test robot's suggested "Reported-by" (2020-11-19, 202011191103.JVUre092-lkp@intel.com)
+    # is no trailer given: it is not listed at all (it was, undated, before the bot-flag fix).
     block = kvm_md.split("### 1. [PATCH v13 00/15] SMMUv3")[1].split("\n---\n")[0]
     assert ("  - Tested-by: Krishna Reddy \\<vdumpa\\@nvidia.com\\> ([PATCH v13 00/15] SMMUv3 Nested Stage Setup"
             " (IOMMU part)) — later, 2021-03-15") in block.splitlines()
-    assert any(x.startswith("  - Reported-by: kernel test robot") and x.endswith("nested stage support)")
-               for x in block.splitlines())
+    assert not any(x.startswith("  - Reported-by: kernel test robot") for x in block.splitlines())
 
 
 def test_same_problem_in_many_messages_is_one_line(leds_report: Report, leds: Path) -> None:
@@ -195,12 +195,16 @@ def _overview(report: Report, lang: str) -> str:
 
 def test_overview_counts_threads_and_names_the_window(kvm: Report, leds_report: Report, kvm80: str,
                                                       kvm_md: str) -> None:
-    # kvmarm 2021-01-11..18: 8 needs-attention entries on 7 threads (SMMUv3 v13 has
-    # two); linux-leds 2025-11-01..16: 13 entries on 10 threads. Neither window is a week.
+    # kvmarm 2021-01-11..18: 7 needs-attention entries on 7 threads. SMMUv3 v13 had a second
+    # one, "build-failure: I love your patch! Perhaps something to improve:": that robot mail
+    # (202011191103.JVUre092-lkp@intel.com) reports sparse warnings, a build-warning flag shown
+    # on its state, no reason to act now. linux-leds 2025-11-01..16: 12 entries on 10 threads
+    # (RTL8231 v6 lost its "build-failure: kernel test robot noticed the following build
+    # warnings:", 202510220909.HJVE90Ky-lkp@intel.com: warnings too). Neither window is a week.
     import copy
 
-    assert (len(kvm.needs_attention), len({a.thread_id for a in kvm.needs_attention})) == (8, 7)
-    assert (len(leds_report.needs_attention), len({a.thread_id for a in leds_report.needs_attention})) == (13, 10)
+    assert (len(kvm.needs_attention), len({a.thread_id for a in kvm.needs_attention})) == (7, 7)
+    assert (len(leds_report.needs_attention), len({a.thread_id for a in leds_report.needs_attention})) == (12, 10)
     kvm_en = _overview(copy.deepcopy(kvm), "en")
     assert kvm_en.startswith("27 threads in these 8 days (") and kvm_en.endswith("; 7 threads need attention")
     leds_en = _overview(copy.deepcopy(leds_report), "en")

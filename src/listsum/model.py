@@ -80,11 +80,13 @@ STANCES = ("review", "ack", "test", "changes-requested", "objection", "question"
 
 @dataclass
 class Flag:
-    """A bot's verdict on a patch (build-failure, ci-failure, ci-passed): never a review."""
+    """A bot's verdict on a patch (build-failure, build-warning, ci-failure, ci-passed): never a review."""
 
-    kind: str  # "build-failure" | "ci-failure" | "ci-passed"
+    # "build-failure" (build error, branch BUILD REGRESSION) | "build-warning" (build, checker or
+    # new DTB warnings: shown, never a needs-attention entry) | "ci-failure" | "ci-passed"
+    kind: str
     patch: str  # subject of the patch (or cover letter) it answers
-    verdict: str  # the bot's own one-line verdict
+    verdict: str  # "<kind of finding>: <the first finding>", facts/bot_report.py
     message_id: str
     date: datetime | None = None
 

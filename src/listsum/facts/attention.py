@@ -4,8 +4,11 @@ Rules (``code``), from the states of facts/state.py, all as of the window's end:
 - changes-requested: a reviewer asked for changes and no newer revision came
   (waits on the author).
 - nak: a NAK stands (waits on the author).
-- build-failure: a bot reported a build or CI failure against a series that was
-  not superseded (kernel test robot "noticed the following build errors").
+- build-failure: a bot reported a build or CI failure (flag build-failure or
+  ci-failure) against a series that was not superseded (kernel test robot "noticed
+  the following build errors"). A build-warning flag is no entry: it shows on the
+  series' state, it is no reason to act now (lkp's sparse warnings on SMMUv3 v13,
+  202011191103.JVUre092-lkp@intel.com).
 - no-reply: a series nobody but bots answered for ``stale_days`` (default 7) since
   it was posted (waits on everyone in its To/Cc).
 - unanswered: a bug report or question with no answer (waits on its To/Cc).

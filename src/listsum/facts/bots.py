@@ -2,7 +2,10 @@
 
 A bot's reply is never a review: its suggested "Reported-by: kernel test
 robot" is not a trailer and its "Thank you for the patch!" is not a comment.
-What it found becomes a Flag on the patch it answers (``bot_flag``).
+What it found (facts/bot_report.py) becomes a Flag on the patch it answers
+(``bot_flag``): build-failure (a build error, a branch's BUILD REGRESSION),
+build-warning (build, checker and new DTB warnings), ci-failure (dt_binding_check
+errors, AI review issues, syzbot, performance regressions) or ci-passed.
 
 Real senders, both corpora (kvmarm 2019-2021, linux-leds 2025-2026):
   "kernel test robot <lkp@intel.com>" / "kbuild test robot <lkp@intel.com>"
@@ -20,6 +23,7 @@ import re
 from functools import lru_cache
 
 from listsum.facts import body_text, own_lines
+from listsum.facts.bot_report import bot_verdict, flag_kind
 from listsum.mail.message import Message
 from listsum.model import Flag
 
@@ -33,29 +37,6 @@ _MERGE_BOT = re.compile(r"^(?:pr-tracker-bot|patchwork-bot)\b", re.I)
 # A human address that sends bot mail: robh's "My bot found errors running
 # 'make dt_binding_check' on your patch:" / "My bot found new DTB warnings".
 _HUMAN_BOT_LINE = re.compile(r"^My bot found\b")
-
-# (flag kind, line pattern), first match wins; the matching own line is the verdict.
-_VERDICTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # lkp: "kernel test robot noticed the following build errors:" (leds 2025),
-    # "I love your patch! Yet something to improve:" / "Thank you for the patch! Perhaps
-    # something to improve:" (kvmarm 2019-2021; the build log follows).
-    ("build-failure", re.compile(r"noticed the following build (?:errors|warnings)|"
-                                 r"(?:I love your patch|Thank you for the patch)! (?:Yet|Perhaps) something to improve",
-                                 re.I)),
-    # patchew: "This series failed the docker-quick@centos7 build test."
-    ("build-failure", re.compile(r"\bfailed the \S+ build test\b|\bfailed to build\b", re.I)),
-    # robh: "My bot found errors running 'make dt_binding_check' on your patch:".
-    ("ci-failure", re.compile(r"^My bot found (?:errors|new DTB warnings)", re.I)),
-    # sashiko: "Sashiko AI review found 2 potential issue(s) to consider:".
-    ("ci-failure", re.compile(r"\bfound [1-9]\d* potential issue", re.I)),
-    # oliver.sang: "kernel test robot noticed a 3.2% regression of will-it-scale...".
-    ("ci-failure", re.compile(r"kernel test robot noticed\b|\bseems to have some coding style problems\b|"
-                              r"\bsyzbot (?:found|has found)\b|\bcrashed\b", re.I)),
-    # sashiko: "Sashiko has reviewed this patch and found no issues. It looks great!";
-    # syzbot: "syzbot has tested the proposed patch and the reproducer did not trigger any issue".
-    ("ci-passed", re.compile(r"\bfound no issues\b|\bdid not trigger any issue\b|\bpassed\b", re.I)),
-)
-
 
 def is_bot(msg: Message) -> bool:
     """Whether the sender is a machine, by its address or name (headers only: cheap)."""
@@ -81,21 +62,17 @@ def is_bot_mail(msg: Message) -> bool:
     return "My bot found" in body_text(msg) and any(_HUMAN_BOT_LINE.match(x) for x in own_lines(body_text(msg)))
 
 
-def verdict(text: str) -> tuple[str, str] | None:
-    """(flag kind, the bot's own one-line verdict) of a bot mail's body, or None."""
-    for line in own_lines(text)[:60]:
-        line = line.strip()
-        for kind, rule in _VERDICTS:
-            if rule.search(line):
-                return kind, line
-    return None
-
-
 def bot_flag(msg: Message, patch: str) -> Flag | None:
-    """The Flag a bot's reply sets on ``patch`` (a subject); None for other mail."""
+    """The Flag a bot's reply sets on ``patch`` (a subject); None for other mail.
+
+    Its kind comes from what the report found (facts/bot_report.py), not from its opening
+    line: lkp's "Thank you for the patch! Perhaps something to improve:" over sparse warnings
+    (202011191103.JVUre092-lkp@intel.com, SMMUv3 v13) is a build-warning, and its verdict is
+    "sparse warning: drivers/iommu/...: sparse: ..." rather than the greeting."""
     if not is_bot_mail(msg) or is_merge_bot(msg):
         return None
-    found = verdict(body_text(msg))
+    found = bot_verdict(msg)
     if found is None:
         return None
-    return Flag(kind=found[0], patch=patch, verdict=found[1], message_id=msg.msgid, date=msg.date)
+    text = f"{found.kind}: {found.line}" if found.line else found.kind
+    return Flag(kind=flag_kind(found), patch=patch, verdict=text, message_id=msg.msgid, date=msg.date)

@@ -75,8 +75,15 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
     for msg in thread.messages:
         if msg.msgid in patches:
             continue
+        given = reply_trailers(msg)
+        # lkp's "kindly add ... Reported-by: kernel test robot <lkp@intel.com>" is a suggestion,
+        # no trailer given: it showed among SMMUv3 v13's trailers (202011191103.JVUre092-lkp@intel.com)
+        # in the report and its JSON. By sender only: the bots that suggest one (lkp, syzbot) write
+        # from bot addresses, and Rob Herring's own Reviewed-by comes from robh@kernel.org.
+        if given and _is_bot(msg):
+            continue
         target = _target(thread, msg, patches)
-        for kind, person in reply_trailers(msg):
+        for kind, person in given:
             key = (kind, person.lower(), target)
             if key not in seen:
                 seen.add(key)

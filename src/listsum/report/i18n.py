@@ -103,6 +103,10 @@ EN: dict[str, str] = {
     "new_series": "New series",
     "nothing": "nothing",
     "flag": "Bot",
+    "flag.build-failure": "build-failure",
+    "flag.build-warning": "build-warning",
+    "flag.ci-failure": "ci-failure",
+    "flag.ci-passed": "ci-passed",
     "mail": "mail",
     "patch_states": "Patches",
 }
@@ -196,6 +200,10 @@ ZH: dict[str, str] = {
     "new_series": "新补丁系列",
     "nothing": "无",
     "flag": "机器人",
+    "flag.build-failure": "构建失败",
+    "flag.build-warning": "构建警告",
+    "flag.ci-failure": "CI 失败",
+    "flag.ci-passed": "CI 通过",
     "mail": "邮件",
     "patch_states": "各补丁",
 }

@@ -94,9 +94,9 @@ class AppliedJSON(TypedDict):
 
 
 class FlagJSON(TypedDict):
-    kind: str  # build-failure | ci-failure | ci-passed: a bot's verdict, never a review
+    kind: str  # build-failure | build-warning | ci-failure | ci-passed: a bot's verdict, never a review
     patch: str
-    verdict: str  # the bot's own line
+    verdict: str  # "<kind of finding>: <first finding>" ("sparse warning: drivers/...: ...")
     message_id: str
     date: str | None
 

@@ -259,7 +259,7 @@ def _later_line(f: _Fmt, line: str) -> str:
 def _state(f: _Fmt, st: State, head: bool) -> list[str]:
     """A thread's State line (series have theirs in the series block), bot flags, later facts."""
     lines = [f"- **{f.t('state')}**: {_state_text(f, st)}"] if head else []
-    lines += [f"  - {f.t('flag')} {fl.kind}: {escape.md(fl.verdict)} ({_ref(f, fl.message_id)})" for fl in st.flags]
+    lines += [f"  - {f.t('flag')} {f.t('flag.' + fl.kind)}: {escape.md(fl.verdict)} ({_ref(f, fl.message_id)})" for fl in st.flags]
     lines += [f"  - {_later_line(f, x)}" for x in st.later]
     return lines
 

@@ -205,7 +205,7 @@ class TerminalRenderer:
         refs = self.refs(st.evidence)
         first = (f"{self.t('state')}: {term(word)} — " if head else "  ") + term(st.detail) + (f" {refs}" if refs else "")
         lines = [Text.from_markup(first)]
-        lines += [Text.from_markup(f"  {self.t('flag')} {fl.kind}: {term(fl.verdict)} {self.ref(fl.message_id)}",
+        lines += [Text.from_markup(f"  {self.t('flag')} {self.t('flag.' + fl.kind)}: {term(fl.verdict)} {self.ref(fl.message_id)}",
                                    style="yellow") for fl in st.flags]
         lines += [Text.from_markup(self.later_line(x), style="dim") for x in st.later[:sections.LATER_SHOWN]]
         if len(st.later) > sections.LATER_SHOWN:
