@@ -3,7 +3,6 @@ cost of classifying the whole archive."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -75,11 +74,9 @@ def _stub(thread: Thread) -> SeriesFacts | None:
 
 
 def test_whole_archive_is_classified_fast(archive_threads: list[Thread]) -> None:
-    """Subjects decide nearly everything: bodies are read for ~60 non-patch roots."""
-    start = time.perf_counter()
+    """Subjects decide nearly everything: bodies are read for ~60 non-patch roots.
+    (Its speed is bench/bench_read.py's "classify", not a timed assertion here.)"""
     kinds = Counter(classify(t, _stub(t)) for t in archive_threads)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5
     assert set(kinds) <= set(KINDS)
     assert kinds["patch"] > 1000 and kinds["pull"] >= 50 and kinds["stable"] >= 60
     assert 10 <= kinds["bug"] <= 20 and 10 <= kinds["question"] <= 25 and kinds["bot"] == 2

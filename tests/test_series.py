@@ -131,12 +131,8 @@ def test_change_id_links_renamed_revisions_and_authors_stay_apart() -> None:
 
 
 def test_linking_the_archive_is_cheap(archive_threads: dict[str, Thread]) -> None:
-    """Headers only, plus cover letters' bytes: all 1,300 threads in well under 5 s here."""
-    import time
-
-    start = time.perf_counter()
+    """Headers only, plus cover letters' bytes (its time is in bench/bench_read.py's classify)."""
     lineage = link_revisions(list(archive_threads.values()))
-    assert time.perf_counter() - start < 5
     assert len(lineage) > 1200
     assert sum(1 for ls in lineage.values() if len(ls) > 1) > 400
 
