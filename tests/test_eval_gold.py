@@ -70,3 +70,14 @@ def test_bad_gold_file_and_missing_input(tmp_path: Path) -> None:
     lost.write_text(json.dumps({**json.loads(TINY.read_text()), "input": "nowhere.mbox"}))
     res = CliRunner().invoke(app, ["eval", "--gold", str(lost)])
     assert res.exit_code == 2 and "input nowhere.mbox not found" in res.output
+
+
+def test_record_compares_a_model_with_the_rules_even_when_they_are_not_a_column() -> None:
+    # `eval --engine llama --record` once recorded the rules' stance accuracy as 0%, so a
+    # model that did worse than the rules (Gemma 3 270M: 82% vs 95%) was let choose.
+    from listsum.summarise import gates
+
+    res = CliRunner().invoke(app, ["eval", str(WEEK), "--gold", str(TINY), "--engine", "echo", "--record"])
+    assert res.exit_code == 0, res.output
+    fig = gates.figures("echo-1")["gold"]["gold-tiny.json"]
+    assert fig["stance_accuracy_rules"] == 1.0  # the rules' 7/7 on the tiny set, measured in the same run

@@ -141,11 +141,14 @@ def _eval_gold(path: Path, mbox: Path | None, engines: list[str], model: str | N
             for line in [f"state   {m}" for m in s.state_misses] + s.misses:
                 typer.echo(f"  {line}")
     if record_gate:
-        rules = next((s for s in scores if s.engine == "extractive"), None)
+        # The gate compares the model with the rules on the same gold set: without
+        # an extractive column (eval --engine llama --record) it once compared with
+        # 0% and let any model choose.
+        rules = next((s for s in scores if s.engine == "extractive"), None) or goldmod.evaluate(g, source, "extractive")
         for s in scores:
             if s.model_hash:
                 fig = {**s.figures(), "stance_accuracy_model": s.figures()["stance_accuracy"],
-                       "stance_accuracy_rules": rules.figures()["stance_accuracy"] if rules else 0.0}
+                       "stance_accuracy_rules": rules.figures()["stance_accuracy"]}
                 where = gates.record(s.model_hash, s.model_id, path.name, fig)
                 gate = gates.decide(gates.figures(s.model_hash) or {})
                 typer.echo(f"recorded {s.model_id} on {path.name} in {where}: choose={gate.choose}, prose={gate.prose}")
