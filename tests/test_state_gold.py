@@ -15,14 +15,19 @@ from listsum.window import WindowSpec
 pytestmark = [pytest.mark.corpus]
 GOLD = Path(__file__).resolve().parent / "gold"
 # Known disagreements, each read in the mail (bench/RESULTS.md, facts-state section).
-KNOWN: dict[str, dict[str, tuple[str, str]]] = {}
+KNOWN: dict[str, dict[str, tuple[str, str]]] = {
+    # A review of one dts patch and the author's answer, the posting itself outside the input:
+    # the gold reads a question answered, we read a series under review (both hold up).
+    "linux-leds-2025-11.json": {"20251027-imx8mp-hb-iiot-v1-0-683f86357818@solid-run.com": ("answered", "under-review")},
+}
 
 
-@pytest.mark.parametrize("name", ["kvmarm-2021-10-04.json", "linux-leds-2025-08.json"])
+@pytest.mark.parametrize("name", ["kvmarm-2021-10-04.json", "linux-leds-2025-08.json", "kvmarm-2021-01-11.json",
+                                  "linux-leds-2025-11.json"])
 def test_state_agrees_with_the_gold_set(name: str) -> None:
+    # The tuning sets only: the held-out ones are measured (bench/RESULTS.md), never
+    # written into a test a rule writer reads.
     path = GOLD / name
-    if not path.exists():
-        pytest.skip(f"{path} not in this tree")
     gold = json.loads(path.read_text())
     settings = pipeline.ReportSettings(inputs=[str(CORPUS / gold["input"])], engine="none",
                                        window=WindowSpec(since=gold["since"], until=gold["until"]))
