@@ -37,7 +37,11 @@ def _peak_mb() -> float:
 
 
 def child_listsum(path: str) -> dict[str, float]:
-    """read_inputs, then build_threads, then classify every thread."""
+    """read_inputs, then build_threads, then classify every thread (with
+    BENCH_WEEK="SINCE,UNTIL": only the threads a report of that window shows,
+    revisions and pulls still linked over the whole archive, as `listsum report` does)."""
+    from datetime import datetime, timezone
+
     from listsum.mail.threads import build_threads
     from listsum.pipeline import facts
     from listsum.sources.reader import read_inputs
@@ -47,7 +51,12 @@ def child_listsum(path: str) -> dict[str, float]:
     t1, c1 = time.perf_counter(), time.process_time()
     threads = build_threads(res.messages)
     t2, c2 = time.perf_counter(), time.process_time()
-    kinds, _ = facts(threads, threads)
+    chosen = threads
+    if os.environ.get("BENCH_WEEK"):
+        since, until = (datetime.fromisoformat(d).replace(tzinfo=timezone.utc)
+                        for d in os.environ["BENCH_WEEK"].split(","))
+        chosen = [t for t in threads if any(since <= m.date < until for m in t.messages)]
+    kinds, _ = facts(threads, chosen)
     t3, c3 = time.perf_counter(), time.process_time()
     return {"messages": len(res.messages), "threads": len(threads), "kinds": len(kinds),
             "read": t1 - t0, "thread": t2 - t1, "classify": t3 - t2, "total": t3 - t0, "rss": _peak_mb(),
@@ -128,6 +137,18 @@ def bench_half(path: str) -> None:
                   f"peak RSS {r['rss']:.0f} MB")
 
 
+def bench_week(path: str, week: str) -> None:
+    """The report's job: the whole archive read and threaded, facts for one window's threads."""
+    with tempfile.TemporaryDirectory(prefix="listsum-bench-") as tmp:
+        env = {**os.environ, "LISTSUM_USER_PATH": str(Path(tmp) / "user"), "BENCH_WEEK": week}
+        runs = {name: run_child("listsum", path, env) for name in ("cold", "warm")}
+        ref = run_child("mailbox", path, env)
+        for name, r in runs.items():
+            print(f"week {week} {name}: {r['kinds']:.0f} of {r['threads']:.0f} threads: read {r['read']:.2f} s, "
+                  f"thread {r['thread']:.2f} s, facts {r['classify']:.2f} s, total {r['total']:.2f} s "
+                  f"= {r['total'] / ref['total']:.2f}x mailbox ({ref['total']:.2f} s), peak RSS {r['rss']:.0f} MB")
+
+
 def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", kind, path], env=env, check=True,
                          capture_output=True, text=True)
@@ -166,8 +187,12 @@ if __name__ == "__main__":
         fn = {"listsum": child_listsum, "mailbox": child_mailbox, "epoch": child_epoch}[sys.argv[2]]
         print(json.dumps(fn(sys.argv[3])))
     else:
-        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half")]
+        week = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--week=")), None)
+        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half") and not a.startswith("--week=")]
         target = args[0] if args else str(DEFAULT)
+        if week:  # --week=2021-01-11,2021-01-18: only the report's figure
+            bench_week(target, week)
+            sys.exit(0)
         main(target)
         if "--half" in sys.argv:
             bench_half(target)
