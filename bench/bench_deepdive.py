@@ -4,7 +4,7 @@ and for a 10-revision, 38-patch, 100+-message series built from real mail.
     .venv/bin/python bench/bench_deepdive.py
 
 For each corpus: the series with the most mail over all its revisions
-(series.link_revisions), then `listsum thread NEWEST --mbox CORPUS --engine
+(lineage.link_revisions), then `listsum thread NEWEST --mbox CORPUS --engine
 none --format json` as a subprocess, run twice (the first run fills the
 parse cache; the second is what a user waits for on a re-run), wall time.
 
@@ -37,14 +37,14 @@ STAGE2 = ["20201117181607.1761516-1-qperret@google.com", "20210108121524.656872-
 
 def largest_series(path: Path) -> tuple[str, int, int, int]:
     """(newest thread id, revisions, messages over all revisions, patches of the newest)."""
-    from listsum import series
+    from listsum import lineage as lineage_mod, series
     from listsum.mail.threads import build_threads
     from listsum.sources.reader import read_inputs
 
     threads = build_threads(read_inputs([str(path)]).messages)
     by_id = {t.id: t for t in threads}
     best = ("", 0, 0, 0)
-    for lineage in series.link_revisions(threads).values():
+    for lineage in lineage_mod.link_revisions(threads).values():
         ids = list(dict.fromkeys(r.thread_id for r in lineage))
         total = sum(len(by_id[i].messages) for i in ids)
         if total > best[2]:

@@ -11,7 +11,8 @@ from corpus_msgs import archive_read, week_read
 from listsum.facts.kinds import KINDS, classify
 from listsum.mail.threads import Thread, build_threads
 from listsum.model import SeriesFacts
-from listsum.series import link_revisions, postings, series_facts
+from listsum.lineage import link_revisions
+from listsum.series import postings, series_facts
 
 
 @pytest.fixture(scope="session")

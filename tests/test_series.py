@@ -10,7 +10,8 @@ from corpus_msgs import archive_read, week_read
 from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread, build_threads
 from listsum.model import Revision
-from listsum.series import link_revisions, postings, series_facts
+from listsum.lineage import link_revisions
+from listsum.series import postings, series_facts
 from listsum.sources.reader import read_inputs
 
 

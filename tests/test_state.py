@@ -176,7 +176,7 @@ def test_states_of_real_threads_in_the_kvmarm_week() -> None:
 def test_patch_states_of_the_mmio_guard_series() -> None:
     threads = _threads_of("week")
     thread = next(t for t in threads if t.id == "20211004174849.2831548-1-maz@kernel.org")
-    from listsum.series import link_revisions
+    from listsum.lineage import link_revisions
 
     facts = series_facts(thread, link_revisions(threads)[thread.id], WEEK_WINDOW)
     assert facts is not None
@@ -282,7 +282,7 @@ def test_a_subset_applied_then_respun_is_superseded() -> None:
     tid = "20250617-ov9282-flash-strobe-v5-0-9762da74d065@linux.dev"
     threads = _threads_of("leds")
     thread = next(t for t in threads if t.id == tid)
-    from listsum.series import link_revisions
+    from listsum.lineage import link_revisions
 
     facts = series_facts(thread, link_revisions(threads)[tid], LEDS_AUGUST)
     assert facts is not None and facts.state is not None
@@ -304,7 +304,8 @@ def test_a_pull_request_with_its_patches_is_one_posting() -> None:
 
 
 def _archive_facts(tid: str, until: datetime):
-    from listsum.series import link_revisions, pulled_patches
+    from listsum.lineage import link_revisions
+    from listsum.series import pulled_patches
 
     threads = _threads_of("archive")
     thread = next(t for t in threads if t.id == tid)

@@ -30,7 +30,8 @@ from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
 from listsum.model import Report, SeriesFacts, State, Summary, Window
-from listsum.series import link_orphans, link_revisions, pulled_patches, series_facts
+from listsum.lineage import link_orphans, link_revisions
+from listsum.series import pulled_patches, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE
 from listsum.window import WindowSpec, resolve

@@ -1,6 +1,6 @@
 """The deep dive's revision part: v(N-1) -> vN steps, and whether the series landed.
 
-Picks one posting per version from the lineage (series.link_revisions),
+Picks one posting per version from the lineage (lineage.link_revisions),
 hands consecutive pairs to facts/evolution.py, and the newest posting's
 patches to sources/gittree.py when ``--git`` names a tree. The "applied"
 replies of every revision are the evidence when no tree is given.
@@ -27,7 +27,7 @@ Progress = Callable[[str], None]
 def lineage_for(thread: Thread, threads: list[Thread]) -> list[Revision]:
     """Every revision of the series ``thread`` posts (series.link_revisions links by the
     thread's own work, never by a pull request posted inside it)."""
-    from listsum.series import link_revisions
+    from listsum.lineage import link_revisions
 
     return link_revisions(threads).get(thread.id, [])
 
