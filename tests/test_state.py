@@ -11,7 +11,8 @@ import pytest
 
 from corpus_msgs import archive_read, by_id, leds_read, week_read
 from listsum import pipeline
-from listsum.facts.state import Author, reply_verdict
+from listsum.facts.authors import Author
+from listsum.facts.state import reply_verdict
 from listsum.mail.message import Message, Origin
 from listsum.mail.threads import Thread, build_threads
 from listsum.model import State, Window

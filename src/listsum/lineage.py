@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from listsum.facts.state import Author, ghost_author
+from listsum.facts.authors import Author, ghost_author
 from listsum.mail.subject import Subject, starts_as_reply
 from listsum.mail.threads import Thread
 from listsum.model import Revision

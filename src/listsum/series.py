@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 
 from listsum.facts import body_text
 from listsum.facts.applied import applied_in, find_applied
-from listsum.facts.state import Author, Carried, Work, ghost_author, revived, series_state
+from listsum.facts.authors import Author, ghost_author, revived
+from listsum.facts.state import Carried, Work, series_state
 from listsum.facts.trailers import find_trailers
 
 try:  # per patch like `b4 am` (facts-b4, issue 11 item 4); until it is merged, the subject filter of state.py

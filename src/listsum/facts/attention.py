@@ -25,7 +25,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from listsum.facts import body_text
-from listsum.facts.state import Author, ghost_author
+from listsum.facts.authors import Author, ghost_author
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread

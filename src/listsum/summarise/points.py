@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from listsum.facts.state import Author
+from listsum.facts.authors import Author
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.build import person
@@ -81,7 +81,7 @@ def authors(thread: Thread) -> set[str]:
     to its author, so the first To: of each such reply."""
     # A b4 web relay posting names its sender in the address: "Maud Spierings via B4 Relay
     # <devnull+maudspierings.gocontroll.com@kernel.org>" answers reviews as
-    # maudspierings@gocontroll.com (linux-leds, max25014; facts.state.Author decodes it).
+    # maudspierings@gocontroll.com (linux-leds, max25014; facts.authors.Author decodes it).
     out = {a for m in thread.messages if is_posting(m) for a in Author.of(m.from_name, m.from_addr).addrs}
     sent = _GIT_SEND_EMAIL_ID.match(thread.id) if thread.ghost_root else None
     if sent:  # the absent root was posted by git send-email, which names its sender in the id
