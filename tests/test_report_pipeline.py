@@ -135,3 +135,28 @@ def test_the_deep_dive_is_a_pipeline_entry_too(week: Path) -> None:
     # What summarising does is said once the run knows its gate, after the comparison.
     assert notes[:3] == ["reading 1 input for the thread and its other revisions", "comparing 2 revisions: v2, v3",
                          "summarising by rules alone (--engine extractive)"]
+
+
+def test_a_lore_lists_mail_links_to_lore_by_its_list_id(tmp_path: Path) -> None:
+    # A plain lore mbox of linux-leds: every mail says "List-Id: <linux-leds.vger.kernel.org>",
+    # so its links go to lore's archive of that list without --list-url. kvmarm's 2021 mail
+    # came from lists.cs.columbia.edu: no guessed link. --list-url still wins.
+    from listsum import pipeline
+    from listsum.window import WindowSpec
+
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+    def report(path: Path, **kw: object) -> object:
+        return pipeline.build(pipeline.ReportSettings(inputs=[str(path)], engine="none", use_cache=False,
+                                                      window=WindowSpec(since="2025-11-01", until="2025-11-16"),
+                                                      **kw)).report
+
+    leds = report(corpus / "linux-leds-2025-01-2026-07.mbox.gz")
+    assert leds.list_url == "https://lore.kernel.org/linux-leds"
+    first = leds.threads[0].messages[0]
+    assert first.url == f"https://lore.kernel.org/linux-leds/{first.message_id}/"
+    mine = report(corpus / "linux-leds-2025-01-2026-07.mbox.gz", list_url="https://lore.example.org/leds/")
+    assert mine.list_url == "https://lore.example.org/leds"
+    week = pipeline.build(pipeline.ReportSettings(inputs=[str(corpus / "kvmarm-2021-10-04.week.mbox.gz")],
+                                                  engine="none", use_cache=False)).report
+    assert week.list_url is None and all(m.url is None for t in week.threads for m in t.messages)

@@ -134,6 +134,13 @@ def states(chosen: Sequence[Thread], series: dict[str, SeriesFacts | None], wind
                    else thread_state(t, window)) for t in chosen}
 
 
+def _list_url(settings: ReportSettings, messages: list[Any]) -> str | None:
+    """--list-url / --list, else lore's archive named by the mail's own List-Id."""
+    from listsum.sources.lore import list_url_of
+
+    return settings.effective_list_url or list_url_of([m.list_id for m in messages], settings.server)
+
+
 def build(settings: ReportSettings, progress: Progress | None = None, *,
           now: datetime | None = None) -> Built:
     """Everything up to the Report, without summaries."""
@@ -150,7 +157,7 @@ def build(settings: ReportSettings, progress: Progress | None = None, *,
     chosen = reported_threads(threads, window)
     kinds, series = facts(threads, chosen, window)
     report = build_report(chosen, window, kinds, series, inputs, generated_at=now or datetime.now(UTC),
-                          list_name=settings.list_name, list_url=settings.effective_list_url,
+                          list_name=settings.list_name, list_url=_list_url(settings, messages),
                           lang=settings.lang, tz=settings.window.tz, states=states(chosen, series, window))
     attend = attention.needs_attention(report, {t.id: t for t in threads}, stale_days=settings.stale_days)
     report.me = settings.me

@@ -57,6 +57,8 @@ def _header(f: _Fmt) -> list[str]:
     lines += [f"**{f.t('window')}**: {span}", ""]
     if r.inputs:
         lines += [f"**{f.t('inputs')}**: " + ", ".join(md_code(p) for p in r.inputs), ""]
+    if r.list_url:  # where every mail link points (--list-url, --list, or the mail's List-Id)
+        lines += [f"**{f.t('links')}**: {md_code(r.list_url)}", ""]
     return lines + _summarised_by(f)
 
 

@@ -52,6 +52,24 @@ def server_url(server: str | None) -> str:
     return (server or DEFAULT_SERVER).rstrip("/")
 
 
+# vger's "<linux-leds.vger.kernel.org>" and lists.linux.dev's "<kvmarm.lists.linux.dev>" are
+# archived on lore under the list's name; older hosts (kvmarm's "Where KVM/ARM decisions are
+# made <kvmarm.lists.cs.columbia.edu>") are not named here: no guessed link.
+_LORE_LIST_ID = re.compile(r"<([a-z0-9][a-z0-9._-]*)\.(?:vger\.kernel\.org|lists\.linux\.dev)>\s*$", re.I)
+
+
+def list_url_of(list_ids: list[str], server: str | None = None) -> str | None:
+    """The lore archive of the one list the input came from, by its List-Id: the links a
+    report of a plain lore mbox gives without --list-url. None for mixed or unknown lists."""
+    if not list_ids:
+        return None
+    top = max(set(list_ids), key=list_ids.count)
+    if list_ids.count(top) < 0.9 * len(list_ids):
+        return None
+    m = _LORE_LIST_ID.search(top)
+    return f"{server_url(server)}/{m.group(1).lower()}" if m else None
+
+
 def window_query(since: datetime, until: datetime) -> str:
     """A public-inbox ``d:`` range that contains [since, until) in any time zone.
 
