@@ -160,3 +160,8 @@ def test_a_lore_lists_mail_links_to_lore_by_its_list_id(tmp_path: Path) -> None:
     week = pipeline.build(pipeline.ReportSettings(inputs=[str(corpus / "kvmarm-2021-10-04.week.mbox.gz")],
                                                   engine="none", use_cache=False)).report
     assert week.list_url is None and all(m.url is None for t in week.threads for m in t.messages)
+    # The deep dive of one of those threads links the same way.
+    from listsum.sources.reader import read_inputs
+
+    msgs = read_inputs([str(corpus / "linux-leds-2025-01-2026-07.mbox.gz")]).messages
+    assert pipeline.deep_dive(msgs, first.message_id).list_url == "https://lore.kernel.org/linux-leds"

@@ -31,6 +31,7 @@ from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
 from listsum.model import Report, SeriesFacts, State, Summary, Window
 from listsum.lineage import link_orphans, link_revisions
+from listsum.sources.lore import list_url_of
 from listsum.series import pulled_patches, series_facts
 from listsum.sources.reader import ReadResult, read_inputs
 from listsum.summarise.base import MODEL_FREE
@@ -136,8 +137,6 @@ def states(chosen: Sequence[Thread], series: dict[str, SeriesFacts | None], wind
 
 def _list_url(settings: ReportSettings, messages: list[Any]) -> str | None:
     """--list-url / --list, else lore's archive named by the mail's own List-Id."""
-    from listsum.sources.lore import list_url_of
-
     return settings.effective_list_url or list_url_of([m.list_id for m in messages], settings.server)
 
 
@@ -295,6 +294,7 @@ def deep_dive(messages: list[Any], msgid: str, sources: list[str] | None = None,
         raise InputError(f"message <{msgid}> is not in {', '.join(sources or ['the input'])}")
     revisions, series = deepdive.revisions(thread, threads)
     out = deepdive.record(thread, revisions, series, list(sources or []))
+    out.list_url = list_url_of([m.list_id for m in thread.messages])  # as for a report; --list wins in dive()
     _compare_revisions(out, series, threads, git, progress)
     if summarise is not None:
         out.summary = _thread_summary(thread, out.kind, series, out.sources, summarise, len(messages), progress)

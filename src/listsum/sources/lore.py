@@ -27,6 +27,7 @@ import re
 import time
 import urllib.parse
 import zlib
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,8 +64,8 @@ def list_url_of(list_ids: list[str], server: str | None = None) -> str | None:
     report of a plain lore mbox gives without --list-url. None for mixed or unknown lists."""
     if not list_ids:
         return None
-    top = max(set(list_ids), key=list_ids.count)
-    if list_ids.count(top) < 0.9 * len(list_ids):
+    ((top, n),) = Counter(list_ids).most_common(1)
+    if n < 0.9 * len(list_ids):
         return None
     m = _LORE_LIST_ID.search(top)
     return f"{server_url(server)}/{m.group(1).lower()}" if m else None
