@@ -35,3 +35,17 @@ def by_number(result: ReadResult) -> dict[int, Message]:
 
 def by_id(result: ReadResult) -> dict[str, Message]:
     return {m.msgid: m for m in result.messages}
+
+
+def window_report(path, since: str, until: str):
+    """The report (no summaries) of ``path`` for since..until, generated at a fixed time
+    (2026-12-06) so "later" and staleness read the same in every run."""
+    from datetime import datetime, timezone
+
+    from listsum import pipeline
+    from listsum.window import WindowSpec
+
+    settings = pipeline.ReportSettings(inputs=[str(path)], engine="none", use_cache=False,
+                                       window=WindowSpec(since=since, until=until))
+    return pipeline.build(settings, now=datetime(2026, 12, 6, tzinfo=timezone.utc)).report
+

@@ -10,19 +10,15 @@ both lists, found by a user trial on kvmarm 2021-01-11..18 and linux-leds 2025-1
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from corpus_msgs import archive_read, by_id, leds_read
+from corpus_msgs import archive_read, by_id, leds_read, window_report
 
-from listsum import pipeline
 from listsum.facts.bots import bot_flag
 from listsum.model import Report
 from listsum.report.markdown import render_markdown
-from listsum.window import WindowSpec
 
-NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
 SMMU = "20201118112151.25412-1-eric.auger@redhat.com"  # SMMUv3 v13, kvmarm
 RTL = "20251021142407.307753-1-sander@svanheule.net"  # RTL8231 v6, linux-leds
 
@@ -75,20 +71,14 @@ def test_a_bot_flag_says_what_the_bot_found(corpus: str, msgid: str, kind: str, 
     assert "something to improve" not in flag.verdict and "Thank you" not in flag.verdict
 
 
-def _build(path: Path, since: str, until: str) -> Report:
-    settings = pipeline.ReportSettings(inputs=[str(path)], engine="none", use_cache=False,
-                                       window=WindowSpec(since=since, until=until))
-    return pipeline.build(settings, now=NOW).report
-
-
 @pytest.fixture(scope="module")
 def kvm(archive: Path) -> Report:
-    return _build(archive, "2021-01-11", "2021-01-18")
+    return window_report(archive, "2021-01-11", "2021-01-18")
 
 
 @pytest.fixture(scope="module")
 def leds_nov(leds: Path) -> Report:
-    return _build(leds, "2025-11-01", "2025-11-16")
+    return window_report(leds, "2025-11-01", "2025-11-16")
 
 
 def test_warnings_are_shown_but_need_no_attention(kvm: Report, leds_nov: Report) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus_msgs import window_report
 from listsum import pipeline
 from listsum.model import Report
 from listsum.report.markdown import render_markdown
@@ -19,20 +20,14 @@ from listsum.window import WindowSpec
 NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
 
 
-def build(path: Path, since: str, until: str) -> Report:
-    settings = pipeline.ReportSettings(inputs=[str(path)], engine="none",
-                                       window=WindowSpec(since=since, until=until))
-    return pipeline.build(settings, now=NOW).report
-
-
 @pytest.fixture(scope="module")
 def kvm(archive: Path) -> Report:
-    return build(archive, "2021-01-11", "2021-01-18")
+    return window_report(archive, "2021-01-11", "2021-01-18")
 
 
 @pytest.fixture(scope="module")
 def leds_report(leds: Path) -> Report:
-    return build(leds, "2025-11-01", "2025-11-16")
+    return window_report(leds, "2025-11-01", "2025-11-16")
 
 
 @pytest.fixture(scope="module")
