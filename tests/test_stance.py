@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from listsum.summarise.stance import is_bot, judge, own_sentences
+from listsum.summarise.stance import judge, own_sentences
 
 # (sentences as the sender wrote them, trailers, role, expected stance, expected sentence index)
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
@@ -213,15 +213,9 @@ def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], r
     assert (j.stance, j.index) == (stance, index)
 
 
-def test_bots_by_address_and_by_their_words() -> None:
+def test_a_bots_verdict_is_the_point_and_its_tag_no_review() -> None:
     sashiko = ["Thank you for your contribution!", "Sashiko AI review found 2 potential issue(s) to consider:"]
-    assert is_bot("sashiko-bot@kernel.org", sashiko) and is_bot("lkp@intel.com", [])
-    assert judge(sashiko, [], bot=True) .stance == "bot" and judge(sashiko, [], bot=True).index == 1
-    rob = ["My bot found errors running 'make dt_binding_check' on your patch:"]  # Rob Herring's own address
-    assert is_bot("robh@kernel.org", rob) and not is_bot("robh@kernel.org", ["Drop unused labels."])
-    assert is_bot("pr-tracker-bot@kernel.org", []) and is_bot("no-reply@patchew.org", [])
-    # "bot" inside a person's address is no bot: Alexandre Courbot reviewing (linux-leds 2025), Alex Williamson.
-    assert not is_bot("acourbot@nvidia.com", ["Is this lock needed?"]) and not is_bot("alex@shazbot.org", [])
+    assert judge(sashiko, [], bot=True).stance == "bot" and judge(sashiko, [], bot=True).index == 1
     lkp = ["kernel test robot noticed the following build warnings:"]
     assert judge(lkp, ["Reported-by"], bot=True).stance == "bot"  # a robot's suggested tag is not a review
 

@@ -35,8 +35,15 @@ _BOT_NAME = re.compile(r"\b(?:robot|syzbot|bot)\b", re.I)
 # Bots whose mail says work was merged: their "applied" is a decision, not a flag.
 _MERGE_BOT = re.compile(r"^(?:pr-tracker-bot|patchwork-bot)\b", re.I)
 # A human address that sends bot mail: robh's "My bot found errors running
-# 'make dt_binding_check' on your patch:" / "My bot found new DTB warnings".
-_HUMAN_BOT_LINE = re.compile(r"^My bot found\b")
+# 'make dt_binding_check' on your patch:" / "My bot found new DTB warnings"; Dan
+# Carpenter's smatch reports, which lkp mails from his address ("kernel test robot
+# noticed the following build warnings:", 202510231653.3V9E5oxE-lkp@intel.com). Only
+# the sender's own line opening so: an author's "the kernel test robot found ..." or a
+# maintainer forwarding Sashiko's findings with his own request is a person's mail.
+_HUMAN_BOT_LINE = re.compile(r"^(?:My bot found|kernel test robot noticed)\b")
+# lkp mints the Message-ID of every report it sends, also from a person's address
+# ("tree: .../lee/leds.git ..." from error27@gmail.com, 202605210624.3gcr3prk-lkp@intel.com).
+_LKP_ID = re.compile(r"^\d{12}\.\w+-lkp@intel\.com$")
 
 def is_bot(msg: Message) -> bool:
     """Whether the sender is a machine, by its address or name (headers only: cheap)."""
@@ -56,10 +63,12 @@ def is_merge_bot(msg: Message) -> bool:
 
 
 def is_bot_mail(msg: Message) -> bool:
-    """A bot's sender, or robh's dt-review-ci mail from a human address (reads the body)."""
-    if is_bot(msg):
+    """A bot's sender, an lkp report, or a bot's report sent from a person's address
+    (robh's dt-review-ci, Dan Carpenter's smatch): reads the body only for the last."""
+    if is_bot(msg) or _LKP_ID.match(msg.msgid):
         return True
-    return "My bot found" in body_text(msg) and any(_HUMAN_BOT_LINE.match(x) for x in own_lines(body_text(msg)))
+    text = body_text(msg)
+    return ("bot found" in text or "robot noticed" in text) and any(_HUMAN_BOT_LINE.match(x) for x in own_lines(text))
 
 
 def bot_flag(msg: Message, patch: str) -> Flag | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from listsum.facts.authors import Author
+from listsum.facts.bots import is_bot_mail, is_merge_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.report.build import person
@@ -24,7 +25,7 @@ from listsum.model import Point, Summary, ThreadReport
 from listsum.summarise.bot_points import BotVerdict, bot_line, bot_verdict
 from listsum.summarise.compress import compress
 from listsum.summarise.digest import body_text, label as patch_label, patches
-from listsum.summarise.stance import (Judged, asks_something, is_bot, judge, own_paragraphs, own_sentences,
+from listsum.summarise.stance import (Judged, asks_something, judge, own_paragraphs, own_sentences,
                                       second_question)
 
 MAX_POINTS = 7
@@ -154,9 +155,9 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         # A mail that asks anything, whatever its main stance: "... If you prefer, I can reorder all
         # ... Please let me know" (an author's answer that asks back).
         parent_asks = parent is not None and parent.from_addr.lower() != sender and asks.get(parent.msgid, False)
-        j = judge(sents, kinds, bot=is_bot(msg.from_addr, sents), replies_to_question=asked, by_author=by_author,
-                  parent_asks=parent_asks,
-                  author_asks=parent_asks and parent.from_addr.lower() in work and not by_author)
+        j = merge_notice(sents) if is_merge_bot(msg) else judge(
+            sents, kinds, bot=is_bot_mail(msg), replies_to_question=asked, by_author=by_author,
+            parent_asks=parent_asks, author_asks=parent_asks and parent.from_addr.lower() in work and not by_author)
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue
@@ -174,6 +175,17 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
                                  secondary=True, role=role))
     _mark_unanswered(out, thread)
     return out
+
+
+_MERGED = re.compile(r"\b(?:has been merged|(?:was|were) applied)\b")
+
+
+def merge_notice(sentences: list[str]) -> Judged:
+    """pr-tracker-bot's "has been merged into torvalds/linux.git" and patchwork-bot's "This
+    series was applied to netdev/net-next.git": a decision, as the facts read them, not a
+    bot's finding (pr-tracker-bot on kvmarm's "[GIT PULL] arm64: Fixes for -rc6", 2019)."""
+    at = next((i for i, x in enumerate(sentences) if _MERGED.search(x)), 0 if sentences else None)
+    return Judged("decision", at, True)
 
 
 def _mark_unanswered(cands: list[Candidate], thread: Thread) -> None:

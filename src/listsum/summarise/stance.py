@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTION, AUTHOR_TAKES, BOT_ADDRS,
-                                               BOT_TEXT, BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
+from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTION, AUTHOR_TAKES,
+                                               BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
                                                NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
                                                SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
                                                WONDER)
@@ -74,11 +74,6 @@ class Judged:
     stance: str  # one of model.STANCES
     index: int | None  # the sentence it rests on; None when a trailer (a fact) carries it
     sure: bool  # False: a model may choose the stance and the sentence instead
-
-
-def is_bot(from_addr: str, sentences: list[str]) -> bool:
-    addr = from_addr.lower()
-    return bool(BOT_ADDRS.match(addr)) or any(BOT_TEXT.search(s) for s in sentences[:3])
 
 
 def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:

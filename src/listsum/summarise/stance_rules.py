@@ -40,20 +40,8 @@ CODE = re.compile(r"[;{}]\s*$|^\s*(#include|#define|struct |static |return |if \
 
 # --- Bots ------------------------------------------------------------------
 
-# Build/CI robots and AI reviewers: the kernel test robot (lkp@intel.com,
-# kvmarm and linux-leds), syzbot, sashiko-bot@kernel.org (linux-leds 2026),
-# pr-tracker-bot, no-reply@patchew.org (kvmarm 2019). Not "bot" inside a name:
-# Alexandre Courbot writes from acourbot@nvidia.com (linux-leds 2025, synology
-# driver review), Alex Williamson from alex@shazbot.org.
-BOT_ADDRS = re.compile(r"^(lkp@intel\.com|syzbot.*|.*[-+._]bot(\+[^@]*)?@.*|.*\bci@.*|.*\bno-?reply@.*)$", re.I)
-
-
-# Rob Herring's dt_binding_check robot mails from his own address:
-# "My bot found errors running 'make dt_binding_check' on your patch".
-BOT_TEXT = re.compile(r"\bmy bot found\b|\bkernel test robot\b|\bdt_binding_check\b.*\b(errors?|warnings?)\b"
-                       r"|\bsashiko\b", re.I)
-
-
+# Which mail a bot wrote is facts/bots.is_bot_mail's to say (one detector for facts and
+# points): a person's mail that names Sashiko or the test robot is still a person's.
 BOT_VERDICT = re.compile(r"\b(found|noticed|reported|errors?|warnings?|fail\w*|no issues|build|BUG|KASAN)\b", re.I)
 
 
