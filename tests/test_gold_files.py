@@ -221,3 +221,21 @@ def test_every_thread_in_window_has_one_entry(path: Path) -> None:
     assert not uncovered, f"{path.name}: threads with mail in the window but no entry: {uncovered}"
     assert not twice, f"{path.name}: several entries for one thread: {twice}"
     assert not outside, f"{path.name}: entries for threads with no mail in the window: {outside}"
+
+
+SECOND = sorted((GOLD / "second-reading").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", SECOND, ids=lambda p: p.name)
+def test_each_second_reading_names_a_gold_point_and_a_stance(path: Path) -> None:
+    """The blind second reading (tests/gold/second-reading/) labels every point of the
+    files it covers, once, in the model's vocabulary: the human-agreement figure of
+    bench/stance_agreement.py rests on it."""
+    data = json.loads(path.read_text())
+    assert data["files"] and data["holdout"] is path.name.startswith("holdout-")
+    for name, labels in data["files"].items():
+        gold = json.loads((GOLD / name).read_text())
+        points = {(t["root"], k) for t in gold["threads"] for k in range(len(t.get("points", [])))}
+        seen = [(x["root"], x["point"]) for x in labels]
+        assert sorted(seen) == sorted(points), name
+        assert all(x["stance"] in STANCES and (x["second"] is None or x["second"] in STANCES) for x in labels)
