@@ -81,3 +81,17 @@ def test_record_compares_a_model_with_the_rules_even_when_they_are_not_a_column(
     assert res.exit_code == 0, res.output
     fig = gates.figures("echo-1")["gold"]["gold-tiny.json"]
     assert fig["stance_accuracy_rules"] == 1.0  # the rules' 7/7 on the tiny set, measured in the same run
+
+
+def test_misses_say_why_the_rules_made_no_point(tmp_path: Path) -> None:
+    """A missed gold point with no point citing it says how the rules read the mail and
+    where it was lost: Marc Zyngier's answer in the vgic fixes thread (kvmarm 2021-01-11)
+    is read as an answer and cut by the point cap of a long thread."""
+    gold = Path(__file__).parent / "gold" / "kvmarm-2021-01-11.json"
+    archive = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "kvmarm-2019-2021.mbox.gz"
+    res = CliRunner().invoke(app, ["eval", str(archive), "--gold", str(gold), "--engine", "extractive", "--misses"])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.startswith("  missed") and "(report: no point" in ln]
+    assert lines and all("(report: no point: read as " in ln for ln in lines)
+    assert any("<1a06be3153927f1051fcbc87f0e52e98@kernel.org> (report: no point: read as answer, cut by the point cap)"
+               in ln for ln in lines)

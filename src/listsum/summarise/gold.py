@@ -16,10 +16,13 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from listsum.errors import UsageError
+from listsum.mail.threads import Thread
 from listsum.model import Report, ThreadReport
+from listsum.summarise.stance import Judged
 
 
 @dataclass
@@ -109,7 +112,8 @@ class Score:
                 "prose_attempts": self.prose_attempts, "prose_passed": self.prose_passed}
 
 
-def score_thread(sc: Score, g: GoldThread, tr: ThreadReport) -> None:
+def score_thread(sc: Score, g: GoldThread, tr: ThreadReport, why_none: dict[str, str] | None = None) -> None:
+    """``why_none``: message-id -> why the rules made no point of it (for --misses)."""
     s = tr.summary
     points = s.points if s else []
     ids = {m.message_id for m in tr.messages}
@@ -129,6 +133,8 @@ def score_thread(sc: Score, g: GoldThread, tr: ThreadReport) -> None:
                 sc.stance_right += 1
                 continue
         got = ",".join(sorted({p.stance for p in citing})) or "no point"
+        if not citing and why_none is not None:
+            got += ": " + "; ".join(sorted({why_none.get(e, "not a reply the rules read") for e in ev}))
         sc.misses.append(f"missed  {g.subject[:40]!r}: {gp.get('who')} {gp.get('stance')} "
                          f"<{sorted(ev)[0] if ev else '?'}> (report: {got})")
     for p in points:
@@ -144,7 +150,7 @@ def score_thread(sc: Score, g: GoldThread, tr: ThreadReport) -> None:
         sc.prose_passed += bool(s.prose)
 
 
-def score(report: Report, gold: Gold, engine: str) -> Score:
+def score(report: Report, gold: Gold, engine: str, why_none: dict[str, str] | None = None) -> Score:
     sc = Score(engine)
     holder = {m.message_id: t for t in report.threads for m in t.messages}
     for g in gold.threads:
@@ -152,8 +158,26 @@ def score(report: Report, gold: Gold, engine: str) -> Score:
         if tr is None:
             sc.missing += 1
             continue
-        score_thread(sc, g, tr)
+        score_thread(sc, g, tr, why_none)
     return sc
+
+
+def why_no_point(report: Report, threads: Mapping[str, Thread]) -> dict[str, str]:
+    """For every reply the rules read: its stance, and whether it made a candidate that
+    select() then cut (the point cap) or none at all. Eval's --misses says which."""
+    from listsum.summarise.points import candidates
+
+    out: dict[str, str] = {}
+    for tr in report.threads:
+        thread = threads.get(tr.id)
+        if thread is None:
+            continue
+        judged: dict[str, Judged] = {}
+        cands = {c.msg.msgid for c in candidates(tr, thread, judged)}
+        for msgid, j in judged.items():
+            why = "never shown" if j.stance == "other" else "cut by the point cap" if msgid in cands else "nothing said"
+            out[msgid] = f"read as {j.stance}, {why}"
+    return out
 
 
 def evaluate(gold: Gold, mbox: Path, engine: str, model: str | None = None, n_threads: int | None = None,
@@ -173,7 +197,7 @@ def evaluate(gold: Gold, mbox: Path, engine: str, model: str | None = None, n_th
                                              prose=prose, choose=choose,
                                              **(server if engine == "server" and server else {})))
     name = engine if engine in ("extractive", "none") or run is None else f"{engine} ({run.backend.model_id})"
-    sc = score(built.report, gold, name)
+    sc = score(built.report, gold, name, why_no_point(built.report, built.threads))
     sc.seconds = time.monotonic() - start
     sc.model_calls = run.usage.calls if run else 0
     if run is not None and not run.extractive:
