@@ -82,3 +82,16 @@ def test_week_output_matches_schema(week: Path) -> None:
     check(data, ReportJSON, "report")
     assert data["stats"]["messages_in_window"] == 248
     assert sum(k["threads"] for k in data["kinds"].values()) == data["stats"]["threads"] == len(data["threads"])
+
+
+def test_attention_entries_carry_their_reason_in_parts(week: Path) -> None:
+    """JSON readers get the reason's code, form and fields, not only the English line
+    (the corpus week: who asked for changes, which trailers v3 dropped)."""
+    data = json.loads(render_json(pipeline.run(pipeline.ReportSettings(inputs=[str(week)], engine="none"))))
+    entries = data["needs_attention"]
+    assert entries and all(set(a) >= {"code", "form", "args"} for a in entries)
+    assert {"code": "changes-requested", "form": "", "args": {"who": "Eric Auger"}}.items() <= next(
+        a for a in entries if a["code"] == "changes-requested").items()
+    dropped = next(a for a in entries if a["code"] == "dropped-trailers")["args"]
+    assert (dropped["old"], dropped["new"]) == ("2", "3") and "Quentin Perret" in dropped["names"]
+    assert all(isinstance(v, str) for a in entries for v in a["args"].values())

@@ -125,6 +125,10 @@ class AttentionJSON(TypedDict):
     evidence: list[str]  # message ids
     code: str  # changes-requested | no-reply | nak | build-failure | unanswered | dropped-trailers
     waits_on: list[str]  # addresses
+    # The reason in parts, for a reader in another language or a script: "" = the code's own
+    # sentence, else "follow-up" | "ci-failure" | "detail"; args its fields (e.g. days, patch).
+    form: str
+    args: dict[str, str]
 
 
 class SeriesJSON(TypedDict):
@@ -241,7 +245,7 @@ def _patch_state(p: PatchState) -> PatchStateJSON:
 
 def _attention(a: Attention) -> AttentionJSON:
     return {"thread_id": a.thread_id, "reason": a.reason, "evidence": list(a.evidence), "code": a.code,
-            "waits_on": list(a.waits_on)}
+            "waits_on": list(a.waits_on), "form": a.form, "args": dict(a.args)}
 
 
 def _thread(t: ThreadReport) -> ThreadJSON:
