@@ -352,3 +352,22 @@ def test_git_finds_patches_by_patch_id_then_author_and_subject(tmp_path: Path) -
 def test_git_path_that_is_not_a_repository(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["thread", MUTEX, "--mbox", str(LEDS), "--engine", "none", "--git", str(tmp_path)])
     assert res.exit_code == 1 and f"Error: {tmp_path} is not a git repository" in res.output
+
+
+def test_terminal_tables_fold_long_paths_instead_of_cutting_them() -> None:
+    """At 80 columns rich cut "+1 -2 lines in drivers/iommu/arm/arm-sm…" (SMMUv3 nested
+    stage v16's comparison): the terminal now folds the cell, so the path is whole."""
+    from rich.console import Console
+
+    from listsum.report.deepdive import terminal_markdown
+
+    path = "drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c"
+    md = ("| Patch | Status | Size |\n|---|---|---|\n"
+          f"| [RFC v16 6/9] iommu/smmuv3: Allow stage 1 invalidation with unmanaged ASIDs | changed | "
+          f"+1 -2 lines in {path} |\n")
+    console = Console(width=80, record=True, color_system=None)
+    console.print(terminal_markdown(md))
+    text = console.export_text()
+    assert "…" not in text
+    joined = "".join(line.rstrip().split()[-1] for line in text.splitlines() if "drivers/" in line or "smmu" in line)
+    assert path in joined, text

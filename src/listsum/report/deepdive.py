@@ -227,6 +227,26 @@ def render(d: DeepDive, kind: str) -> str:
 
 def print_terminal(d: DeepDive) -> None:
     from rich.console import Console
-    from rich.markdown import Markdown
 
-    Console().print(Markdown(render_markdown(d)))
+    Console().print(terminal_markdown(render_markdown(d)))
+
+
+def terminal_markdown(text: str):  # -> rich.markdown.Markdown (rich imported lazily)
+    """The deep dive's Markdown as rich draws it, with table cells folded rather than cut:
+    rich ends a long cell with "…", which cut "+1 -2 lines in drivers/iommu/arm/arm-sm…" at
+    80 columns (SMMUv3 nested stage, kvmarm): a path nobody could then open."""
+    from rich.markdown import Markdown, TableElement
+    from rich.table import Table
+
+    class FoldedTable(TableElement):
+        def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+            for part in super().__rich_console__(console, options):
+                if isinstance(part, Table):
+                    for column in part.columns:
+                        column.overflow = "fold"
+                yield part
+
+    class DiveMarkdown(Markdown):
+        elements = {**Markdown.elements, "table_open": FoldedTable}
+
+    return DiveMarkdown(text)
