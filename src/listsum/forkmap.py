@@ -73,7 +73,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int
     if procs < 2 or len(items) < min_items or not can_fork():
         return {key(it): fn(it) for it in items}
     mine, theirs = split(items, weight)
-    got, done = _with_child(lambda: {key(it): fn(it) for it in theirs},
+    got, done = call_in_child(lambda: {key(it): fn(it) for it in theirs},
                             lambda: {key(it): fn(it) for it in mine})
     if got is None:  # the child failed: the same values, computed here
         got = {key(it): fn(it) for it in theirs}
@@ -81,8 +81,7 @@ def fork_map(fn: Callable[[T], R], items: Sequence[T], weight: Callable[[T], int
     return {key(it): done[key(it)] for it in items}
 
 
-def _with_child(child_work: Callable[[], dict[str, R]], parent_work: Callable[[], dict[str, R]]
-                ) -> tuple[dict[str, R] | None, dict[str, R]]:
+def call_in_child(child_work: Callable[[], T], parent_work: Callable[[], R]) -> tuple[T | None, R]:
     """(the child's result, None when it failed; the parent's result)."""
     rfd, wfd = os.pipe()
     pid = os.fork()
