@@ -244,8 +244,13 @@ def _parse_gzip_on(path: str, raw: BinaryIO, size: int, use_cache: bool, progres
             spool.close()
         raise
     if writer:
+        own = writer.fileno()
+        kept = os.fdopen(os.dup(own), "rb", buffering=0) if own is not None else None  # the inode just written
         out.plain, out.plain_crc = writer.commit(), writer.crc
-        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc)
+        if kept is not None and not out.plain:
+            kept.close()
+            kept = None
+        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc, kept)
     if spool is not None:
         spool.flush()
         if stream.size:
