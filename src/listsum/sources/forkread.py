@@ -175,13 +175,13 @@ def parse_gzip(path: str, stream: GzipStream, target: Target, out: Parsed, fresh
     return stream.size, end["crc"]
 
 
-def _while_inflating(path: str, fd: int, grower: _Inflater, out: Parsed, handle: MboxData,
+def _while_inflating(path: str, fd: int, inflater: _Inflater, out: Parsed, handle: MboxData,
                      progress: Callable[[int, int], None] | None, stream: GzipStream, size: int) -> int:
     """Parse whole messages as bytes land; returns where the unparsed rest starts (a From_ line)."""
     pending, base, read = b"", 0, 0  # pending: from the last From_ line seen, not yet parsed
     checked = False
     while True:
-        avail, done = grower.wait(read)
+        avail, done = inflater.wait(read)
         if not checked and avail:
             if not starts_with_from_line(os.pread(fd, min(avail, _CHUNK), 0)):
                 raise NotMbox("not an mbox")  # a gzipped single message: the reader's whole-buffer path
@@ -247,20 +247,20 @@ def _from_line_after(fd: int, pos: int, hi: int) -> int | None:
     return None
 
 
-def _chunks(fd: int, lo: int, hi: int) -> Iterator[tuple[bytes, int]]:
+def _chunks(fd: int, lo: int, hi: int) -> Iterator[bytes]:
     pos = lo
     while pos < hi:
         chunk = os.pread(fd, min(_CHUNK, hi - pos), pos)
         if not chunk:
             return
-        yield chunk, pos
+        yield chunk
         pos += len(chunk)
 
 
 def _parse_range(path: str, fd: int, lo: int, hi: int, out: Parsed, handle: MboxData) -> None:
     """Every message of fd[lo:hi]; ``lo`` is at a From_ line, ``hi`` at one or the end."""
     pending, base = b"", lo
-    for chunk, _ in _chunks(fd, lo, hi):
+    for chunk in _chunks(fd, lo, hi):
         buf = pending + chunk if pending else chunk
         spans = find_spans(buf)
         if len(spans) < 2:
