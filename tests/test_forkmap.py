@@ -96,3 +96,17 @@ def test_facts_of_every_thread_same_on_one_and_two_processes(monkeypatch: pytest
     monkeypatch.setenv("LISTSUM_JOBS", "2")
     two = facts(threads, threads)
     assert list(two[1]) == list(one[1]) and two == one
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        out = fork_map(lambda s: os.getpid(), [f"t{i}" for i in range(100)], len, key=str, procs=2)
+    finally:
+        stop.set()
+        other.join()
+    assert set(out.values()) == {os.getpid()}

@@ -11,7 +11,7 @@ callers must not rely on object identity between items.
 
 ``jobs()`` says how many processes to use: LISTSUM_JOBS (1 = the plain,
 single-process path) else 2 when this process may run on two CPUs or more.
-No fork (Windows) or one core: the plain path. On Ctrl-C, or any error in
+No fork (Windows), one core, or another thread running: the plain path. On Ctrl-C, or any error in
 the parent, the child is killed and reaped before the error goes on: no
 orphan outlives the run.
 """
@@ -22,6 +22,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -48,7 +49,10 @@ def jobs() -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and sys.platform != "win32"
+    """fork() exists, and no other thread runs: a child gets only the forking
+    thread, and a lock another thread held at the fork (imports, logging)
+    would stay held in the child for ever."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
 
 
 def split(items: Sequence[T], weight: Callable[[T], int]) -> tuple[list[T], list[T]]:
