@@ -122,3 +122,11 @@ def test_a_gzipped_single_message_is_still_read(tmp_path: Path, monkeypatch: pyt
     path.write_bytes(gzip.compress(raw))
     r = _read(path, "2", monkeypatch)
     assert len(r.messages) == 1 and r.problems == []
+
+
+def test_a_dead_inflating_child_falls_back(damaged: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Killed (the OOM killer, a SIGINT only it got): read again on one process, not "cannot read"."""
+    monkeypatch.setattr(forkread, "_inflate_into", lambda *a: os._exit(1))
+    two = _read(damaged, "2", monkeypatch)
+    monkeypatch.setenv("LISTSUM_USER_PATH", str(tmp_path / "other"))
+    _same(two, _read(damaged, "1", monkeypatch))

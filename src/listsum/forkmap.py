@@ -90,10 +90,11 @@ def call_in_child(child_work: Callable[[], T], parent_work: Callable[[], R]) -> 
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
+        # SIGINT keeps the parent's disposition: Ctrl-C raises KeyboardInterrupt here too (exit 1,
+        # no traceback: os._exit below), and where the parent ignores it, so does the child.
         code = 1
         try:
             os.close(rfd)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it at once, no traceback
             data = pickle.dumps(child_work(), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(wfd, "wb") as out:
                 out.write(data)

@@ -47,8 +47,9 @@ class Parsed(Protocol):  # reader._Parsed
 
 
 class CopyFailed(OSError):
-    """The file the parser reads back could not be written (the parse cache's
-    copy on a full disk): the caller reads again on the single-process path."""
+    """The two-process read cannot go on: the file the parser reads back could
+    not be written (the parse cache's copy on a full disk), or the inflating
+    child died. The caller reads again on the single-process path."""
 
 
 class Target(Protocol):  # parsecache.PlainWriter or the unlinked spool
@@ -73,7 +74,6 @@ class _Inflater:
             code = 1
             try:
                 os.close(rfd)
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 _inflate_into(stream, fd, wfd)
                 code = 0
             finally:
@@ -95,7 +95,7 @@ class _Inflater:
         while len(self._buf) < n:
             more = os.read(self._rfd, 1 << 16)
             if not more:
-                raise OSError("the inflating child ended without a word")
+                raise CopyFailed("the inflating child ended without a word")
             self._buf += more
         out, self._buf = self._buf[:n], self._buf[n:]
         return out

@@ -213,7 +213,7 @@ def _parse_gzip(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: 
     if forkmap.jobs() >= 2 and forkmap.can_fork():
         try:
             return _parse_gzip_on(path, raw, size, use_cache, progress, forked=True)
-        except forkread.CopyFailed:  # the cache's copy could not be written: the plain path, which copes
+        except forkread.CopyFailed:  # no copy on a full disk, or a child died: the plain path copes
             raw.seek(0)
     return _parse_gzip_on(path, raw, size, use_cache, progress, forked=False)
 
