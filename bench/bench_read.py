@@ -183,6 +183,15 @@ def _rss(r: dict[str, float]) -> str:
     return f"peak RSS {r['rss']:.0f} MB parent, <= {r['rss'] + r['rss_child']:.0f} MB all processes"
 
 
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def pair(path: str, env: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
     """Cold then warm, a fresh parse cache."""
     with tempfile.TemporaryDirectory(prefix="listsum-bench-") as user:
@@ -210,7 +219,8 @@ def main(path: str, trees: list[str]) -> None:
     runs = []
     for tree in trees or [""]:
         tenv = {**env, "PYTHONPATH": tree} if tree else env
-        has_jobs = Path(tree or ROOT / "src", "listsum", "forkmap.py").exists()
+        # Without a tree the children import whatever listsum this Python finds (PYTHONPATH, else the venv's).
+        has_jobs = Path(tree, "listsum", "forkmap.py").exists() if tree else _importable("listsum.forkmap")
         for jobs in (("1", "2") if has_jobs else ("1",)):
             label = (f"{tree} " if tree else "") + f"[{jobs} proc{'s' if jobs != '1' else ''}] "
             runs.append((label, *pair(path, {**tenv, "LISTSUM_JOBS": jobs})))
