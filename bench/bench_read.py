@@ -8,7 +8,16 @@ in a temp dir: "cold" starts with an empty parse cache (gunzip, split,
 parse, write cache), "warm" runs again over the unchanged file. For
 reference the same run times the stdlib ``mailbox.mbox`` over the same
 (decompressed) data, parsing every message as the mailbox module does.
-One line per figure. Takes ~15-30 s on the 2-core dev box. With --epoch it
+One line per figure. Takes ~15-30 s on the 2-core dev box.
+
+listsum's figures come twice: LISTSUM_JOBS=1 (one process, the plain path)
+and LISTSUM_JOBS=2 (forked children share the cold read and the facts,
+forkread.py and forkmap.py) -- the 2-process ratio uses two cores against
+a one-core stdlib parse. Peak RSS is given for the parent and, with
+children, as parent + the largest child (one child runs at a time; a
+forked child counts the pages it shares with the parent, so this is an
+upper bound). ``--compare=SRC1,SRC2`` runs the cold/warm pair for each
+source tree (PYTHONPATH) in the same run against one stdlib reference. With --epoch it
 also builds a public-inbox epoch of the same mail (one commit per message,
 ~5 s) and times reading it cold and warm. With --half it also runs cold and
 warm on the first half of the messages (cut at a From_ line, gzipped again
@@ -36,6 +45,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+def _children_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def child_listsum(path: str) -> dict[str, float]:
     """read_inputs, then build_threads, then classify every thread (with
     BENCH_WEEK="SINCE,UNTIL": only the threads a report of that window shows,
@@ -46,6 +66,7 @@ def child_listsum(path: str) -> dict[str, float]:
     from listsum.pipeline import facts
     from listsum.sources.reader import read_inputs
 
+    k0 = _children_cpu()
     t0, c0 = time.perf_counter(), time.process_time()
     res = read_inputs([path])
     t1, c1 = time.perf_counter(), time.process_time()
@@ -60,7 +81,8 @@ def child_listsum(path: str) -> dict[str, float]:
     t3, c3 = time.perf_counter(), time.process_time()
     return {"messages": len(res.messages), "threads": len(threads), "kinds": len(kinds),
             "read": t1 - t0, "thread": t2 - t1, "classify": t3 - t2, "total": t3 - t0, "rss": _peak_mb(),
-            "cpu_read": c1 - c0, "cpu_classify": c3 - c2, "cpu": c3 - c0}
+            "rss_child": _children_peak_mb(),
+            "cpu_read": c1 - c0, "cpu_classify": c3 - c2, "cpu": c3 - c0, "cpu_children": _children_cpu() - k0}
 
 
 def child_mailbox(path: str) -> dict[str, float]:
@@ -155,27 +177,58 @@ def run_child(kind: str, path: str, env: dict[str, str]) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main(path: str) -> None:
+def _rss(r: dict[str, float]) -> str:
+    if not r.get("rss_child"):
+        return f"peak RSS {r['rss']:.0f} MB"
+    return f"peak RSS {r['rss']:.0f} MB parent, <= {r['rss'] + r['rss_child']:.0f} MB all processes"
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def pair(path: str, env: dict[str, str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Cold then warm, a fresh parse cache."""
     with tempfile.TemporaryDirectory(prefix="listsum-bench-") as user:
-        env = {**os.environ, "LISTSUM_USER_PATH": user}
-        cold = run_child("listsum", path, env)
-        warm = run_child("listsum", path, env)
-    ref = run_child("mailbox", path, env)
+        env = {**env, "LISTSUM_USER_PATH": user}
+        return run_child("listsum", path, env), run_child("listsum", path, env)
+
+
+def report(label: str, cold: dict[str, float], warm: dict[str, float], ref: dict[str, float]) -> None:
     n = cold["messages"]
     for name, r in (("cold", cold), ("warm", warm)):
-        print(f"{name}: {n:.0f} msgs, {r['threads']:.0f} threads: read {r['read']:.2f} s "
+        print(f"{label}{name}: {n:.0f} msgs, {r['threads']:.0f} threads: read {r['read']:.2f} s "
               f"({n / r['read']:,.0f} msgs/s), thread {r['thread']:.2f} s, classify {r['classify']:.2f} s, "
-              f"total {r['total']:.2f} s ({n / r['total']:,.0f} msgs/s), peak RSS {r['rss']:.0f} MB")
-    print(f"stdlib mailbox.mbox: {ref['messages']:.0f} msgs in {ref['total']:.2f} s "
-          f"({ref['messages'] / ref['total']:,.0f} msgs/s), peak RSS {ref['rss']:.0f} MB")
-    print(f"ratio mailbox / listsum read: cold {ref['total'] / cold['read']:.1f}x, "
-          f"warm {ref['total'] / warm['read']:.1f}x")
+              f"total {r['total']:.2f} s ({n / r['total']:,.0f} msgs/s), {_rss(r)}")
     # Issue 11's measure: listsum's read + thread + facts over the stdlib parse.
-    print(f"ratio listsum total / mailbox: cold {cold['total'] / ref['total']:.2f}x, warm {warm['total'] / ref['total']:.2f}x")
-    # CPU seconds (both threads of the gzip read count) move less than wall time on a shared box.
-    print(f"cpu: cold read {cold['cpu_read']:.2f} s, classify {cold['cpu_classify']:.2f} s, total {cold['cpu']:.2f} s; "
-          f"warm classify {warm['cpu_classify']:.2f} s, total {warm['cpu']:.2f} s; mailbox {ref['cpu']:.2f} s; "
-          f"ratio cold {cold['cpu'] / ref['cpu']:.2f}x, warm {warm['cpu'] / ref['cpu']:.2f}x")
+    print(f"{label}ratio listsum total / mailbox: cold {cold['total'] / ref['total']:.2f}x, "
+          f"warm {warm['total'] / ref['total']:.2f}x")
+    # CPU seconds move less than wall time on a shared box; the forked children's are added.
+    print(f"{label}cpu: cold read {cold['cpu_read']:.2f} s, classify {cold['cpu_classify']:.2f} s, "
+          f"total {cold['cpu']:.2f} s + children {cold['cpu_children']:.2f} s; warm total {warm['cpu']:.2f} s "
+          f"+ children {warm['cpu_children']:.2f} s; mailbox {ref['cpu']:.2f} s")
+
+
+def main(path: str, trees: list[str]) -> None:
+    env = dict(os.environ)
+    runs = []
+    for tree in trees or [""]:
+        tenv = {**env, "PYTHONPATH": tree} if tree else env
+        # Without a tree the children import whatever listsum this Python finds (PYTHONPATH, else the venv's).
+        has_jobs = Path(tree, "listsum", "forkmap.py").exists() if tree else _importable("listsum.forkmap")
+        for jobs in (("1", "2") if has_jobs else ("1",)):
+            label = (f"{tree} " if tree else "") + f"[{jobs} proc{'s' if jobs != '1' else ''}] "
+            runs.append((label, *pair(path, {**tenv, "LISTSUM_JOBS": jobs})))
+    ref = run_child("mailbox", path, env)
+    print(f"stdlib mailbox.mbox: {ref['messages']:.0f} msgs in {ref['total']:.2f} s "
+          f"({ref['messages'] / ref['total']:,.0f} msgs/s), peak RSS {ref['rss']:.0f} MB (one process, one core)")
+    for label, cold, warm in runs:
+        report(label, cold, warm, ref)
 
 
 if __name__ == "__main__":
@@ -188,12 +241,13 @@ if __name__ == "__main__":
         print(json.dumps(fn(sys.argv[3])))
     else:
         week = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--week=")), None)
-        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half") and not a.startswith("--week=")]
+        trees = next((a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--compare=")), [])
+        args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half") and not a.startswith(("--week=", "--compare="))]
         target = args[0] if args else str(DEFAULT)
         if week:  # --week=2021-01-11,2021-01-18: only the report's figure
             bench_week(target, week)
             sys.exit(0)
-        main(target)
+        main(target, trees)
         if "--half" in sys.argv:
             bench_half(target)
         if "--epoch" in sys.argv:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from listsum.facts import attention
 from listsum.facts.kinds import classify
 from listsum.facts.state import thread_state
+from listsum.forkmap import fork_map
 from listsum.mail.threads import Thread, build_threads
 from listsum.report.build import Inputs, build_report, reported_threads
 from listsum.report.i18n import label
@@ -124,7 +125,9 @@ def facts(threads: Sequence[Thread], chosen: Sequence[Thread], window: Window | 
     lineage = link_revisions(list(threads))
     lineage.update(link_orphans(list(threads), lineage, list(chosen)))
     pulled = pulled_patches(list(threads))  # series applied through a pull request in another thread
-    series = {t.id: series_facts(t, lineage.get(t.id, []), window, pulled) for t in chosen}
+    # Threads are independent from here: with two cores a forked child takes half (forkmap.py).
+    series = fork_map(lambda t: series_facts(t, lineage.get(t.id, []), window, pulled), list(chosen),
+                      lambda t: len(t.messages), key=lambda t: t.id)
     kinds = {t.id: classify(t, series[t.id]) for t in chosen}
     return kinds, series
 

@@ -115,6 +115,14 @@ class PlainWriter:
         except OSError:
             self.abort()
 
+    def fileno(self) -> int | None:
+        """The copy's descriptor (open read-write), None once given up: forkread's child writes it."""
+        return self._fh.fileno() if self._fh is not None else None
+
+    def adopt(self, size: int, crc: int) -> None:
+        """Another process wrote the copy through ``fileno()``: its size and CRC-32."""
+        self.size, self.crc = size, crc
+
     def commit(self) -> int:
         """Size of the copy now in place (0 when it could not be written)."""
         if self._fh is None:

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from listsum import forkmap
 from listsum.errors import InputError, NothingUsable
 from listsum.mail.headers import MalformedMessage, header_end
 from listsum.mail.message import Message, Origin, fix_dates, note_where, parse_message, parse_span
 from listsum.model import Problem
-from listsum.sources import maildir, mbox, parsecache, public_inbox
+from listsum.sources import forkread, maildir, mbox, parsecache, public_inbox
 from listsum.sources.gzstream import GzipStream, NotMbox
 from listsum.sources.mbox import MboxData
 
@@ -181,6 +182,7 @@ class _Parsed:
     count: int = 0  # messages in the input, readable or not
     plain: int = 0  # size of the gunzipped copy written for the cache
     plain_crc: int = 0  # and its CRC-32
+    problem_numbers: list[int] = field(default_factory=list)  # the message each of batch.problems names (forkread)
 
     def add(self, data: bytes, start: int, end: int, base: int, handle: MboxData, path: str) -> None:
         """Parse data[start:end], which sits at ``base + start`` in the whole input."""
@@ -190,20 +192,34 @@ class _Parsed:
         try:
             msg = parse_span(data, start, end, origin, hend)
         except MalformedMessage:
-            self.batch.problems.append(Problem(str(origin), "no mail headers: not read"))
+            self._problem(origin, "no mail headers: not read")
             return
         msg.raw_ref = handle.ref(base + start, base + end)
         self.batch.messages.append(msg)
         self.records.append(parsecache.to_record(msg, (base + start, base + end)))
         for merged in mbox.suspect_merges(data, hend, end, msg.msgid):
             # Nothing lost silently: say where the splitter may have joined two mails.
-            self.batch.problems.append(Problem(str(origin), f"suspected merge at byte {base + merged[0]}: the headers "
-                                               f"of <{merged[1]}> are inside this message (a damaged From_ line?)"))
+            self._problem(origin, f"suspected merge at byte {base + merged[0]}: the headers "
+                                 f"of <{merged[1]}> are inside this message (a damaged From_ line?)")
+
+    def _problem(self, origin: Origin, what: str) -> None:
+        self.batch.problems.append(Problem(str(origin), what))
+        self.problem_numbers.append(origin.number)
 
 
 def _parse_gzip(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: Progress | None) -> _Parsed:
     """A gzipped mbox (``raw`` open at its start, ``size`` bytes), parsed while a
-    thread inflates it (see gzstream)."""
+    thread inflates it (see gzstream); on two cores a forked child parses part (forkread)."""
+    if forkmap.jobs() >= 2 and forkmap.can_fork():
+        try:
+            return _parse_gzip_on(path, raw, size, use_cache, progress, forked=True)
+        except forkread.CopyFailed:  # no copy on a full disk, or a child died: the plain path copes
+            raw.seek(0)
+    return _parse_gzip_on(path, raw, size, use_cache, progress, forked=False)
+
+
+def _parse_gzip_on(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: Progress | None,
+                   forked: bool) -> _Parsed:
     stream = GzipStream(raw)
     writer = parsecache.PlainWriter(path) if use_cache else None
     # Without a cache the bytes go to an unlinked temp file, mapped below:
@@ -212,10 +228,15 @@ def _parse_gzip(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: 
     handle = MboxData(path)
     out = _Parsed()
     try:
-        for buf, start, end, base in stream.messages(writer.write if writer else spool.write):  # type: ignore[union-attr]
-            out.add(buf, start, end, base, handle, path)
-            if progress and out.count % _PROGRESS_EVERY == 0:
-                progress(out.count, max(out.count, out.count * size // max(stream.fed, 1)))
+        if forked:
+            total, crc = forkread.parse_gzip(path, stream, writer or spool, out, _Parsed, handle, progress, size)  # type: ignore[arg-type]
+            if writer:
+                writer.adopt(total, crc)
+        else:
+            for buf, start, end, base in stream.messages(writer.write if writer else spool.write):  # type: ignore[union-attr]
+                out.add(buf, start, end, base, handle, path)
+                if progress and out.count % _PROGRESS_EVERY == 0:
+                    progress(out.count, max(out.count, out.count * size // max(stream.fed, 1)))
     except BaseException:
         if writer:
             writer.abort()
@@ -223,8 +244,13 @@ def _parse_gzip(path: str, raw: BinaryIO, size: int, use_cache: bool, progress: 
             spool.close()
         raise
     if writer:
+        own = writer.fileno()
+        kept = os.fdopen(os.dup(own), "rb", buffering=0) if own is not None else None  # the inode just written
         out.plain, out.plain_crc = writer.commit(), writer.crc
-        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc)
+        if kept is not None and not out.plain:
+            kept.close()
+            kept = None
+        handle.use_plain(str(parsecache.plain_copy(path)), out.plain, out.plain_crc, kept)
     if spool is not None:
         spool.flush()
         if stream.size:
