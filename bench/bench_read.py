@@ -1,6 +1,6 @@
 """Read speed: cold and warm parse cache, plus thread + classify, on the archive.
 
-    .venv/bin/python bench/bench_read.py [MBOX] [--epoch] [--half]
+    .venv/bin/python bench/bench_read.py [MBOX] [--epoch] [--half] [--week=SINCE,UNTIL] [--compare=SRC,...]
 
 Each figure runs in a fresh process started from a small parent (so peak
 RSS is its own: a child inherits its parent's high-water mark) with the cache
@@ -239,10 +239,14 @@ if __name__ == "__main__":
     elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         fn = {"listsum": child_listsum, "mailbox": child_mailbox, "epoch": child_epoch}[sys.argv[2]]
         print(json.dumps(fn(sys.argv[3])))
+    elif any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
     else:
         week = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--week=")), None)
         trees = next((a.split("=", 1)[1].split(",") for a in sys.argv[1:] if a.startswith("--compare=")), [])
         args = [a for a in sys.argv[1:] if a not in ("--epoch", "--half") and not a.startswith(("--week=", "--compare="))]
+        if any(a.startswith("-") for a in args):
+            sys.exit(f"bench_read.py: unknown option {next(a for a in args if a.startswith('-'))} (--help)")
         target = args[0] if args else str(DEFAULT)
         if week:  # --week=2021-01-11,2021-01-18: only the report's figure
             bench_week(target, week)
