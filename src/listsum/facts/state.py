@@ -211,7 +211,9 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
                           read_asks or msg.date >= until)
         if v is None:
             if read_asks and parent is not None and msg.date < until and work.author.wrote(msg):
-                _note_answer(msg, parent.msgid, answers)
+                asked = _answered(thread, by_id, msg.msgid, work.author)
+                if asked is not None:
+                    _note_answer(msg, asked, answers)
             continue
         where = None if target in (None, cover) else target
         (seen.now if msg.date < until else seen.later).append((v, where))
@@ -220,9 +222,25 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     return seen
 
 
+def _answered(thread: Thread, by_id: dict[str, Message], msgid: str, author: Author) -> str | None:
+    """The reviewer's mail an author's reply answers: the nearest mail above it the author did
+    not write. Rudraksha Gupta first asks Dmitry Baryshkov to move his request to another
+    series, then answers his own mail: "I have made the changes here: ..." (linux-leds,
+    2026-04-01, "[PATCH v4 3/3] ARM: dts: qcom: msm8960: expressatt: Add camera flash")."""
+    cur, hops = thread.parent.get(msgid), 0
+    while cur is not None and hops < 1000:
+        above = by_id.get(cur)
+        if above is None:
+            return None
+        if not author.wrote(above):
+            return cur
+        cur, hops = thread.parent.get(cur), hops + 1
+    return None
+
+
 def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
     text = body_text(msg)
-    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out")):
+    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out", "next ", "made the change")):
         said = author_answer(own_lines(text))
         if said is not None:
             answers.setdefault(parent, said)
