@@ -7,6 +7,8 @@ Real forms from the kvmarm archive:
   "Pulled, thanks." (Paolo Bonzini taking Marc's "[GIT PULL] KVM/arm64 fixes for 5.8, take #1")
   "Pushed to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue" (Drew Jones)
   "The pull request you sent on ...\n\nhas been merged into torvalds/linux.git:" (pr-tracker-bot)
+  b4 ty's "[01/21] KVM: arm64: ...\n        commit: 9af3e08b..." list under any opening line
+  ("I've just pushed that it -next so that it simmers", Marc Zyngier, 2020-09-11)
 Not applied: "Applied this series on top of v5.15-rc1 and tested" (a tester),
 "I've pushed out my own version", "queued for v3 already" (lower case: the
 middle of a sentence), "will be applied", "not applied", quoted "> Applied".

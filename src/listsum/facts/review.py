@@ -12,7 +12,8 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
 - should: "we should keep vms->highmem here", "^ should be 1", "The address
   should also be checked" -- "should" after a subject or before be/also/...,
   not a quoted "should never happen"
-- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not", "How about only guarding ..."
+- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not", "How about only guarding ...",
+  "My suggestion was to drop direct_mode", "What I'm suggesting is that we create a list"
 - imperative: "Drop unused labels.", "Remove the superfluous tab." (linux-leds reviews)
 - suggest: "what about making a counter on our struct vfio_iommu", "the better optimization
   would be to pass both rather than recalculate" (Alex Williamson, kvmarm 2021-01), "It would
@@ -20,7 +21,9 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
 - typo: "s/filed/field in the commit title", "Typo: s/systme/system/"
 - missing: "Missing include guard.", "Missing unlock." (both lists)
 - redundant: "This check is not needed.", "First test seems unnecessary."
-- need: "You need to keep the property here:", "This needs to be an int." (linux-leds)
+- need: "You need to keep the property here:", "This needs to be an int." (linux-leds),
+  "you'll need to verify that it doesn't make things much worse" (kvmarm)
+- must: "You must remember to use `-s` when committing patches." (Lee Jones, linux-leds)
 - can-this: "Could this be simplified to __hyp_pa(hyp_symbol_addr(sym))?" (kvmarm)
 - instead: "Could this take a pointer to a struct kvm_vcpu_fault_info instead?"
 - question: a line of three words or more ending in "?" (so "// KVM_CAP_SYNC_MMU?",

@@ -35,6 +35,8 @@ The author's own replies decide nothing by themselves, but answer the reply they
   2021-01-15) makes that comment a change request;
 - author-done: "Updated version pushed out." (Marc to Ard Biesheuvel's "Could we include
   FW_BUG here", the same week) answers a request in the maintainer-author's own tree.
+An answer goes to the nearest mail above it the author did not write (his second reply to
+his own first: "I have made the changes here: ...", linux-leds 2026-04-01).
 
 A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
 was taken, superseded if a later revision carries the rest, changes-requested if a request
