@@ -40,7 +40,8 @@ his own first: "I have made the changes here: ...", linux-leds 2026-04-01).
 
 A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
 was taken, superseded if a later revision carries the rest, changes-requested if a request
-on the rest is open), superseded (a later revision in the input posted by the
+on the rest is open), rejected when a NAK came after the later revision went out
+(nak-after-respin), superseded (a later revision in the input posted by the
 window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
@@ -312,6 +313,9 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     applied = [v for v in verdicts if v.name == "applied"]
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
     if not applied:
+        late = _naks_after(verdicts, newer)
+        if late:
+            return State("rejected", _ids(late), "NAK by " + _names(late), superseded_by=_newest(newer).thread_id)
         return _superseded(newer, []) if newer else _review_state(now, work)
     if not (_partial(applied, work) and (newer or work.patches)):
         return _applied_state(applied)
@@ -327,8 +331,23 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     return state
 
 
+def _naks_after(verdicts: list[Verdict], newer: list[Revision]) -> list[Verdict]:
+    """nak-after-respin: a NAK sent after the later revision was posted rejects the work, which
+    that revision does not answer: Pavel Machek's "Userspace can already make leds blink and use
+    oneshot. NAK." (25 Mar) on Craig McQueen's "[PATCH v2 0/1] Introduce userspace LED triggers
+    driver", whose v3 went out on 17 Mar (linux-leds, 2025)."""
+    if not newer:
+        return []
+    posted = _newest(newer).date
+    return [v for v in verdicts if v.name == "rejected" and v.msg.date > posted]
+
+
+def _newest(newer: list[Revision]) -> Revision:
+    return max(newer, key=lambda r: (r.version, r.date))
+
+
 def _superseded(newer: list[Revision], taken: list[int]) -> State:
-    last = max(newer, key=lambda r: (r.version, r.date))
+    last = _newest(newer)
     return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
                  + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
                  superseded_by=last.thread_id)
