@@ -42,10 +42,6 @@ KNOWN: dict[str, dict[str, tuple[str, str]]] = {
         "20200917023033.1337-1-fangying1@huawei.com": ("rejected", "changes-requested"),
     },
     "kvmarm-2019-06-10.json": {
-        # Limitation: the posting and Andre Przywara's April review are outside the input;
-        # Julien Thierry's own "I'll rework this" is the only signal, and a thread rooted at a
-        # reply names its author from that reply's To (Andre), not Julien.
-        "1551947777-13044-1-git-send-email-julien.thierry@arm.com": ("changes-requested", "under-review"),
         # Judgement: mst's "Devices should be self-describing" answers Jean-Philippe's idea for a
         # future non-DT topology; the gold reads it as not about this series.
         "20190530170929.19366-1-jean-philippe.brucker@arm.com": ("reviewed", "changes-requested"),

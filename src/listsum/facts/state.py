@@ -63,6 +63,7 @@ from listsum.facts.bots import bot_flag, is_bot, is_bot_mail, is_merge_bot
 from listsum.facts.review import author_answer, change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
+from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread
 from listsum.model import AppliedFact, Flag, PatchState, Revision, State, TrailerFact, Window
 
@@ -93,6 +94,7 @@ class Verdict:
     kinds: list[str] = field(default_factory=list)  # trailer states given, for "reviewed" & co.
     counters: set[int] = field(default_factory=set)  # b4 ty's "[n/m]" lines of an applied notice
     via: Message | None = None  # rule "pull": the pull request that carried the patch
+    asker: str = ""  # rule "author-will-change" on a mail not in the input: who the author quotes
 
     @property
     def who(self) -> str:
@@ -201,6 +203,8 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     subjects = {m.msgid: m.subject for _, m in work.patches} | ({cover: work.cover.subject} if work.cover else {})
     by_id = {m.msgid: m for m in thread.messages}
     answers: dict[str, tuple[str, str]] = {}  # reviewer's msgid -> the author's answer to it
+    # Sasha Levin's "I'll drop this patch for now" on an AUTOSEL backport takes it out of stable.
+    backport = Subject.parse(thread.subject).stable
     for msg in thread.messages:
         if msg.msgid in ids or msg.msgid in work.older:
             continue
@@ -213,10 +217,13 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
                           None if given is None else given.get(msg.msgid, []), known,
                           read_asks or msg.date >= until)
         if v is None:
-            if read_asks and parent is not None and msg.date < until and work.author.wrote(msg):
-                asked = _answered(thread, by_id, msg.msgid, work.author)
-                if asked is not None:
-                    _note_answer(msg, asked, answers)
+            if read_asks and msg.date < until and work.author.wrote(msg):
+                if parent is not None:
+                    asked = _answered(thread, by_id, msg.msgid, work.author)
+                    if asked is not None:
+                        _note_answer(msg, asked, answers)
+                elif msg.in_reply_to and backport is None and (promise := _promise_to_absent(msg)) is not None:
+                    seen.now.append((promise, None))
             continue
         where = None if target in (None, cover) else target
         (seen.now if msg.date < until else seen.later).append((v, where))
@@ -241,12 +248,33 @@ def _answered(thread: Thread, by_id: dict[str, Message], msgid: str, author: Aut
     return None
 
 
+_ANSWER_CUES = ("will", "Will", "'ll", "Done", "Fixed", "pushed out", "next ", "made the change")
+# "On 05/04/2019 16:31, Andre Przywara wrote:" above the quote the author answers.
+_ATTRIBUTION = re.compile(r"^\s*On\b.*,\s*(?P<name>[^,<>]+?)\s*(?:<[^<>]*>\s*)?wrote:\s*$")
+
+
 def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
     text = body_text(msg)
-    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out", "next ", "made the change")):
+    if any(cue in text for cue in _ANSWER_CUES):
         said = author_answer(own_lines(text))
         if said is not None:
             answers.setdefault(parent, said)
+
+
+def _promise_to_absent(msg: Message) -> Verdict | None:
+    """author-will-change on a review the input lacks: Julien Thierry's "I'll rework this to make
+    things a little bit more flexible." to Andre Przywara's April review of "[PATCH kvmtool 08/16]
+    arm/pci: Do not use first PCI IO space bytes" (kvmarm, 2019-06-14), posting and review both
+    outside the input. The request is the quoted reviewer's, when the attribution line names him."""
+    text = body_text(msg)
+    if not any(cue in text for cue in _ANSWER_CUES):
+        return None
+    lines = own_lines(text)
+    said = author_answer(lines)
+    if said is None or said[0] != "will-change":
+        return None
+    asker = next((m.group("name") for x in lines if (m := _ATTRIBUTION.match(x))), "a review not in the input")
+    return Verdict("changes-requested", "author-will-change", msg, said[1], asker=asker)
 
 
 def _apply_answer(v: Verdict, answer: tuple[str, str] | None) -> None:
@@ -493,4 +521,4 @@ def _ids(verdicts: Iterable[Verdict]) -> list[str]:
 
 
 def _names(verdicts: Iterable[Verdict]) -> str:
-    return ", ".join(dict.fromkeys(v.msg.sender for v in verdicts))
+    return ", ".join(dict.fromkeys(v.asker or v.msg.sender for v in verdicts))
