@@ -60,7 +60,8 @@ from listsum.facts import body_text, own_lines
 from listsum.facts.authors import Author, ghost_author, revived
 from listsum.facts.applied import applied_in
 from listsum.facts.bots import bot_flag, is_bot, is_bot_mail, is_merge_bot
-from listsum.facts.review import author_answer, change_requests
+from listsum.facts.answers import answered_mail, note_answer, promise_to_absent
+from listsum.facts.review import change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
 from listsum.mail.subject import Subject
@@ -219,9 +220,9 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
         if v is None:
             if read_asks and msg.date < until and work.author.wrote(msg):
                 if parent is not None:
-                    asked = _answered(thread, by_id, msg.msgid, work.author)
+                    asked = answered_mail(thread, by_id, msg.msgid, work.author)
                     if asked is not None:
-                        _note_answer(msg, asked, answers)
+                        note_answer(msg, asked, answers)
                 elif msg.in_reply_to and backport is None and (promise := _promise_to_absent(msg)) is not None:
                     seen.now.append((promise, None))
             continue
@@ -232,49 +233,10 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     return seen
 
 
-def _answered(thread: Thread, by_id: dict[str, Message], msgid: str, author: Author) -> str | None:
-    """The reviewer's mail an author's reply answers: the nearest mail above it the author did
-    not write. Rudraksha Gupta first asks Dmitry Baryshkov to move his request to another
-    series, then answers his own mail: "I have made the changes here: ..." (linux-leds,
-    2026-04-01, "[PATCH v4 3/3] ARM: dts: qcom: msm8960: expressatt: Add camera flash")."""
-    cur, hops = thread.parent.get(msgid), 0
-    while cur is not None and hops < 1000:
-        above = by_id.get(cur)
-        if above is None:
-            return None
-        if not author.wrote(above):
-            return cur
-        cur, hops = thread.parent.get(cur), hops + 1
-    return None
-
-
-_ANSWER_CUES = ("will", "Will", "'ll", "Done", "Fixed", "pushed out", "next ", "made the change")
-# "On 05/04/2019 16:31, Andre Przywara wrote:" above the quote the author answers.
-_ATTRIBUTION = re.compile(r"^\s*On\b.*,\s*(?P<name>[^,<>]+?)\s*(?:<[^<>]*>\s*)?wrote:\s*$")
-
-
-def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
-    text = body_text(msg)
-    if any(cue in text for cue in _ANSWER_CUES):
-        said = author_answer(own_lines(text))
-        if said is not None:
-            answers.setdefault(parent, said)
-
-
 def _promise_to_absent(msg: Message) -> Verdict | None:
-    """author-will-change on a review the input lacks: Julien Thierry's "I'll rework this to make
-    things a little bit more flexible." to Andre Przywara's April review of "[PATCH kvmtool 08/16]
-    arm/pci: Do not use first PCI IO space bytes" (kvmarm, 2019-06-14), posting and review both
-    outside the input. The request is the quoted reviewer's, when the attribution line names him."""
-    text = body_text(msg)
-    if not any(cue in text for cue in _ANSWER_CUES):
-        return None
-    lines = own_lines(text)
-    said = author_answer(lines)
-    if said is None or said[0] != "will-change":
-        return None
-    asker = next((m.group("name") for x in lines if (m := _ATTRIBUTION.match(x))), "a review not in the input")
-    return Verdict("changes-requested", "author-will-change", msg, said[1], asker=asker)
+    """author-will-change on a review the input lacks (facts/answers.py)."""
+    said = promise_to_absent(msg)
+    return None if said is None else Verdict("changes-requested", "author-will-change", msg, said[0], asker=said[1])
 
 
 def _apply_answer(v: Verdict, answer: tuple[str, str] | None) -> None:
