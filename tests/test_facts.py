@@ -158,6 +158,21 @@ def test_real_applied_notices(archive_threads: list[Thread]) -> None:
     assert {k: seen.get(k) for k in cases} == cases
 
 
+def test_a_b4_ty_list_is_the_notice_whatever_its_opening_line_says(archive_threads: list[Thread]) -> None:
+    """Marc Zyngier's b4 ty on Will Deacon's "[PATCH v5 00/21] KVM: arm64: Rewrite page-table
+    code and fault handling" (kvmarm, 2020-09-11) opens "As for last time, I've just pushed that
+    it -next so that it simmers for a while." and lists "[01/21] ..." to "[21/21] ..." with their
+    commits: applied (rule b4-ty-list), though no line says "Applied"."""
+    from listsum.facts.applied import applied_in
+
+    msgid = "159983659550.1978092.16804121328891667872.b4-ty@kernel.org"
+    msg = next(m for t in archive_threads for m in t.messages if m.msgid == msgid)
+    fact = applied_in(msg)
+    assert fact is not None and fact.by == "Marc Zyngier" and fact.branch is None
+    assert len(fact.commits) == 21 and fact.commits[0] == "9af3e08baa7c20ee69b7fc18e720e08a091493b9"
+    assert fact.text.startswith("As for last time, I've just pushed")
+
+
 def test_applied_across_the_week(week_threads: list[Thread]) -> None:
     """Every applied notice in the week: Marc twice to fixes, Paolo, Rob twice."""
     got = sorted((a.by, a.branch or "", a.text) for t in week_threads

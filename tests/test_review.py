@@ -39,7 +39,18 @@ LINES = [
     ("archive", "20210202181307.GA17311@willie-the-truck", "Maybe just take a pfn instead?", "instead"),
     ("archive", "190b57e6-0ac5-63bb-57d8-5bab2aea0b2c@huawei.com", "Shouldn't we also set this uaccess_read cb",
      "should"),
+    # The state gold sets of 2026-12-06 (states2): Lee Jones on "[PATCH] leds: uleds documentation
+    # fixes" (leds, 2025-03-14), Rob Herring on LP5812 v16 1/3 (leds, 2025-10-15), Marc
+    # Zyngier on the VGIC group enablement v2 (kvmarm, 2019-11-25) and the SError vaxorcism v2
+    # (kvmarm, 2019-06-10).
+    ("leds", "20250314110853.GF3890718@google.com", "You must remember to use", "must"),
+    ("leds", "cfe39a0e-e475-4d0d-bad6-461b25f430ef@kernel.org", "You must base and test on mainline", "must"),
+    ("leds", "20251015165648.GA4046261-robh@kernel.org", "My suggestion was to drop direct_mode", "prefer"),
+    ("archive", "e2426986ebc9be4e14eb99028b28a43e@www.loen.fr", "What I'm suggesting is that we create", "prefer"),
+    ("archive", "1d806015-bbad-c2dd-2ff6-2a5bdb73e117@arm.com", "you'll need to verify", "need"),
     # Not requests.
+    ("archive", "3f7094ffd77a6615d7179be94dbecc60@kernel.org", "you must do two", None),  # Marc explains
+    ("archive", "06ef13e1-fffe-d4a2-721e-f666f331fb3c@arm.com", "you must have sized", None),  # an inference
     ("archive", "CAJc+Z1GFHp17+ROTyDnfS4QLs0kCEVBCD7+OBkHZA53q-zmiLQ@mail.gmail.com",
      "Could you help have a look about the BUG message", None),  # a tester asks the author for help
     ("archive", "e3446187abb20eb2a95eae1f51b36ca1@kernel.org", "Fix now queued, thanks.", None),
@@ -97,6 +108,13 @@ ANSWERS = [
     # Marc's "Can you please give the following hack a go" promises nothing; the commit message
     # of his inline patch ("we should be able to deal with any ordering") is not read.
     ("archive", "877dfcwutt.wl-maz@kernel.org", None),
+    # Zenghui Yu to James Morse's "We can't just go removing these things" on "[PATCH v1 1/5] KVM:
+    # arm/arm64: Remove kvm_mmio_emulate tracepoint" (kvmarm, 2019-06-13).
+    ("archive", "5885c607-1314-ff53-38f1-9f48b1c16de4@huawei.com",
+     ("will-change", "I'm OK to just drop this patch in next version.")),
+    # Rudraksha Gupta answering Dmitry Baryshkov's sorting request from the series that needs it
+    # ("[PATCH v4 3/3] ARM: dts: qcom: msm8960: expressatt: Add camera flash", leds, 2026-04-01).
+    ("leds", "d4fb2b66-85ae-4de4-b3dd-54260c73fd06@gmail.com", ("done", "I have made the changes here:")),
 ]
 
 

@@ -264,3 +264,39 @@ def test_a_revision_that_gained_a_change_id_is_linked() -> None:
     v7 = lineage["20251027200547.1038967-1-markus.probst@posteo.de"]
     assert [r.version for r in v7][:9] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert v7[7].thread_id == "20251115-rust_leds-v8-0-d9a41f355538@posteo.de"
+
+
+def test_a_lone_patch_and_its_one_patch_series_are_one_lineage(archive_lineage: dict[str, list[Revision]]) -> None:
+    """Craig McQueen's "[PATCH] leds: Introduce userspace LED triggers driver" came back as
+    "[PATCH v2 0/1] Introduce userspace LED triggers driver" over the same patch, then as a lone
+    "[PATCH v3]" (linux-leds, 2025-03): one lineage, v1 superseded by the v2 of 11 Mar. Not
+    Mauro Carvalho Chehab's "docs: fix broken references to text files", the one patch kvmarm
+    got of four larger series (3/7, 08/12, 03/35, v2 09/33, 2020)."""
+    from corpus_msgs import leds_read
+
+    leds = link_revisions(build_threads(leds_read().messages))
+    assert [r.version for r in leds["20250306114640.313793-1-craig@mcqueen.au"]] == [1, 2, 3]
+    assert leds["20250306114640.313793-1-craig@mcqueen.au"][1].thread_id == "20250311013143.371930-1-craig@mcqueen.au"
+    docs = archive_lineage["cover.1584450500.git.mchehab+huawei@kernel.org"]
+    assert [r.subject for r in docs] == ["[PATCH 00/12] Fix broken references for Documentation/*"]
+
+
+def test_the_state_is_of_the_posting_out_by_the_windows_end() -> None:
+    """Carlo Szelinsky sent "[PATCH net-next v5 0/2] net: pse-pd: ..." on 29 Apr 2026 in reply to
+    his v4 of 10 Apr: the week of 1-16 Apr reads the v4, which Jakub Kicinski asked changes of
+    (13 Apr), not a v5 with no reply yet (linux-leds)."""
+    from datetime import datetime, timezone
+
+    from corpus_msgs import leds_read
+    from listsum.model import Window
+
+    threads = {t.id: t for t in build_threads(leds_read().messages)}
+    thread = threads["20260410124428.809943-1-github@szelinsky.de"]
+    lineage = link_revisions(list(threads.values()))[thread.id]
+    week = Window(since=datetime(2026, 4, 1, tzinfo=timezone.utc), until=datetime(2026, 4, 16, tzinfo=timezone.utc))
+    facts = series_facts(thread, lineage, week)
+    assert facts is not None and facts.state is not None
+    assert (facts.version, facts.state.name) == (4, "changes-requested")
+    assert "kuba@kernel.org" in facts.state.detail or "Jakub" in facts.state.detail
+    later = series_facts(thread, lineage)
+    assert later is not None and later.version == 5

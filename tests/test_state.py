@@ -421,3 +421,28 @@ def test_a_request_on_a_patch_the_subset_took_is_settled() -> None:
     assert facts is not None and facts.state is not None
     assert facts.state.name == "applied" and facts.state.evidence == ["175803434216.3847280.5284437769175227452.b4-ty@kernel.org"]
     assert [p.state.name for p in facts.patch_states][:3] == ["applied"] * 3
+
+
+def test_an_authors_promise_to_a_review_outside_the_input_requests_changes() -> None:
+    """Julien Thierry's kvmtool PCI series and Andre Przywara's April review of it are outside
+    the input; Julien answers the review: "I'll rework this to make things a little bit more
+    flexible." (kvmarm, 2019-06-14). The thread is his (his old git send-email id,
+    "1551947777-13044-1-git-send-email-julien.thierry@arm.com", names him), the request
+    Andre's, quoted in Julien's attribution line."""
+    from listsum.facts.authors import ghost_author
+
+    thread_id = "1551947777-13044-1-git-send-email-julien.thierry@arm.com"
+    threads = _threads_of("archive")
+    thread = next(t for t in threads if t.id == thread_id)
+    assert ghost_author(thread) == "julien.thierry@arm.com"
+    week = Window(datetime(2019, 6, 10, tzinfo=UTC), datetime(2019, 6, 17, tzinfo=UTC))
+    _, series = pipeline.facts(threads, [thread], week)
+    st = series[thread_id].state
+    assert st is not None
+    assert (st.name, st.evidence, st.detail) == (
+        "changes-requested", ["42fb92bf-e58a-41d0-0a7f-b72d7bca481c@arm.com"], "changes requested by Andre Przywara")
+    # Sasha Levin's "I'll drop this patch for now" on an AUTOSEL backport is no change request.
+    autosel = next(t for t in threads if "Enforce PTE mappings at" in t.subject and "AUTOSEL 5.0" in t.subject)
+    _, series = pipeline.facts(threads, [autosel], Window(datetime(2019, 5, 1, tzinfo=UTC),
+                                                          datetime(2019, 5, 8, tzinfo=UTC)))
+    assert series[autosel.id] is not None and series[autosel.id].state.name == "new"

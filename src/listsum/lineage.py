@@ -39,6 +39,7 @@ def _overlapping(found: list[Posting]) -> list[tuple[int, int]]:
     Preliminary NV patches" and many small series reuse a patch of another.
     """
     keys = [_patch_keys(p) for p in found]
+    lone = [p.expected <= 1 for p in found]
     bucket: dict[tuple[str, ...], list[int]] = {}
     for i, ks in enumerate(keys):
         for k in ks:
@@ -49,9 +50,19 @@ def _overlapping(found: list[Posting]) -> list[tuple[int, int]]:
             for b in ids:
                 if a < b and (a, b) not in pairs:
                     shared = len(keys[a] & keys[b])
-                    if shared >= 2 and 2 * shared >= min(len(keys[a]), len(keys[b])):
+                    if (shared >= 2 and 2 * shared >= min(len(keys[a]), len(keys[b]))) or (lone[a] and lone[b] and _same_lone(keys[a], keys[b])):
                         pairs.add((a, b))
     return sorted(pairs)
+
+
+def _same_lone(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
+    """Two one-patch series ("[PATCH]" or "m/1") of one patch, one with a cover letter titled
+    otherwise: Craig McQueen's "[PATCH] leds: Introduce userspace LED triggers driver" and his
+    "[PATCH v2 0/1] Introduce userspace LED triggers driver" over "[PATCH v2 1/1] leds:
+    Introduce ..." (linux-leds, 2025-03-06 and 11), his v3 a lone patch again. Not the one patch
+    of a larger series that reached the list: Mauro Carvalho Chehab's "docs: fix broken
+    references to text files" came as 3/7, 08/12, 03/35 and v2 09/33 of four series (kvmarm, 2020)."""
+    return len(a) == len(b) == 1 and a == b
 
 
 # A retitled revision comes within months: a year-old posting sharing a patch title is another series.

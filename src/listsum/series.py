@@ -294,7 +294,7 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
     posts = postings(thread)
     if not posts:
         return _ghost_facts(thread, lineage, window)
-    post = main_posting(thread, posts)
+    post = main_posting(thread, posted_by(posts, window))
     patches = {m.msgid: m for p in posts for m in p.messages}
     facts = SeriesFacts(
         version=post.revision,
@@ -315,6 +315,16 @@ def series_facts(thread: Thread, lineage: list[Revision], window: Window | None 
     facts.state, facts.patch_states = series_state(thread, work, lineage, window, facts.trailers, facts.applied,
                                                    per_patch, carried)
     return facts
+
+
+def posted_by(posts: list[Posting], window: Window | None) -> list[Posting]:
+    """The postings out by the window's end (all when none is): Carlo Szelinsky's "[PATCH
+    net-next v5 0/2] net: pse-pd: ..." went out on 29 Apr 2026 in reply to his v4 of 10 Apr,
+    and the v4 is what the week of 1-16 Apr reviewed (Jakub Kicinski's "pw-bot: cr"), not a
+    new v5 with no reply (linux-leds)."""
+    if window is None:
+        return posts
+    return [p for p in posts if p.date < window.until] or posts
 
 
 def _ghost_facts(thread: Thread, lineage: list[Revision], window: Window | None) -> SeriesFacts | None:

@@ -7,6 +7,8 @@ Real forms from the kvmarm archive:
   "Pulled, thanks." (Paolo Bonzini taking Marc's "[GIT PULL] KVM/arm64 fixes for 5.8, take #1")
   "Pushed to https://gitlab.com/rhdrjones/kvm-unit-tests/-/commits/arm/queue" (Drew Jones)
   "The pull request you sent on ...\n\nhas been merged into torvalds/linux.git:" (pr-tracker-bot)
+  b4 ty's "[01/21] KVM: arm64: ...\n        commit: 9af3e08b..." list under any opening line
+  ("I've just pushed that it -next so that it simmers", Marc Zyngier, 2020-09-11)
 Not applied: "Applied this series on top of v5.15-rc1 and tested" (a tester),
 "I've pushed out my own version", "queued for v3 already" (lower case: the
 middle of a sentence), "will be applied", "not applied", quoted "> Applied".
@@ -55,6 +57,11 @@ _APPLIED_TO_EOL = re.compile(r"^Applied to:?\s*$")
 _CONTRIBUTION = re.compile(r"^Thank you for your contribution, it has been applied to(?: my local)?(?:\s+(?P<b>\S+))?\s*$")
 # b4 ty below the notice: "[1/3] Documentation:leds: Add leds-st1202.rst\n      commit: 132e6687a1..."
 _COMMIT = re.compile(r"^\s+commit:\s+([0-9a-f]{7,40})\s*$")
+# b4 ty's list is the notice when its opening line says it in other words: Marc Zyngier on Will
+# Deacon's "[PATCH v5 00/21] KVM: arm64: Rewrite page-table code and fault handling" (kvmarm,
+# 2020-09-11): "As for last time, I've just pushed that it -next so that it simmers for a
+# while." over "[01/21] KVM: arm64: Remove kvm_mmu_free_memory_caches()\n commit: 9af3e08b...".
+_TY_ENTRY = re.compile(r"^\s*\[\d+/\d+\]\s+\S")
 # A sentence ends at ".", "!" then two spaces, or one space and a capital ("thanks. Paolo").
 _SENTENCE_END = re.compile(r"[.!](?:\s{2,}|\s+(?=[A-Z]))")
 # Every line _APPLIED or _PR_MERGED matches holds one of these words in some case.
@@ -87,7 +94,19 @@ def applied_in(msg: Message) -> AppliedFact | None:
             commits = [m.group(1) for x in lines[i + 1:] if (m := _COMMIT.match(x))]
             return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date,
                                branch=branch or None, text=line.strip(), commits=commits)
-    return None
+    return _ty_list(msg, lines)
+
+
+def _ty_list(msg: Message, lines: list[str]) -> AppliedFact | None:
+    """b4 ty's "[n/m] title" lines, each with its "commit: <sha>" below: only b4's
+    thank-you for applied work writes them (rule "b4-ty-list")."""
+    commits = [m.group(1) for i, x in enumerate(lines[1:], 1)
+               if (m := _COMMIT.match(x)) and _TY_ENTRY.match(lines[i - 1])]
+    if not commits:
+        return None
+    said = next((x.strip() for x in lines if mentions(x, _VERBS)), "")
+    return AppliedFact(by=msg.sender, message_id=msg.msgid, date=msg.date, branch=None,
+                       text=said or f"{len(commits)} commits listed by b4 ty", commits=commits)
 
 
 def _first_sentence(rest: str) -> str:

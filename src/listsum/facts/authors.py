@@ -44,8 +44,10 @@ class Author:
         return bool(self.name) and len(self.name) > 3 and _VIA_RELAY.sub("", msg.from_name).strip().lower() == self.name
 
 
-# git send-email Message-IDs end in the sender's address: "20210927124911.191729-1-alexandru.elisei@arm.com".
-_GSE_ID = re.compile(r"^\d{14}\.\d+-\d+-(?P<addr>[^@\s]+@[^@\s]+)$")
+# git send-email Message-IDs end in the sender's address: "20210927124911.191729-1-alexandru.elisei@arm.com",
+# and before git 2.x "<epoch>-<pid>-<n>-git-send-email-<addr>": Julien Thierry's kvmtool PCI series,
+# "1551947777-13044-1-git-send-email-julien.thierry@arm.com" (kvmarm, 2019).
+_GSE_ID = re.compile(r"^(?:\d{14}\.\d+-\d+-|\d{9,10}-\d+-\d+-git-send-email-)(?P<addr>[^@\s]+@[^@\s]+)$")
 
 
 def ghost_author(thread: Thread) -> str:

@@ -40,7 +40,11 @@ _MERGE_BOT = re.compile(r"^(?:pr-tracker-bot|patchwork-bot)\b", re.I)
 # noticed the following build warnings:", 202510231653.3V9E5oxE-lkp@intel.com). Only
 # the sender's own line opening so: an author's "the kernel test robot found ..." or a
 # maintainer forwarding Sashiko's findings with his own request is a person's mail.
-_HUMAN_BOT_LINE = re.compile(r"^(?:My bot found|kernel test robot noticed)\b")
+# Greg Kroah-Hartman's patch-bot answers from his own address: "This is the semi-friendly
+# patch-bot of Greg Kroah-Hartman." to Markus Elfring's comment on "[PATCH v1 1/4] device
+# property: Split fwnode_get_child_node_count()" (linux-leds, 2025-03-11); its "Please do not
+# bother developers" asks the author nothing.
+_HUMAN_BOT_LINE = re.compile(r"^(?:My bot found|kernel test robot noticed|This is the semi-friendly patch-bot of)\b")
 # lkp mints the Message-ID of every report it sends, also from a person's address
 # ("tree: .../lee/leds.git ..." from error27@gmail.com, 202605210624.3gcr3prk-lkp@intel.com).
 _LKP_ID = re.compile(r"^\d{12}\.\w+-lkp@intel\.com$")
@@ -68,7 +72,7 @@ def is_bot_mail(msg: Message) -> bool:
     if is_bot(msg) or _LKP_ID.match(msg.msgid):
         return True
     text = body_text(msg)
-    return ("bot found" in text or "robot noticed" in text) and any(_HUMAN_BOT_LINE.match(x) for x in own_lines(text))
+    return ("bot found" in text or "robot noticed" in text or "patch-bot of" in text) and any(_HUMAN_BOT_LINE.match(x) for x in own_lines(text))
 
 
 def bot_flag(msg: Message, patch: str) -> Flag | None:

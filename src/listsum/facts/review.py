@@ -12,7 +12,8 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
 - should: "we should keep vms->highmem here", "^ should be 1", "The address
   should also be checked" -- "should" after a subject or before be/also/...,
   not a quoted "should never happen"
-- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not", "How about only guarding ..."
+- prefer: "I'd rather", "I'd prefer", "I'd suggest", "nit:", "why not", "How about only guarding ...",
+  "My suggestion was to drop direct_mode", "What I'm suggesting is that we create a list"
 - imperative: "Drop unused labels.", "Remove the superfluous tab." (linux-leds reviews)
 - suggest: "what about making a counter on our struct vfio_iommu", "the better optimization
   would be to pass both rather than recalculate" (Alex Williamson, kvmarm 2021-01), "It would
@@ -20,7 +21,9 @@ week of 2021-10-04 (tests/test_thread_cmd.py holds the table):
 - typo: "s/filed/field in the commit title", "Typo: s/systme/system/"
 - missing: "Missing include guard.", "Missing unlock." (both lists)
 - redundant: "This check is not needed.", "First test seems unnecessary."
-- need: "You need to keep the property here:", "This needs to be an int." (linux-leds)
+- need: "You need to keep the property here:", "This needs to be an int." (linux-leds),
+  "you'll need to verify that it doesn't make things much worse" (kvmarm)
+- must: "You must remember to use `-s` when committing patches." (Lee Jones, linux-leds)
 - can-this: "Could this be simplified to __hyp_pa(hyp_symbol_addr(sym))?" (kvmarm)
 - instead: "Could this take a pointer to a struct kvm_vcpu_fault_info instead?"
 - question: a line of three words or more ending in "?" (so "// KVM_CAP_SYNC_MMU?",
@@ -54,8 +57,12 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                           r"|\bshouldn'?t\s+(?:this|that|it|we|you)\b(?!\s*\?)", re.I)),
     # "How about only guarding the new tests with this, so we can still do the cpu_on test
     # when this feature isn't present?" (Drew on Oliver's PSCI 11/11, week of 2021-10-04).
+    # "My suggestion was to drop direct_mode" (Rob Herring on LP5812 v16 1/3, linux-leds
+    # 2025-10-15); "What I'm suggesting is that we create a list for these interrupts" (Marc
+    # Zyngier on Andre Przywara's "[PATCH v2] kvm: arm: VGIC: Fix interrupt group enablement",
+    # kvmarm 2019-11-25).
     ("prefer", re.compile(r"\bI(?:'d| would)\s+(?:rather|prefer|suggest)\b|\bI suggest\b|^\s*nit:|\bwhy not\b|"
-                          r"\bhow about\b", re.I)),
+                          r"\bhow about\b|\bmy suggestion (?:was|is) to\b|\bwhat I(?:'m| am) suggesting\b", re.I)),
     # linux-leds reviewers write bare imperatives: "Drop unused labels." (Rob Herring),
     # "Remove the superfluous tab.", "Use MFD_CELL_OF()" (Lee Jones), "Drop the cast." (Krzysztof
     # Kozlowski). Capitalised verb opening the line; "Use of ..." is a noun.
@@ -69,8 +76,15 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("missing", re.compile(r"^\s*missing\s+\S", re.I)),
     ("redundant", re.compile(r"\b(?:is|are|seems|looks)\s+(?:redundant|unnecessary|superfluous|not needed)\b", re.I)),
     # Not "I don't think you need to NULL-check", nor "something that needs to be freed".
-    ("need", re.compile(r"(?<!\bdo )(?<!\bif )(?<!think )\byou\s+need\s+to\b|^\s*(?:this|it)\s+needs\s+to\b"
+    # "you'll need to verify that it doesn't make things much worse" (Marc Zyngier on James
+    # Morse's "[PATCH v2] KVM: arm64: Skip more of the SError vaxorcism", kvmarm 2019-06-10).
+    ("need", re.compile(r"(?<!\bdo )(?<!\bif )(?<!think )\byou(?:'ll| will)?\s+need\s+to\b|^\s*(?:this|it)\s+needs\s+to\b"
                         r"|\b(?:and|so|but) (?:this|it)\s+needs\s+to\b", re.I)),
+    # Lee Jones on Craig McQueen's "[PATCH] leds: uleds documentation fixes" (linux-leds,
+    # 2025-03-14): "You must remember to use `-s` when committing patches."
+    # A sentence that opens so, not "if you have done two disable_irq(), you must do two" (an
+    # explanation) nor "you must have sized" (an inference).
+    ("must", re.compile(r"(?:^\s*|[.!?:]\s+)You\s+must\s+(?!have\b|be\b)\w")),
     ("can-this", re.compile(r"(?:^|[.?!]\s+)(?:Can|Could)\s+(?:this|that|it)\s+(?:be\s+(?:\w+ed|done|made|split)|take|use)\b")),
     ("instead", re.compile(r"\binstead\?\s*$", re.I)),
 )
@@ -85,7 +99,7 @@ _CUES: dict[str, tuple[str, ...] | None] = {
     "should": ("should",), "prefer": ("rather", "prefer", "suggest", "nit:", "why not", "how about"),
     "imperative": None, "suggest": ("what about", "would be", "'d be", " is to"), "typo": ("typo", "s/"),
     "missing": ("missing",), "redundant": ("redundant", "unnecessary", "superfluous", "not needed"),
-    "need": ("need to", "needs to"), "can-this": ("can this", "can that", "can it", "could this",
+    "need": ("need to", "needs to"), "must": ("you must",), "can-this": ("can this", "can that", "can it", "could this",
                                                                    "could that", "could it"),
     "instead": ("instead?",),
 }
@@ -183,9 +197,16 @@ def change_requests(lines: list[str], to_author: bool = True) -> list[tuple[str,
 # Not a third person's "the compiler will fix it up": a bare "will" only opens a sentence.
 _WILL_CHANGE = re.compile(
     r"(?:\bI'?ll|\bI will|\bwe'?ll|\bwe will|(?:^|[.,!;:]\s*)[Ww]ill)\s+(?:fix|respin|re-spin|resend|re-send|repost|"
-    r"re-post|update|change|drop|rework|address|remove|rename|split)\b|^\s*(?:Done|Fixed)\b[.!]?\s*$")
+    r"re-post|update|change|drop|rework|address|remove|rename|split)\b|^\s*(?:Done|Fixed)\b[.!]?\s*$"
+    # Zenghui Yu to James Morse on "[PATCH v1 1/5] KVM: arm/arm64: Remove kvm_mmio_emulate
+    # tracepoint" (kvmarm, 2019-06-13): "I'm OK to just drop this patch in next version."
+    r"|\b(?:drop|fix|change|update|rework|remove|rename|split|address)\b[^.?!]*\b(?:in|for)\s+(?:the\s+)?"
+    r"next\s+(?:version|revision|spin|respin|iteration)\b")
+# Rudraksha Gupta to Dmitry Baryshkov's "Could you please make sure that they are sorted" on
+# "[PATCH v4 3/3] ARM: dts: qcom: msm8960: expressatt: Add camera flash" (linux-leds,
+# 2026-04-01): "I have made the changes here: https://lore.kernel.org/..." (the series it needs).
 _PUSHED = re.compile(r"\b(?:[Uu]pdated (?:version|branch|series|patch)|[Ff]ixed and|[Ss]quashed and) pushed out\b"
-                     r"|^\s*Updated version pushed out\b")
+                     r"|^\s*Updated version pushed out\b|^\s*I(?:'ve| have) made the changes? here\b")
 
 
 def author_answer(lines: list[str]) -> tuple[str, str] | None:

@@ -35,10 +35,13 @@ The author's own replies decide nothing by themselves, but answer the reply they
   2021-01-15) makes that comment a change request;
 - author-done: "Updated version pushed out." (Marc to Ard Biesheuvel's "Could we include
   FW_BUG here", the same week) answers a request in the maintainer-author's own tree.
+An answer goes to the nearest mail above it the author did not write (his second reply to
+his own first: "I have made the changes here: ...", linux-leds 2026-04-01).
 
 A series is, in this order: applied (but when only a b4 "subset" or a pull request's share
 was taken, superseded if a later revision carries the rest, changes-requested if a request
-on the rest is open), superseded (a later revision in the input posted by the
+on the rest is open), rejected when a NAK came after the later revision went out
+(nak-after-respin), superseded (a later revision in the input posted by the
 window's end), rejected, changes-requested (a request on any patch that no
 newer revision and no later trailer from the same reviewer answered), reviewed /
 acked / tested (the strongest trailer given), under-review, new. A thread that posts
@@ -57,9 +60,11 @@ from listsum.facts import body_text, own_lines
 from listsum.facts.authors import Author, ghost_author, revived
 from listsum.facts.applied import applied_in
 from listsum.facts.bots import bot_flag, is_bot, is_bot_mail, is_merge_bot
-from listsum.facts.review import author_answer, change_requests
+from listsum.facts.answers import answered_mail, note_answer, promise_to_absent
+from listsum.facts.review import change_requests
 from listsum.facts.trailers import reply_trailers
 from listsum.mail.message import Message
+from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread
 from listsum.model import AppliedFact, Flag, PatchState, Revision, State, TrailerFact, Window
 
@@ -90,6 +95,7 @@ class Verdict:
     kinds: list[str] = field(default_factory=list)  # trailer states given, for "reviewed" & co.
     counters: set[int] = field(default_factory=set)  # b4 ty's "[n/m]" lines of an applied notice
     via: Message | None = None  # rule "pull": the pull request that carried the patch
+    asker: str = ""  # rule "author-will-change" on a mail not in the input: who the author quotes
 
     @property
     def who(self) -> str:
@@ -198,6 +204,8 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     subjects = {m.msgid: m.subject for _, m in work.patches} | ({cover: work.cover.subject} if work.cover else {})
     by_id = {m.msgid: m for m in thread.messages}
     answers: dict[str, tuple[str, str]] = {}  # reviewer's msgid -> the author's answer to it
+    # Sasha Levin's "I'll drop this patch for now" on an AUTOSEL backport takes it out of stable.
+    backport = Subject.parse(thread.subject).stable
     for msg in thread.messages:
         if msg.msgid in ids or msg.msgid in work.older:
             continue
@@ -210,8 +218,13 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
                           None if given is None else given.get(msg.msgid, []), known,
                           read_asks or msg.date >= until)
         if v is None:
-            if read_asks and parent is not None and msg.date < until and work.author.wrote(msg):
-                _note_answer(msg, parent.msgid, answers)
+            if read_asks and msg.date < until and work.author.wrote(msg):
+                if parent is not None:
+                    asked = answered_mail(thread, by_id, msg.msgid, work.author)
+                    if asked is not None:
+                        note_answer(msg, asked, answers)
+                elif msg.in_reply_to and backport is None and (promise := _promise_to_absent(msg)) is not None:
+                    seen.now.append((promise, None))
             continue
         where = None if target in (None, cover) else target
         (seen.now if msg.date < until else seen.later).append((v, where))
@@ -220,12 +233,10 @@ def _collect(thread: Thread, work: Work, until: datetime, given: dict[str, list[
     return seen
 
 
-def _note_answer(msg: Message, parent: str, answers: dict[str, tuple[str, str]]) -> None:
-    text = body_text(msg)
-    if any(cue in text for cue in ("will", "Will", "'ll", "Done", "Fixed", "pushed out")):
-        said = author_answer(own_lines(text))
-        if said is not None:
-            answers.setdefault(parent, said)
+def _promise_to_absent(msg: Message) -> Verdict | None:
+    """author-will-change on a review the input lacks (facts/answers.py)."""
+    said = promise_to_absent(msg)
+    return None if said is None else Verdict("changes-requested", "author-will-change", msg, said[0], asker=said[1])
 
 
 def _apply_answer(v: Verdict, answer: tuple[str, str] | None) -> None:
@@ -292,6 +303,9 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     applied = [v for v in verdicts if v.name == "applied"]
     newer = [r for r in lineage if r.date < until and (r.version > work.version or _resent(r, work))]
     if not applied:
+        late = _naks_after(verdicts, newer)
+        if late:
+            return State("rejected", _ids(late), "NAK by " + _names(late), superseded_by=_newest(newer).thread_id)
         return _superseded(newer, []) if newer else _review_state(now, work)
     if not (_partial(applied, work) and (newer or work.patches)):
         return _applied_state(applied)
@@ -307,8 +321,23 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     return state
 
 
+def _naks_after(verdicts: list[Verdict], newer: list[Revision]) -> list[Verdict]:
+    """nak-after-respin: a NAK sent after the later revision was posted rejects the work, which
+    that revision does not answer: Pavel Machek's "Userspace can already make leds blink and use
+    oneshot. NAK." (25 Mar) on Craig McQueen's "[PATCH v2 0/1] Introduce userspace LED triggers
+    driver", whose v3 went out on 17 Mar (linux-leds, 2025)."""
+    if not newer:
+        return []
+    posted = _newest(newer).date
+    return [v for v in verdicts if v.name == "rejected" and v.msg.date > posted]
+
+
+def _newest(newer: list[Revision]) -> Revision:
+    return max(newer, key=lambda r: (r.version, r.date))
+
+
 def _superseded(newer: list[Revision], taken: list[int]) -> State:
-    last = max(newer, key=lambda r: (r.version, r.date))
+    last = _newest(newer)
     return State("superseded", [last.thread_id], f"superseded by v{last.version}" + (" RESEND" if last.resend else "")
                  + (f"; patch {', '.join(map(str, taken))} applied before" if taken else ""),
                  superseded_by=last.thread_id)
@@ -454,4 +483,4 @@ def _ids(verdicts: Iterable[Verdict]) -> list[str]:
 
 
 def _names(verdicts: Iterable[Verdict]) -> str:
-    return ", ".join(dict.fromkeys(v.msg.sender for v in verdicts))
+    return ", ".join(dict.fromkeys(v.asker or v.msg.sender for v in verdicts))
