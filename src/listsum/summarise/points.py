@@ -157,7 +157,8 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         parent_asks = parent is not None and parent.from_addr.lower() != sender and asks.get(parent.msgid, False)
         j = merge_notice(sents) if is_merge_bot(msg) else judge(
             sents, kinds, bot=is_bot_mail(msg), replies_to_question=asked, by_author=by_author,
-            parent_asks=parent_asks, author_asks=parent_asks and parent.from_addr.lower() in work and not by_author)
+            parent_asks=parent_asks, author_asks=parent_asks and parent.from_addr.lower() in work and not by_author,
+            reviews_patch=not by_author and parent is not None and is_posting(parent))
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue

@@ -81,13 +81,15 @@ def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
 
 
 def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
-          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False) -> Judged:
+          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False,
+          reviews_patch: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
     Acked-by, ...); ``replies_to_question``: its parent's stance is a question,
     a change request or an objection (or it opened a question thread);
     ``parent_asks``: its parent, by someone else, asks something whatever its
     stance (``asks_something``); ``author_asks``: that parent is the author's and
-    the sender is not the author; ``by_author``: the sender posted the work itself."""
+    the sender is not the author; ``by_author``: the sender posted the work itself;
+    ``reviews_patch``: someone else's reply to a patch posting itself."""
     j = _judge(sentences, trailers, bot, replies_to_question, by_author)
     # The author asked the reviewer something and the reply opens with a statement, not a
     # request, objection or question: the reply answers, whatever it asks further down.
@@ -107,6 +109,14 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     # question" (Jacek Anaszewski, to the author's "Is that correct?", linux-leds).
     if parent_asks and j.stance == "other" and j.index is not None:
         return Judged("answer", j.index, False)
+    # A reviewer's comment on the patch itself, in no words the tables know, points at
+    # something to change: "\"gurantee\" -> \"guarantee\"" (Onur Özkan on the Rust LED
+    # classdev, linux-leds 2025-10), "Still incorrect order." (Krzysztof Kozlowski, LTC3208
+    # v3, linux-leds 2026-04), "This condition will only test for v8.1-required events if
+    # the PMU is exactly 8.1, so you lose coverage ..." (Peter Maydell, PMUv3 tests,
+    # <CAFEAcA9Yc9dKTCcP3fP93tQU62Q=2FYOoYGvUqfiOMY=pYV_RA@mail.gmail.com>, kvmarm 2020-02).
+    if reviews_patch and j.stance == "other" and j.index is not None:
+        return Judged("changes-requested", j.index, False)
     return j
 
 
