@@ -12,6 +12,7 @@ from listsum.summarise.stance import judge, own_sentences
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
 PARENT_ASKS = "parent-asks"  # a reviewer whose parent mail (main stance aside) asks something
 AUTHOR_ASKS = "author-asks"  # ... and that parent is the author's
+ON_PATCH = "on-patch"  # a reviewer replying to the patch posting itself
 CASES = [
     # kvmarm
     (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
@@ -201,6 +202,24 @@ CASES = [
     (["I'll respin these patches accordingly."], [], REVIEWER, "will-respin", 0),  # Mark Rutland (kvmarm 2020-02)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
+    # A reviewer's comment on the patch itself, in words no table knows, asks for a change (fresh
+    # tuning sets, both lists): Onur Özkan on the Rust LED classdev (linux-leds 2025-10), Krzysztof
+    # Kozlowski on LTC3208 v3 (linux-leds 2026-04), Peter Maydell on the PMUv3 tests
+    # (<CAFEAcA9Yc9dKTCcP3fP93tQU62Q=2FYOoYGvUqfiOMY=pYV_RA@mail.gmail.com>, kvmarm 2020-02).
+    (['"arround" -> "around"', "I think you meant InitData here."], [], ON_PATCH, "changes-requested", 0),
+    (["Still incorrect order.", "I still expect this to be complete, so at least function and color."], [],
+     ON_PATCH, "changes-requested", 0),
+    (["This condition will only test for v8.1-required events if the PMU is exactly 8.1, so you lose coverage if "
+      "the implementation happens to support ARMv8.4-PMU."], [], ON_PATCH, "changes-requested", 0),
+    (["Still incorrect order."], [], REVIEWER, "other", 0),  # ... the same words elsewhere in a thread say nothing
+    # "we'll" needs its apostrophe and a bare "will" opens its clause: neither "Well defined path into
+    # nowhere." (Svyatoslav Ryhel, author of lm3533, linux-leds 2025-03) nor Xiang Zheng's "In this patch,
+    # kvm_pmu_create_perf_event() will not recalculate the sample period." (author, kvmarm 2019-06,
+    # <482838e5-64a4-ef99-2e51-4b58e18ba4b4@huawei.com>) promises anything.
+    (["Well defined path into nowhere."], [], AUTHOR, "other", 0),
+    (["Sorry for that I didn't notice your patches...", "I will test your patch series.",
+      "In this patch, kvm_pmu_create_perf_event() will not recalculate the sample period."], [], AUTHOR, "answer", 0),
+    (["Good catch, will fix."], [], AUTHOR, "will-respin", 0),  # Armin Wolf: after a comma, "will" still promises
 ]
 
 
@@ -209,7 +228,7 @@ def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], r
                                     index: int | None) -> None:
     j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
         role == AUTHOR and stance == "answer"), parent_asks=role in (PARENT_ASKS, AUTHOR_ASKS),
-              author_asks=role == AUTHOR_ASKS)
+              author_asks=role == AUTHOR_ASKS, reviews_patch=role == ON_PATCH)
     assert (j.stance, j.index) == (stance, index)
 
 

@@ -81,8 +81,15 @@ DECISION = re.compile(
 # "Good catch, will fix.").
 # "I plan to respin next week and study all the issues you reported up to now." (Eric Auger, author
 # of SMMUv3 nested stage v13, kvmarm 2021-01, dd79d11a): a plan is a promise too.
-_PROMISER = (r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can"
-             r"|(i|we) (plan|intend|am planning|'m planning) to)|(?<![a-z] )\bwill)\s+(try to\s+)?")
+# "we'll" needs its apostrophe: "we'?ll" read "Well spotted! ;-)" (Marc Zyngier, author of the
+# vgic ITS cache, kvmarm 2019-06) and "Well defined path into nowhere." (Svyatoslav Ryhel,
+# lm3533, linux-leds 2025-03) as promises. A bare "will" opens the sentence or follows a
+# comma ("Good catch, will fix."), never a subject: "In this patch,
+# kvm_pmu_create_perf_event() will not recalculate the sample period." (Xiang Zheng, kvmarm
+# 2019-06) states a fact; nor "will not": a refusal is no promise.
+_BARE_WILL = r"(?:^|(?<=[,;:!] ))will(?!\s+not\b)"
+_PROMISER = (r"(\b(i'?ll|i will|we['\u2019]ll|we will|i'm going to|i am going to|i can"
+             r"|(i|we) (plan|intend|am planning|'m planning) to)|" + _BARE_WILL + r")\s+(try to\s+)?")
 RESPIN = re.compile(
     _PROMISER + r"(re-?spin|re-?send|re-?post|re-?base|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
@@ -292,7 +299,7 @@ SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|si
 # the test for it." (Jianyong Wu, kvmarm 2021-01). Not an answer's
 # "Yes, according to doc, this is not an issue" (Keqian Zhu, kvmarm 2021-01-18, a184c21f): after
 # "Yes," only a change verb ("ACK, fixing that.") takes the comment.
-AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
+AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we['\u2019]ll|we will)(?!\s+not\b)|" + _BARE_WILL + r")\s+"
                            r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
                            r"(?!(\w+\s+)?((the|some|a|more)\s+)?(check|look|think|try to understand|see\b|test|"
                            r"verify|reproduce|"
