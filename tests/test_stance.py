@@ -219,7 +219,17 @@ CASES = [
     (["Well defined path into nowhere."], [], AUTHOR, "other", 0),
     (["Sorry for that I didn't notice your patches...", "I will test your patch series.",
       "In this patch, kvm_pmu_create_perf_event() will not recalculate the sample period."], [], AUTHOR, "answer", 0),
-    (["Good catch, will fix."], [], AUTHOR, "will-respin", 0),  # Armin Wolf: after a comma, "will" still promises
+    (["Good catch, will fix."], [], AUTHOR, "will-respin", 0),
+    # A verdict on the whole work wins wherever it sits (fresh tuning sets, both lists): Uwe Kleine-König on
+    # the qcom-lpg RFC (linux-leds 2025-03), Marc Zyngier on userspace MPIDR (kvmarm 2020-09,
+    # <7a924b0fb27505a0d8b00389fe2f02df@kernel.org>). Asked, it is no verdict.
+    (["Please share the latter to a) support your case and b) make it easier for your reviewers to judge.",
+      "Is the intention here that a duty_cycle is selected that approximates the requested relative duty_cycle?",
+      "If it's that: Nack."], [], REVIEWER, "objection", 2),
+    (["We already have a per-CPU MPIDR_EL1 register, we don't need another piece of state.",
+      "That's not the way we access system registers from userspace.", "As it is, this patch is unacceptable."],
+     [], REVIEWER, "objection", 2),
+    (["Please drop the inline.", "Or is that not OK for some compiler?"], [], REVIEWER, "changes-requested", 0),  # Armin Wolf: after a comma, "will" still promises
 ]
 
 

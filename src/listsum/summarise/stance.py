@@ -20,6 +20,7 @@ from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTI
                                                BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
                                                NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
                                                SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
+                                               VERDICT_AGAINST,
                                                WONDER)
 
 # --- Own sentences ---------------------------------------------------------
@@ -153,6 +154,9 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
     # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
     obj = next((i for i, s in enumerate(sentences)
                 if OBJECTION.search(s) and not UNNEEDED.search(s) and not TAG_QUESTION.search(s)), None)
+    verdict = next((i for i, s in enumerate(sentences) if VERDICT_AGAINST.search(s) and not QUESTION.search(s)), None)
+    if verdict is not None and (obj is None or verdict < obj):
+        obj = verdict
     chg = _first(CHANGES, sentences)
     unneeded = _first(UNNEEDED, sentences)
     if unneeded is not None and (chg is None or unneeded < chg):
@@ -171,7 +175,7 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
         if _first(AGREE, sentences[:1]) == 0:
             return Judged("agreement", 0, True)
         return Judged("answer", _first_statement(sentences), False)
-    if obj is not None and (chg is None or obj <= chg):
+    if obj is not None and (chg is None or obj <= chg or obj == verdict):
         return Judged("objection", obj, False)
     if chg is not None:
         return Judged("changes-requested", chg, q is None or chg <= q)

@@ -160,6 +160,14 @@ OBJECTION = re.compile(
     re.I)
 
 
+# A verdict on the whole work wins wherever it sits, over the requests and questions before
+# it: "If it's that: Nack." (Uwe Kleine-König, after asking what the RFC intends, linux-leds
+# 2025-03), "As it is, this patch is unacceptable." (Marc Zyngier, sixth sentence of his MPIDR
+# review, kvmarm 2020-09), "it is not okay to say \"kernel interface is specified by ...\""
+# (Pavel Machek, linux-leds 2025-10). A NAK that opens a mail is DECISION's.
+VERDICT_AGAINST = re.compile(r"\b(unacceptable|(is|'s) not (ok|okay|acceptable)|no-go)\b|(^|[:;,] )nac?k\W*$", re.I)
+
+
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
 # (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
