@@ -38,6 +38,15 @@ RANK = {"decision": 0, "bot": 1, "objection": 1, "changes-requested": 2, "questi
 # Vaittinen's "Do I get this right - ...?" inside his answer to Rob Herring, linux-leds
 # 2025-11).
 SECONDARY = 2.5
+# The author's own follow-up to their posting says something about the work though no
+# stance rule reads it: "This note is outdated - you can apply the patch." (Krzysztof
+# Kozlowski on his RESEND, <6203a510-da79-42bf-9f85-7a2092b5057c@linaro.org>, linux-leds
+# 2025-08), "I now have a small extension to kvmtool allowing a --pmu-filter option"
+# (Marc Zyngier, <20200215130055.0995efe7@why>, kvmarm 2020-02); also George Popov's
+# "with UBSAN disabled this code won't compile" (kvmarm 2020-09) and Kaustabh Chakraborty's
+# "Bug here!" on his own 08/13 (linux-leds 2026-04), which the point cap still cuts.
+# It ranks last, but is shown.
+FOLLOW_UP = 9.5
 FACTS = ("decision", "bot", "review", "ack", "test")
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
 _PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
@@ -61,6 +70,7 @@ class Candidate:
     # else "participant". The model is told this, not "whoever sent the first mail present".
     role: str = "participant"
     answers_opener: bool = False  # replies to the opener of a question or bug thread
+    follows_up: bool = False  # the author's reply to their own posting: a note on the work itself
 
 
 def is_posting(msg: Message) -> bool:
@@ -166,10 +176,11 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
             continue  # nothing said and nothing given: no point
         label_ = patch_label(parent.subject if parent else msg.subject)
         role = "author" if by_author else "asker" if sender == opener else "participant"
+        follows_up = by_author and parent is not None and is_posting(parent) and sender in work
         answers_opener = tr.kind in ("question", "bug") and role != "asker" and parent is not None \
             and parent.from_addr.lower() == opener
         out.append(Candidate(msg, sents, j, kinds, label_, paras=[k for _, k in own], role=role,
-                             answers_opener=answers_opener))
+                             answers_opener=answers_opener, follows_up=follows_up))
         q = second_question(sents, j)
         if q is not None:  # a reply that asks besides what it does makes two points
             out.append(Candidate(msg, sents, Judged("question", q, True), kinds, label_, paras=[k for _, k in own],
@@ -239,6 +250,8 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         rank = RANK.get(c.judged.stance, 10) - (1.5 if c.unanswered else 0) + (SECONDARY if c.secondary else 0)
         if c.answers_opener and c.judged.stance == "answer" and not c.secondary:
             rank = RANK["question"] - 1  # in a question or bug thread, the answers are what it is for
+        elif c.follows_up and c.judged.stance == "other":
+            rank = FOLLOW_UP
         ranked.append((rank, point_of(c)))
     for (_, stance), group in merged.items():
         first = group[0]
