@@ -229,7 +229,15 @@ CASES = [
     (["We already have a per-CPU MPIDR_EL1 register, we don't need another piece of state.",
       "That's not the way we access system registers from userspace.", "As it is, this patch is unacceptable."],
      [], REVIEWER, "objection", 2),
-    (["Please drop the inline.", "Or is that not OK for some compiler?"], [], REVIEWER, "changes-requested", 0),  # Armin Wolf: after a comma, "will" still promises
+    (["Please drop the inline.", "Or is that not OK for some compiler?"], [], REVIEWER, "changes-requested", 0),
+    # Conceding in the opening sentence agrees (fresh kvmarm sets): Andrew Murray (author, kvmarm 2019-06,
+    # <20190613093957.GG49779@e119886-lin.cambridge.arm.com>), Marc Zyngier answering Robin Murphy
+    # (<868sl46t60.wl-maz@kernel.org>, kvmarm 2020-02), Jacob Keller (kvmarm 2020-09). "Yes, for ..." answers.
+    (["Yes that's correct.", "The hunk should look like this:"], [], AUTHOR, "agreement", 0),
+    (["Indeed, this doesn't look quite right.", "Looking at the description of event 0x11, it doesn't seem to "
+      "count exactly like the cycle counter."], [], ASKED, "agreement", 0),
+    (["Yea this does look very odd.."], [], REVIEWER, "agreement", 0),
+    (["Yes, for consistency with the other ID registers."], [], ASKED, "answer", 0),  # Armin Wolf: after a comma, "will" still promises
 ]
 
 

@@ -20,7 +20,7 @@ from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTI
                                                BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
                                                NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
                                                SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
-                                               VERDICT_AGAINST,
+                                               VERDICT_AGAINST, CONCEDES,
                                                WONDER)
 
 # --- Own sentences ---------------------------------------------------------
@@ -110,6 +110,9 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     # question" (Jacek Anaszewski, to the author's "Is that correct?", linux-leds).
     if parent_asks and j.stance == "other" and j.index is not None:
         return Judged("answer", j.index, False)
+    # Conceding in the opening sentence agrees with the mail answered (CONCEDES).
+    if j.stance in ("answer", "other") and sentences and CONCEDES.search(sentences[0]):
+        return Judged("agreement", 0, False)
     # A reviewer's comment on the patch itself, in no words the tables know, points at
     # something to change: "\"gurantee\" -> \"guarantee\"" (Onur Özkan on the Rust LED
     # classdev, linux-leds 2025-10), "Still incorrect order." (Krzysztof Kozlowski, LTC3208

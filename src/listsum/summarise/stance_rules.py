@@ -230,6 +230,18 @@ AGREE = re.compile(
     re.I)
 
 
+# A reply that opens by conceding the point it answers agrees, whatever it explains after:
+# "Yes that's correct." (Andrew Murray, author, to Suzuki Poulose's request, kvmarm 2019-06),
+# "Indeed, this doesn't look quite right." (Marc Zyngier to Robin Murphy, kvmarm 2020-02),
+# "You're right - I managed to confuse myself." (Punit Agrawal, kvmarm 2019-06), "Yea this does
+# look very odd.." (Jacob Keller), "That's correct Alex and I agree with you." (Kirti
+# Wankhede, kvmarm 2021-01). Not "Yes, for consistency ..." (an answer's reason).
+CONCEDES = re.compile(r"^(you'?re|you are) (absolutely |quite |totally )?(right|correct)\b"
+                      r"|^(yes|yeah|yea|yep|indeed)\b[,.!]?\s*(that'?s|this|it)\b[^.?!]{0,30}?"
+                      r"\b(correct|right|true|wrong|odd|looks?)\b"
+                      r"|^that'?s (correct|right|true)\b", re.I)
+
+
 # "_vcpu_run doesn't return until success, so I don't think this assert is
 # necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
 # one thing, not to reject the work.
