@@ -237,7 +237,17 @@ CASES = [
     (["Indeed, this doesn't look quite right.", "Looking at the description of event 0x11, it doesn't seem to "
       "count exactly like the cycle counter."], [], ASKED, "agreement", 0),
     (["Yea this does look very odd.."], [], REVIEWER, "agreement", 0),
-    (["Yes, for consistency with the other ID registers."], [], ASKED, "answer", 0),  # Armin Wolf: after a comma, "will" still promises
+    (["Yes, for consistency with the other ID registers."], [], ASKED, "answer", 0),
+    # A direct answer opening a reply to a mail that asked is the answer, requests after it or not
+    # (kvmarm 2019-06): Paolo Bonzini (<bb04c637-24a6-220e-e596-299be5b1c503@redhat.com>), Jean-Philippe
+    # Brucker. Unasked, the same words request.
+    (["Yeah, as Andrea said you could drop the reference in the invalidate callback too."], [], PARENT_ASKS,
+     "answer", 0),
+    (["Yeah, as Andrea said you could drop the reference in the invalidate callback too."], [], REVIEWER,
+     "changes-requested", 0),
+    (["Yes, I think we do.", "Two possibilities:", "However it affects a single mdev/guest context, it doesn't "
+      "affect other mdevs.", "So it should be possible to isolate the page responses per mdev."], [], PARENT_ASKS,
+     "answer", 0),  # Armin Wolf: after a comma, "will" still promises
 ]
 
 

@@ -103,6 +103,13 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     if author_asks and j.stance in ("changes-requested", "question", "other") and j.index and sentences \
             and not _opens_with_stance(sentences[0]):
         return Judged("answer", _first_statement(sentences), False)
+    # A reply to a mail that asked something, opening with a direct answer ("Yes, ...", "No,
+    # ..."), answers it whatever it asks for further down: "Yes, I think we do. ..." (Jean-Philippe
+    # Brucker to Jacob Pan, SMMUv3 nested, kvmarm 2019-06), "Yeah, as Andrea said you could drop
+    # the reference in the invalidate callback too." (Paolo Bonzini, kvmarm 2019-06).
+    if parent_asks and j.stance in ("changes-requested", "question", "other") and sentences \
+            and ANSWERS.match(sentences[0]):
+        return Judged("answer", 0, False)
     # A reply the rules read no stance in, to a mail that asked something, answers it:
     # "If you don't mind, that'd make my life easier." (Marc Zyngier, to Will Deacon's
     # "Looks fine to me: ... Do you need me to respin my series on top of this?", kvmarm),
