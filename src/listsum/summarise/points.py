@@ -49,6 +49,9 @@ SECONDARY = 2.5
 FOLLOW_UP = 9.5
 FACTS = ("decision", "bot", "review", "ack", "test")
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
+# A cover letter ("[PATCH v2 0/9]", "[RFC PATCH 00/13]"): replies to it discuss the work; replies
+# to a patch review its code.
+_COVER = re.compile(r"\[[^\]]*\b0+/\d+[^\]]*\]")
 _PATCH = re.compile(r"^\s*\[[^\]]*(PATCH|RFC)[^\]]*\]", re.I)
 
 
@@ -168,7 +171,7 @@ def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | 
         j = merge_notice(sents) if is_merge_bot(msg) else judge(
             sents, kinds, bot=is_bot_mail(msg), replies_to_question=asked, by_author=by_author,
             parent_asks=parent_asks, author_asks=parent_asks and parent.from_addr.lower() in work and not by_author,
-            reviews_patch=not by_author and parent is not None and is_posting(parent))
+            reviews_patch=not by_author and parent is not None and is_posting(parent) and not _COVER.search(parent.subject))
         judged_of[msg.msgid] = j
         if msg.msgid not in in_window:
             continue

@@ -1,4 +1,6 @@
-"""The author's own follow-up to their posting is shown, on both lists (fresh tuning sets)."""
+"""What a reply answers, read from the thread (fresh tuning sets, both lists): the author's
+own follow-up to their posting is shown; a reviewer's reply to a patch (not to a cover letter)
+that no table reads asks for a change."""
 
 from __future__ import annotations
 
@@ -30,3 +32,17 @@ def test_the_authors_follow_up_on_the_posting_is_a_point(which: str, since: str,
     stance, follows_up, shown = _points_of(request.getfixturevalue(which), since, until, msgid)
     assert stance == "other" and follows_up
     assert [p.stance for p in shown] == ["other"]
+
+
+@pytest.mark.parametrize("which, since, until, msgid, stance", [
+    # Peter Maydell on PMUv3 tests 4/9: "This condition will only test for v8.1-required events if ..."
+    ("archive", "2020-02-10", "2020-02-17", "CAFEAcA9Yc9dKTCcP3fP93tQU62Q=2FYOoYGvUqfiOMY=pYV_RA@mail.gmail.com",
+     "changes-requested"),
+    # Russell King on the RFC's cover letter: "It is only very recently that 64-bit ARM ..." discusses it.
+    ("archive", "2020-02-10", "2020-02-17", "20200210162523.GF25745@shell.armlinux.org.uk", "other"),
+    # Krzysztof Kozlowski on the LTC3208 binding patch: "Still incorrect order."
+    ("leds", "2026-04-01", "2026-04-16", "20260407-outstanding-sceptical-giraffe-3fd6bb@quoll", "changes-requested"),
+])
+def test_a_reviewers_unread_comment_on_a_patch_asks_for_a_change(which: str, since: str, until: str, msgid: str,
+                                                                   stance: str, request: pytest.FixtureRequest) -> None:
+    assert _points_of(request.getfixturevalue(which), since, until, msgid)[0] == stance
