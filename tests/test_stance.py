@@ -245,6 +245,14 @@ CASES = [
      "answer", 0),
     (["Yeah, as Andrea said you could drop the reference in the invalidate callback too."], [], REVIEWER,
      "changes-requested", 0),
+    # Doubting a need or a worth asks to drop one thing, not to reject the work (both lists): Will Deacon
+    # (<20200916123913.GA28056@willie-the-truck>, kvmarm 2020-09), Alice Ryhl (<aOjw6QtVArJ807MX@google.com>,
+    # linux-leds 2025-10). Doubt about anything else still objects.
+    (["Too many '.'s here?", "I don't think we need this symbol.", "Otherwise, idea looks good to me."], [],
+     REVIEWER, "changes-requested", 1),
+    (["Is it not possible to use Device<T> with a `handler: T` field here?", "That avoids the box.",
+      "I don't think other abstractions have needed that."], [], REVIEWER, "changes-requested", 2),
+    (["I don't think this is the right approach."], [], REVIEWER, "objection", 0),
     (["Yes, I think we do.", "Two possibilities:", "However it affects a single mdev/guest context, it doesn't "
       "affect other mdevs.", "So it should be possible to isolate the page responses per mdev."], [], PARENT_ASKS,
      "answer", 0),  # Armin Wolf: after a comma, "will" still promises

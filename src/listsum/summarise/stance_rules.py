@@ -249,6 +249,11 @@ CONCEDES = re.compile(r"^(you'?re|you are) (absolutely |quite |totally )?(right|
 UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
                        r"useful)\b"
                        r"|\b(there'?s |there is )?no need (to|for)\b"
+                       # Doubting a need or a worth asks to drop one thing: "I don't think we need this
+                       # symbol." (Will Deacon, kvmarm 2020-09), "I don't think it is worth adding all this
+                       # additionnals walks of p4d" (Christophe Leroy, kvmarm 2020-02), "I don't think other
+                       # abstractions have needed that." (Alice Ryhl, linux-leds 2025-10).
+                       r"|\bdon'?t think\b[^.?!]{0,40}\b(need|needs|needed|worth)\b"
                        # Asked, meant as "drop it": "Why do you need label?" (Krzysztof Kozlowski),
                        # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
                        # really need to go through this is_aarch32_allowed check?", "Why is this one
