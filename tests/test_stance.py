@@ -250,9 +250,16 @@ CASES = [
     # linux-leds 2025-10). Doubt about anything else still objects.
     (["Too many '.'s here?", "I don't think we need this symbol.", "Otherwise, idea looks good to me."], [],
      REVIEWER, "changes-requested", 1),
-    (["Is it not possible to use Device<T> with a `handler: T` field here?", "That avoids the box.",
-      "I don't think other abstractions have needed that."], [], REVIEWER, "changes-requested", 2),
+    (["That avoids the box.", "I don't think other abstractions have needed that."], [], REVIEWER,
+     "changes-requested", 1),
     (["I don't think this is the right approach."], [], REVIEWER, "objection", 0),
+    # A suggestion asked further into the question is a request (both lists): Suzuki Poulose
+    # (<036304c6-d5a8-5b36-48e1-1e919c55fc4c@arm.com>, kvmarm 2019-06), Benno Lossin
+    # (<DDGNXV9KS3RS.2WHS4OOYM6DOP@kernel.org>, linux-leds 2025-10). A plain question stays one.
+    (["If this was the Cycle counter and t he PMCR_LC was set, shouldn't we be using 64bit mask here ?",
+      "Rest looks fine to me."], [], REVIEWER, "changes-requested", 0),
+    (["You can just make the length of the slice be the desired length?"], [], REVIEWER, "changes-requested", 0),
+    (["Is the interrupt line shared with the other function?"], [], REVIEWER, "question", 0),
     (["Yes, I think we do.", "Two possibilities:", "However it affects a single mdev/guest context, it doesn't "
       "affect other mdevs.", "So it should be possible to isolate the page responses per mdev."], [], PARENT_ASKS,
      "answer", 0),  # Armin Wolf: after a comma, "will" still promises

@@ -308,8 +308,14 @@ ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|becau
 # Asked as a question, meant as a request: "How about ...?", "Can we *please*
 # try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
 # just ...?", "Wouldn't it be better ...?".
+# Further in: "If this was the Cycle counter and the PMCR_LC was set, shouldn't we be using 64bit
+# mask here ?" (Suzuki Poulose, kvmarm 2019-06), "Is it not possible to use Device<T> with a
+# `handler: T` field here?" (Alice Ryhl), "You can just make the length of the slice be the
+# desired length?" (Benno Lossin, linux-leds 2025-10).
 SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
-                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
+                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?"
+                      r"|\bshouldn'?t (we|this|it|you|that)\b|\bis it not possible to\b|^(you|we) (can|could) just\b",
+                      re.I)
 
 
 # Not a note to self: "I'll make a note about this, since I've parked the
