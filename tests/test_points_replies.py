@@ -46,3 +46,27 @@ def test_the_authors_follow_up_on_the_posting_is_a_point(which: str, since: str,
 def test_a_reviewers_unread_comment_on_a_patch_asks_for_a_change(which: str, since: str, until: str, msgid: str,
                                                                    stance: str, request: pytest.FixtureRequest) -> None:
     assert _points_of(request.getfixturevalue(which), since, until, msgid)[0] == stance
+
+
+@pytest.mark.parametrize("which, since, until", [
+    # Richard Leitner answering on FLASH_DURATION and asking besides (linux-leds 2025-03); David Brazdil
+    # answering Will Deacon on the hyp per-CPU section and asking back (kvmarm 2020-09): the cap had
+    # kept their questions and cut their answers.
+    ("leds", "2025-03-01", "2025-03-16"),
+    ("archive", "2020-09-14", "2020-09-21"),
+])
+def test_a_replys_second_point_never_outranks_its_main_point(which: str, since: str, until: str,
+                                                            request: pytest.FixtureRequest) -> None:
+    built = pipeline.build(pipeline.ReportSettings(inputs=[str(request.getfixturevalue(which))],
+                                                   window=WindowSpec(since=since, until=until)))
+    seconds = 0
+    for tr in built.report.threads:
+        cands = candidates(tr, built.threads[tr.id])
+        chosen = select(cands)
+        for c in cands:
+            shown = [p.stance for p in chosen if c.msg.msgid in p.evidence and p.source == "mail"]
+            if c.secondary and c.judged.stance in shown:
+                seconds += 1
+                main = next(m for m in cands if m.msg.msgid == c.msg.msgid and not m.secondary)
+                assert main.judged.stance in shown, (c.msg.msgid, shown)
+    assert seconds >= 3  # the windows do show second points, each beside its main one
