@@ -40,14 +40,10 @@ RANK = {"decision": 0, "bot": 1, "objection": 1, "changes-requested": 2, "questi
 # tuning sets that keeps 5 more gold points, at the cost of 2 on the older four (Matti's
 # question among them).
 SECONDARY = 2.5
-# The author's own follow-up to their posting says something about the work though no
-# stance rule reads it: "This note is outdated - you can apply the patch." (Krzysztof
-# Kozlowski on his RESEND, <6203a510-da79-42bf-9f85-7a2092b5057c@linaro.org>, linux-leds
-# 2025-08), "I now have a small extension to kvmtool allowing a --pmu-filter option"
-# (Marc Zyngier, <20200215130055.0995efe7@why>, kvmarm 2020-02); also George Popov's
-# "with UBSAN disabled this code won't compile" (kvmarm 2020-09) and Kaustabh Chakraborty's
-# "Bug here!" on his own 08/13 (linux-leds 2026-04), which the point cap still cuts.
-# It ranks last, but is shown.
+# The author's own follow-up to their posting is about the work though no stance rule reads
+# it: "This note is outdated - you can apply the patch." (Krzysztof Kozlowski, <6203a510-da79-
+# 42bf-9f85-7a2092b5057c@linaro.org>, linux-leds 2025-08), Marc Zyngier's kvmtool note
+# (<20200215130055.0995efe7@why>, kvmarm 2020-02). Ranked last, but shown.
 FOLLOW_UP = 9.5
 FACTS = ("decision", "bot", "review", "ack", "test")
 TRAILER_FACT = {"review": "Reviewed-by", "ack": "Acked-by", "test": "Tested-by"}
@@ -259,10 +255,9 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         elif c.follows_up and c.judged.stance == "other":
             rank = FOLLOW_UP
         if c.secondary:
-            # ... and never before the reply's own main point: Eric Auger's "So I would be inclined
-            # to keep it, no?" kept while his answer to Jean-Philippe Brucker's question was cut
-            # (SMMUv3 nested, kvmarm 2019-06), Lee Jones's "Presumably this is an I2C address?"
-            # kept, his withdrawn comment cut (TPS6131X, linux-leds 2025-03).
+            # ... and never before the reply's own main point: the cap kept David Brazdil's and
+            # Richard Leitner's questions and cut the answers they asked them in (kvmarm 2020-09,
+            # linux-leds 2025-03).
             rank = max(rank, main_rank.get(c.msg.msgid, rank) + 0.5)
         else:
             main_rank[c.msg.msgid] = rank
