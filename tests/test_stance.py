@@ -12,6 +12,7 @@ from listsum.summarise.stance import judge, own_sentences
 REVIEWER, AUTHOR, ASKED = "reviewer", "author", "asked"
 PARENT_ASKS = "parent-asks"  # a reviewer whose parent mail (main stance aside) asks something
 AUTHOR_ASKS = "author-asks"  # ... and that parent is the author's
+ON_PATCH = "on-patch"  # a reviewer replying to the patch posting itself
 CASES = [
     # kvmarm
     (["I'll re-spin shortly."], [], AUTHOR, "will-respin", 0),  # Quentin Perret
@@ -201,6 +202,67 @@ CASES = [
     (["I'll respin these patches accordingly."], [], REVIEWER, "will-respin", 0),  # Mark Rutland (kvmarm 2020-02)
     (["The original code's include order is not alphabetical, If you prefer, I can reorder all.",
       "Please let me know your preference."], [], AUTHOR, "answer", 0),  # LI Qingwu, answering Lee Jones
+    # A reviewer's comment on the patch itself, in words no table knows, asks for a change (fresh
+    # tuning sets, both lists): Onur Özkan on the Rust LED classdev (linux-leds 2025-10), Krzysztof
+    # Kozlowski on LTC3208 v3 (linux-leds 2026-04), Peter Maydell on the PMUv3 tests
+    # (<CAFEAcA9Yc9dKTCcP3fP93tQU62Q=2FYOoYGvUqfiOMY=pYV_RA@mail.gmail.com>, kvmarm 2020-02).
+    (['"arround" -> "around"', "I think you meant InitData here."], [], ON_PATCH, "changes-requested", 0),
+    (["Still incorrect order.", "I still expect this to be complete, so at least function and color."], [],
+     ON_PATCH, "changes-requested", 0),
+    (["This condition will only test for v8.1-required events if the PMU is exactly 8.1, so you lose coverage if "
+      "the implementation happens to support ARMv8.4-PMU."], [], ON_PATCH, "changes-requested", 0),
+    (["Still incorrect order."], [], REVIEWER, "other", 0),  # ... the same words elsewhere in a thread say nothing
+    # "we'll" needs its apostrophe and a bare "will" opens its clause: neither "Well defined path into
+    # nowhere." (Svyatoslav Ryhel, author of lm3533, linux-leds 2025-03) nor Xiang Zheng's "In this patch,
+    # kvm_pmu_create_perf_event() will not recalculate the sample period." (author, kvmarm 2019-06,
+    # <482838e5-64a4-ef99-2e51-4b58e18ba4b4@huawei.com>) promises anything.
+    (["Well defined path into nowhere."], [], AUTHOR, "other", 0),
+    (["Sorry for that I didn't notice your patches...", "I will test your patch series.",
+      "In this patch, kvm_pmu_create_perf_event() will not recalculate the sample period."], [], AUTHOR, "answer", 0),
+    (["Good catch, will fix."], [], AUTHOR, "will-respin", 0),
+    # A verdict on the whole work wins wherever it sits (fresh tuning sets, both lists): Uwe Kleine-König on
+    # the qcom-lpg RFC (linux-leds 2025-03), Marc Zyngier on userspace MPIDR (kvmarm 2020-09,
+    # <7a924b0fb27505a0d8b00389fe2f02df@kernel.org>). Asked, it is no verdict.
+    (["Please share the latter to a) support your case and b) make it easier for your reviewers to judge.",
+      "Is the intention here that a duty_cycle is selected that approximates the requested relative duty_cycle?",
+      "If it's that: Nack."], [], REVIEWER, "objection", 2),
+    (["We already have a per-CPU MPIDR_EL1 register, we don't need another piece of state.",
+      "That's not the way we access system registers from userspace.", "As it is, this patch is unacceptable."],
+     [], REVIEWER, "objection", 2),
+    (["Please drop the inline.", "Or is that not OK for some compiler?"], [], REVIEWER, "changes-requested", 0),
+    # Conceding in the opening sentence agrees (fresh kvmarm sets): Andrew Murray (author, kvmarm 2019-06,
+    # <20190613093957.GG49779@e119886-lin.cambridge.arm.com>), Marc Zyngier answering Robin Murphy
+    # (<868sl46t60.wl-maz@kernel.org>, kvmarm 2020-02), Jacob Keller (kvmarm 2020-09). "Yes, for ..." answers.
+    (["Yes that's correct.", "The hunk should look like this:"], [], AUTHOR, "agreement", 0),
+    (["Indeed, this doesn't look quite right.", "Looking at the description of event 0x11, it doesn't seem to "
+      "count exactly like the cycle counter."], [], ASKED, "agreement", 0),
+    (["Yea this does look very odd.."], [], REVIEWER, "agreement", 0),
+    (["Yes, for consistency with the other ID registers."], [], ASKED, "answer", 0),
+    # A direct answer opening a reply to a mail that asked is the answer, requests after it or not
+    # (kvmarm 2019-06): Paolo Bonzini (<bb04c637-24a6-220e-e596-299be5b1c503@redhat.com>), Jean-Philippe
+    # Brucker. Unasked, the same words request.
+    (["Yeah, as Andrea said you could drop the reference in the invalidate callback too."], [], PARENT_ASKS,
+     "answer", 0),
+    (["Yeah, as Andrea said you could drop the reference in the invalidate callback too."], [], REVIEWER,
+     "changes-requested", 0),
+    # Doubting a need or a worth asks to drop one thing, not to reject the work (both lists): Will Deacon
+    # (<20200916123913.GA28056@willie-the-truck>, kvmarm 2020-09), Alice Ryhl (<aOjw6QtVArJ807MX@google.com>,
+    # linux-leds 2025-10). Doubt about anything else still objects.
+    (["Too many '.'s here?", "I don't think we need this symbol.", "Otherwise, idea looks good to me."], [],
+     REVIEWER, "changes-requested", 1),
+    (["That avoids the box.", "I don't think other abstractions have needed that."], [], REVIEWER,
+     "changes-requested", 1),
+    (["I don't think this is the right approach."], [], REVIEWER, "objection", 0),
+    # A suggestion asked further into the question is a request (both lists): Suzuki Poulose
+    # (<036304c6-d5a8-5b36-48e1-1e919c55fc4c@arm.com>, kvmarm 2019-06), Benno Lossin
+    # (<DDGNXV9KS3RS.2WHS4OOYM6DOP@kernel.org>, linux-leds 2025-10). A plain question stays one.
+    (["If this was the Cycle counter and t he PMCR_LC was set, shouldn't we be using 64bit mask here ?",
+      "Rest looks fine to me."], [], REVIEWER, "changes-requested", 0),
+    (["You can just make the length of the slice be the desired length?"], [], REVIEWER, "changes-requested", 0),
+    (["Is the interrupt line shared with the other function?"], [], REVIEWER, "question", 0),
+    (["Yes, I think we do.", "Two possibilities:", "However it affects a single mdev/guest context, it doesn't "
+      "affect other mdevs.", "So it should be possible to isolate the page responses per mdev."], [], PARENT_ASKS,
+     "answer", 0),  # Armin Wolf: after a comma, "will" still promises
 ]
 
 
@@ -209,7 +271,7 @@ def test_stance_rules_on_real_lines(sentences: list[str], trailers: list[str], r
                                     index: int | None) -> None:
     j = judge(sentences, trailers, by_author=role == AUTHOR, replies_to_question=role == ASKED or (
         role == AUTHOR and stance == "answer"), parent_asks=role in (PARENT_ASKS, AUTHOR_ASKS),
-              author_asks=role == AUTHOR_ASKS)
+              author_asks=role == AUTHOR_ASKS, reviews_patch=role == ON_PATCH)
     assert (j.stance, j.index) == (stance, index)
 
 

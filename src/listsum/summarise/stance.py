@@ -20,6 +20,7 @@ from listsum.summarise.stance_rules import (AGREE, ANSWERS, ASKS_HELP, ATTRIBUTI
                                                BOT_VERDICT, CHANGES, CODE, DECISION, EMPTY, LET_ME_KNOW,
                                                NEXT_VERSION, NIT, OBJECTION, PING, QUESTION, RESPIN, REVISION,
                                                SENT_SPLIT, SUGGEST, TAG_QUESTION, THANKS_THEN, TRAILER_STANCE, UNNEEDED,
+                                               VERDICT_AGAINST, CONCEDES,
                                                WONDER)
 
 # --- Own sentences ---------------------------------------------------------
@@ -81,13 +82,15 @@ def _first(rule: re.Pattern[str], sentences: list[str]) -> int | None:
 
 
 def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, replies_to_question: bool = False,
-          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False) -> Judged:
+          by_author: bool = False, parent_asks: bool = False, author_asks: bool = False,
+          reviews_patch: bool = False) -> Judged:
     """The stance of one reply. ``trailers``: the kinds it gives (Reviewed-by,
     Acked-by, ...); ``replies_to_question``: its parent's stance is a question,
     a change request or an objection (or it opened a question thread);
     ``parent_asks``: its parent, by someone else, asks something whatever its
     stance (``asks_something``); ``author_asks``: that parent is the author's and
-    the sender is not the author; ``by_author``: the sender posted the work itself."""
+    the sender is not the author; ``by_author``: the sender posted the work itself;
+    ``reviews_patch``: someone else's reply to a patch posting itself."""
     j = _judge(sentences, trailers, bot, replies_to_question, by_author)
     # The author asked the reviewer something and the reply opens with a statement, not a
     # request, objection or question: the reply answers, whatever it asks further down.
@@ -100,6 +103,13 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     if author_asks and j.stance in ("changes-requested", "question", "other") and j.index and sentences \
             and not _opens_with_stance(sentences[0]):
         return Judged("answer", _first_statement(sentences), False)
+    # A reply to a mail that asked something, opening with a direct answer ("Yes, ...", "No,
+    # ..."), answers it whatever it asks for further down: "Yes, I think we do. ..." (Jean-Philippe
+    # Brucker to Jacob Pan, SMMUv3 nested, kvmarm 2019-06), "Yeah, as Andrea said you could drop
+    # the reference in the invalidate callback too." (Paolo Bonzini, kvmarm 2019-06).
+    if parent_asks and j.stance in ("changes-requested", "question", "other") and sentences \
+            and ANSWERS.match(sentences[0]):
+        return Judged("answer", 0, False)
     # A reply the rules read no stance in, to a mail that asked something, answers it:
     # "If you don't mind, that'd make my life easier." (Marc Zyngier, to Will Deacon's
     # "Looks fine to me: ... Do you need me to respin my series on top of this?", kvmarm),
@@ -107,6 +117,17 @@ def judge(sentences: list[str], trailers: list[str], *, bot: bool = False, repli
     # question" (Jacek Anaszewski, to the author's "Is that correct?", linux-leds).
     if parent_asks and j.stance == "other" and j.index is not None:
         return Judged("answer", j.index, False)
+    # Conceding in the opening sentence agrees with the mail answered (CONCEDES).
+    if j.stance in ("answer", "other") and sentences and CONCEDES.search(sentences[0]):
+        return Judged("agreement", 0, False)
+    # A reviewer's comment on the patch itself, in no words the tables know, points at
+    # something to change: "\"gurantee\" -> \"guarantee\"" (Onur Özkan on the Rust LED
+    # classdev, linux-leds 2025-10), "Still incorrect order." (Krzysztof Kozlowski, LTC3208
+    # v3, linux-leds 2026-04), "This condition will only test for v8.1-required events if
+    # the PMU is exactly 8.1, so you lose coverage ..." (Peter Maydell, PMUv3 tests,
+    # <CAFEAcA9Yc9dKTCcP3fP93tQU62Q=2FYOoYGvUqfiOMY=pYV_RA@mail.gmail.com>, kvmarm 2020-02).
+    if reviews_patch and j.stance == "other" and j.index is not None:
+        return Judged("changes-requested", j.index, False)
     return j
 
 
@@ -143,6 +164,9 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
     # "Will: I don't think things have changed in that respect, right?" (Marc Zyngier) checks, objects to nothing.
     obj = next((i for i, s in enumerate(sentences)
                 if OBJECTION.search(s) and not UNNEEDED.search(s) and not TAG_QUESTION.search(s)), None)
+    verdict = next((i for i, s in enumerate(sentences) if VERDICT_AGAINST.search(s) and not QUESTION.search(s)), None)
+    if verdict is not None and (obj is None or verdict < obj):
+        obj = verdict
     chg = _first(CHANGES, sentences)
     unneeded = _first(UNNEEDED, sentences)
     if unneeded is not None and (chg is None or unneeded < chg):
@@ -161,7 +185,7 @@ def _judge(sentences: list[str], trailers: list[str], bot: bool, replies_to_ques
         if _first(AGREE, sentences[:1]) == 0:
             return Judged("agreement", 0, True)
         return Judged("answer", _first_statement(sentences), False)
-    if obj is not None and (chg is None or obj <= chg):
+    if obj is not None and (chg is None or obj <= chg or obj == verdict):
         return Judged("objection", obj, False)
     if chg is not None:
         return Judged("changes-requested", chg, q is None or chg <= q)

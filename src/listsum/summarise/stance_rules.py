@@ -81,8 +81,15 @@ DECISION = re.compile(
 # "Good catch, will fix.").
 # "I plan to respin next week and study all the issues you reported up to now." (Eric Auger, author
 # of SMMUv3 nested stage v13, kvmarm 2021-01, dd79d11a): a plan is a promise too.
-_PROMISER = (r"(\b(i'?ll|i will|we'?ll|we will|i'm going to|i am going to|i can"
-             r"|(i|we) (plan|intend|am planning|'m planning) to)|(?<![a-z] )\bwill)\s+(try to\s+)?")
+# "we'll" needs its apostrophe: "we'?ll" read "Well spotted! ;-)" (Marc Zyngier, author of the
+# vgic ITS cache, kvmarm 2019-06) and "Well defined path into nowhere." (Svyatoslav Ryhel,
+# lm3533, linux-leds 2025-03) as promises. A bare "will" opens the sentence or follows a
+# comma ("Good catch, will fix."), never a subject: "In this patch,
+# kvm_pmu_create_perf_event() will not recalculate the sample period." (Xiang Zheng, kvmarm
+# 2019-06) states a fact; nor "will not": a refusal is no promise.
+_BARE_WILL = r"(?:^|(?<=[,;:!] ))will(?!\s+not\b)"
+_PROMISER = (r"(\b(i'?ll|i will|we['\u2019]ll|we will|i'm going to|i am going to|i can"
+             r"|(i|we) (plan|intend|am planning|'m planning) to)|" + _BARE_WILL + r")\s+(try to\s+)?")
 RESPIN = re.compile(
     _PROMISER + r"(re-?spin|re-?send|re-?post|re-?base|send (out )?(a |an )?"
     r"(new|updated|v\d+|next)|post (a |an )?(new|v\d+)|fix|update|change|address|drop|rework|add|remove|split|"
@@ -153,6 +160,14 @@ OBJECTION = re.compile(
     re.I)
 
 
+# A verdict on the whole work wins wherever it sits, over the requests and questions before
+# it: "If it's that: Nack." (Uwe Kleine-König, after asking what the RFC intends, linux-leds
+# 2025-03), "As it is, this patch is unacceptable." (Marc Zyngier, sixth sentence of his MPIDR
+# review, kvmarm 2020-09), "it is not okay to say \"kernel interface is specified by ...\""
+# (Pavel Machek, linux-leds 2025-10). A NAK that opens a mail is DECISION's.
+VERDICT_AGAINST = re.compile(r"\b(unacceptable|(is|'s) not (ok|okay|acceptable)|no-go)\b|(^|[:;,] )nac?k\W*$", re.I)
+
+
 # A concrete request: "Please use a define." (Ilpo Järvinen, linux-leds),
 # "This is redundant. Remove." (Daniel Thompson), "that deserves a comment"
 # (Marc Zyngier), "nit: ..." and "could also remove the superfluous ()"
@@ -215,6 +230,18 @@ AGREE = re.compile(
     re.I)
 
 
+# A reply that opens by conceding the point it answers agrees, whatever it explains after:
+# "Yes that's correct." (Andrew Murray, author, to Suzuki Poulose's request, kvmarm 2019-06),
+# "Indeed, this doesn't look quite right." (Marc Zyngier to Robin Murphy, kvmarm 2020-02),
+# "You're right - I managed to confuse myself." (Punit Agrawal, kvmarm 2019-06), "Yea this does
+# look very odd.." (Jacob Keller), "That's correct Alex and I agree with you." (Kirti
+# Wankhede, kvmarm 2021-01). Not "Yes, for consistency ..." (an answer's reason).
+CONCEDES = re.compile(r"^(you'?re|you are) (absolutely |quite |totally )?(right|correct)\b"
+                      r"|^(yes|yeah|yea|yep|indeed)\b[,.!]?\s*(that'?s|this|it)\b[^.?!]{0,30}?"
+                      r"\b(correct|right|true|wrong|odd|looks?)\b"
+                      r"|^that'?s (correct|right|true)\b", re.I)
+
+
 # "_vcpu_run doesn't return until success, so I don't think this assert is
 # necessary." (Andrew Jones, kvmarm), "There's no need to ..." : asks to drop
 # one thing, not to reject the work.
@@ -222,6 +249,11 @@ AGREE = re.compile(
 UNNEEDED = re.compile(r"\b(don'?t think|not convinced) .{0,60}\b(is|are) (really )?(necessary|needed|required|"
                        r"useful)\b"
                        r"|\b(there'?s |there is )?no need (to|for)\b"
+                       # Doubting a need or a worth asks to drop one thing: "I don't think we need this
+                       # symbol." (Will Deacon, kvmarm 2020-09), "I don't think it is worth adding all this
+                       # additionnals walks of p4d" (Christophe Leroy, kvmarm 2020-02), "I don't think other
+                       # abstractions have needed that." (Alice Ryhl, linux-leds 2025-10).
+                       r"|\bdon'?t think\b[^.?!]{0,40}\b(need|needs|needed|worth)\b"
                        # Asked, meant as "drop it": "Why do you need label?" (Krzysztof Kozlowski),
                        # "Is the interrupt useful for anything?" (Daniel Thompson, linux-leds), "Do we
                        # really need to go through this is_aarch32_allowed check?", "Why is this one
@@ -276,8 +308,14 @@ ANSWERS = re.compile(r"^(yes|yep|yeah|no|nope|correct|exactly|right|indeed|becau
 # Asked as a question, meant as a request: "How about ...?", "Can we *please*
 # try to get rid of this #define insanity ...?" (Marc Zyngier), "Why not
 # just ...?", "Wouldn't it be better ...?".
+# Further in: "If this was the Cycle counter and the PMCR_LC was set, shouldn't we be using 64bit
+# mask here ?" (Suzuki Poulose, kvmarm 2019-06), "Is it not possible to use Device<T> with a
+# `handler: T` field here?" (Alice Ryhl), "You can just make the length of the slice be the
+# desired length?" (Benno Lossin, linux-leds 2025-10).
 SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|simpler|nicer)|can we|could we|"
-                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?", re.I)
+                      r"could you|can you|would you mind|shouldn'?t (we|this|it)|maybe)\b|\*?\bplease\b\*?"
+                      r"|\bshouldn'?t (we|this|it|you|that)\b|\bis it not possible to\b|^(you|we) (can|could) just\b",
+                      re.I)
 
 
 # Not a note to self: "I'll make a note about this, since I've parked the
@@ -292,7 +330,7 @@ SUGGEST = re.compile(r"^(how about|what about|why not|wouldn'?t it be (better|si
 # the test for it." (Jianyong Wu, kvmarm 2021-01). Not an answer's
 # "Yes, according to doc, this is not an issue" (Keqian Zhu, kvmarm 2021-01-18, a184c21f): after
 # "Yes," only a change verb ("ACK, fixing that.") takes the comment.
-AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we'?ll|we will)|(?<![a-z] )\bwill)\s+"
+AUTHOR_TAKES = re.compile(r"(\b(i'?ll|i will|we['\u2019]ll|we will)(?!\s+not\b)|" + _BARE_WILL + r")\s+"
                            r"(?!make a note|keep (this|that|it) in mind|bear|consider|remember)"
                            r"(?!(\w+\s+)?((the|some|a|more)\s+)?(check|look|think|try to understand|see\b|test|"
                            r"verify|reproduce|"
