@@ -30,7 +30,7 @@ from listsum.mail.message import Origin
 from listsum.model import Problem
 from listsum.sources import parsecache
 from listsum.sources.gzstream import GzipStream, NotMbox
-from listsum.sources.mbox import MboxData, find_spans, is_from_line, starts_with_from_line
+from listsum.sources.mbox import MboxData, find_spans, is_from_line, starts_with_from_line, stream_spans
 
 _CHUNK = 1 << 20  # bytes read back per step (the single-process path's ~1.2 MB of mail per step)
 _MIN_SPLIT = 8 << 20  # a smaller rest is parsed here: a fork and the records' trip cost more
@@ -259,16 +259,5 @@ def _chunks(fd: int, lo: int, hi: int) -> Iterator[bytes]:
 
 def _parse_range(path: str, fd: int, lo: int, hi: int, out: Parsed, handle: MboxData) -> None:
     """Every message of fd[lo:hi]; ``lo`` is at a From_ line, ``hi`` at one or the end."""
-    pending, base = b"", lo
-    for chunk in _chunks(fd, lo, hi):
-        buf = pending + chunk if pending else chunk
-        spans = find_spans(buf)
-        if len(spans) < 2:
-            pending = buf
-            continue
-        for start, end in spans[:-1]:
-            out.add(buf, start, end, base, handle, path)
-        cut = spans[-2][1]
-        pending, base = buf[cut:], base + cut
-    for start, end in find_spans(pending):
-        out.add(pending, start, end, base, handle, path)
+    for buf, start, end, base in stream_spans(_chunks(fd, lo, hi), lo):
+        out.add(buf, start, end, base, handle, path)

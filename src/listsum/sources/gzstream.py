@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from listsum.sources.mbox import find_spans, starts_with_from_line
+from listsum.sources.mbox import starts_with_from_line, stream_spans
 
 # Compressed bytes per step (~1.2 MB of mail) and steps queued ahead: what is in
 # flight at once. 2 MB steps (~10 MB of mail each) with 4 queued held ~70 MB
@@ -112,18 +112,13 @@ class GzipStream:
 
     def messages(self, sink: Callable[[bytes], None]) -> Iterator[tuple[bytes, int, int, int]]:
         """(buffer, start, end, offset) per message, From_ lines excluded."""
-        pending, base = b"", 0  # pending: the last, maybe incomplete, message (from its From_ line)
-        for chunk in self.chunks(sink):
-            if not base and not pending and not starts_with_from_line(chunk):
+        yield from stream_spans(self._checked(self.chunks(sink)))
+
+    @staticmethod
+    def _checked(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        first = True
+        for chunk in chunks:
+            if first and not starts_with_from_line(chunk):
                 raise NotMbox("not an mbox")  # the sink got this chunk already: callers drop what it wrote
-            buf = pending + chunk if pending else chunk
-            spans = find_spans(buf)
-            if len(spans) < 2:
-                pending = buf
-                continue
-            for start, end in spans[:-1]:
-                yield buf, start, end, base
-            cut = spans[-2][1]  # the last message's From_ line starts where the one before ends
-            pending, base = buf[cut:], base + cut
-        for start, end in find_spans(pending):
-            yield pending, start, end, base
+            first = False
+            yield chunk

@@ -11,7 +11,7 @@ import mmap
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import BinaryIO
 
@@ -102,6 +102,25 @@ def is_from_line(data: bytes, start: int) -> bool:
         return False
     nl = data.find(b"\n", start)
     return nl >= 0 and _HEADER_LINE.match(data, nl + 1) is not None
+
+
+def stream_spans(chunks: Iterable[bytes], base: int = 0) -> Iterator[tuple[bytes, int, int, int]]:
+    """(buffer, start, end, offset of buffer) of every message in a stream of chunks
+    that starts at a From_ line (file offset ``base``). A message cut by a chunk's end
+    waits for the next chunk: the last span of each buffer is carried over."""
+    pending = b""
+    for chunk in chunks:
+        buf = pending + chunk if pending else chunk
+        spans = find_spans(buf)
+        if len(spans) < 2:
+            pending = buf
+            continue
+        for start, end in spans[:-1]:
+            yield buf, start, end, base
+        cut = spans[-2][1]  # the last message's From_ line starts where the one before ends
+        pending, base = buf[cut:], base + cut
+    for start, end in find_spans(pending):
+        yield pending, start, end, base
 
 
 def find_spans(data: bytes) -> list[tuple[int, int]]:
