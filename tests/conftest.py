@@ -112,6 +112,23 @@ def leds() -> Path:
 
 
 @pytest.fixture(scope="session")
+def kvm_jan(archive: Path):
+    """The kvmarm report of 2021-01-11..18 (corpus_msgs.window_report), built once: tests read it
+    (or deep-copy it before changing it)."""
+    from corpus_msgs import window_report
+
+    return window_report(archive, "2021-01-11", "2021-01-18")
+
+
+@pytest.fixture(scope="session")
+def leds_nov(leds: Path):
+    """The linux-leds report of 2025-11-01..16, built once, as kvm_jan."""
+    from corpus_msgs import window_report
+
+    return window_report(leds, "2025-11-01", "2025-11-16")
+
+
+@pytest.fixture(scope="session")
 def week() -> Path:
     assert WEEK.exists(), f"corpus missing: {WEEK}"
     return WEEK

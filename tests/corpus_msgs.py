@@ -37,6 +37,16 @@ def by_id(result: ReadResult) -> dict[str, Message]:
     return {m.msgid: m for m in result.messages}
 
 
+@lru_cache(maxsize=None)
+def _ids(corpus: str) -> dict[str, Message]:
+    return by_id(archive_read() if corpus == "kvmarm" else leds_read())
+
+
+def corpus_msg(corpus: str, msgid: str) -> Message:
+    """One message of the kvmarm archive ("kvmarm") or linux-leds ("leds"), by id (one index per corpus)."""
+    return _ids(corpus)[msgid]
+
+
 def window_report(path, since: str, until: str):
     """The report (no summaries) of ``path`` for since..until, generated at a fixed time
     (2026-12-06) so "later" and staleness read the same in every run."""

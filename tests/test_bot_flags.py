@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_msgs import archive_read, by_id, leds_read, window_report
+from corpus_msgs import corpus_msg
 
 from listsum.facts.bots import bot_flag
 from listsum.model import Report
@@ -64,25 +64,15 @@ FLAGS = [
 
 @pytest.mark.parametrize("corpus,msgid,kind,verdict", FLAGS, ids=[f[1][:24] for f in FLAGS])
 def test_a_bot_flag_says_what_the_bot_found(corpus: str, msgid: str, kind: str, verdict: str) -> None:
-    msg = by_id(archive_read() if corpus == "kvmarm" else leds_read())[msgid]
+    msg = corpus_msg(corpus, msgid)
     flag = bot_flag(msg, msg.subject)
     assert flag is not None and (flag.kind, flag.message_id) == (kind, msgid)
     assert flag.verdict.startswith(verdict)
     assert "something to improve" not in flag.verdict and "Thank you" not in flag.verdict
 
 
-@pytest.fixture(scope="module")
-def kvm(archive: Path) -> Report:
-    return window_report(archive, "2021-01-11", "2021-01-18")
-
-
-@pytest.fixture(scope="module")
-def leds_nov(leds: Path) -> Report:
-    return window_report(leds, "2025-11-01", "2025-11-16")
-
-
-def test_warnings_are_shown_but_need_no_attention(kvm: Report, leds_nov: Report) -> None:
-    for report, tid, msgid in ((kvm, SMMU, "202011191103.JVUre092-lkp@intel.com"),
+def test_warnings_are_shown_but_need_no_attention(kvm_jan: Report, leds_nov: Report) -> None:
+    for report, tid, msgid in ((kvm_jan, SMMU, "202011191103.JVUre092-lkp@intel.com"),
                                (leds_nov, RTL, "202510220909.HJVE90Ky-lkp@intel.com")):
         tr = next(t for t in report.threads if t.id == tid)
         assert tr.state is not None
@@ -108,10 +98,10 @@ def test_a_failure_still_needs_attention_with_the_finding(leds_nov: Report) -> N
     assert bd.startswith("ci-failure: dt_binding_check errors: ") and "My bot found" not in bd
 
 
-def test_a_robots_reported_by_is_never_a_trailer_given(kvm: Report, leds_nov: Report) -> None:
+def test_a_robots_reported_by_is_never_a_trailer_given(kvm_jan: Report, leds_nov: Report) -> None:
     """lkp's "If you fix the issue ..., kindly add ... Reported-by: kernel test robot
     <lkp@intel.com>" on SMMUv3 v13 and RTL8231 v6: no trailer, per patch or in the report."""
-    for report, tid in ((kvm, SMMU), (leds_nov, RTL)):
+    for report, tid in ((kvm_jan, SMMU), (leds_nov, RTL)):
         tr = next(t for t in report.threads if t.id == tid)
         assert tr.series is not None
         given = list(tr.series.trailers) + [x for p in tr.series.patch_states for x in p.trailers]

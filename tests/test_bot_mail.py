@@ -10,7 +10,7 @@ sends from his address. Real mail of both lists, outside the held-out windows.
 from __future__ import annotations
 
 import pytest
-from corpus_msgs import archive_read, by_id, leds_read
+from corpus_msgs import corpus_msg
 
 from listsum.facts.bots import is_bot_mail
 
@@ -37,7 +37,7 @@ MAIL = [
 
 @pytest.mark.parametrize("corpus, msgid, bot, why", MAIL)
 def test_bot_mail_is_the_bots_not_a_persons_naming_one(corpus: str, msgid: str, bot: bool, why: str) -> None:
-    msg = by_id(archive_read() if corpus == "kvmarm" else leds_read())[msgid]
+    msg = corpus_msg(corpus, msgid)
     assert is_bot_mail(msg) is bot, why
 
 
@@ -45,7 +45,7 @@ def test_a_merge_bots_notice_is_a_decision_point() -> None:
     from listsum.summarise.points import merge_notice
 
     # pr-tracker-bot on "[GIT PULL] arm64: Fixes for -rc6" (kvmarm, 2019-08-24).
-    msg = by_id(archive_read())["156667230824.2337.2969578272613309440.pr-tracker-bot@kernel.org"]
+    msg = corpus_msg("kvmarm", "156667230824.2337.2969578272613309440.pr-tracker-bot@kernel.org")
     sents = ["The pull request you sent on Sat, 24 Aug 2019 13:12:55 +0100:",
              "has been merged into torvalds/linux.git: https://git.kernel.org/torvalds/c/0a022eccf7c4"]
     assert is_bot_mail(msg)

@@ -6,7 +6,7 @@ as "url: https://github.com/0day-ci/..." or "All warnings (new ones prefixed by
 from __future__ import annotations
 
 import pytest
-from corpus_msgs import archive_read, by_id, leds_read
+from corpus_msgs import corpus_msg
 
 from listsum.summarise.bot_points import BotVerdict, bot_line, bot_verdict
 
@@ -52,7 +52,7 @@ VERDICTS = [
 
 @pytest.mark.parametrize("corpus,msgid,kind,line", VERDICTS, ids=[v[1][:24] for v in VERDICTS])
 def test_a_bot_mail_says_its_kind_and_first_finding(corpus: str, msgid: str, kind: str, line: str) -> None:
-    msg = by_id(archive_read() if corpus == "kvmarm" else leds_read())[msgid]
+    msg = corpus_msg(corpus, msgid)
     v = bot_verdict(msg)
     assert v is not None and v.kind == kind
     assert v.line.startswith(line) if line else v.line == ""

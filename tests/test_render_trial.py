@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from corpus_msgs import window_report
 from listsum import pipeline
 from listsum.model import Report
 from listsum.report.markdown import render_markdown
@@ -21,37 +20,27 @@ NOW = datetime(2026, 12, 6, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
-def kvm(archive: Path) -> Report:
-    return window_report(archive, "2021-01-11", "2021-01-18")
+def kvm80(kvm_jan: Report) -> str:
+    return render_terminal_text(kvm_jan, width=80)
 
 
 @pytest.fixture(scope="module")
-def leds_report(leds: Path) -> Report:
-    return window_report(leds, "2025-11-01", "2025-11-16")
-
-
-@pytest.fixture(scope="module")
-def kvm80(kvm: Report) -> str:
-    return render_terminal_text(kvm, width=80)
-
-
-@pytest.fixture(scope="module")
-def kvm_md(kvm: Report) -> str:
-    return render_markdown(kvm)
+def kvm_md(kvm_jan: Report) -> str:
+    return render_markdown(kvm_jan)
 
 
 def thread(report: Report, subject: str):
     return next(t for t in report.threads if t.subject == subject)
 
 
-def test_fixture_window(kvm: Report) -> None:
-    assert kvm.stats.messages_in_window == 220
+def test_fixture_window(kvm_jan: Report) -> None:
+    assert kvm_jan.stats.messages_in_window == 220
 
 
-def test_participants_counted_once_per_address(kvm: Report, kvm_md: str) -> None:
+def test_participants_counted_once_per_address(kvm_jan: Report, kvm_md: str) -> None:
     # Eric Auger posts v13 as "Eric Auger" and replies as "Auger Eric" (dd79d11a-...@redhat.com);
     # Xingang Wang writes as "Wang Xingang" too: 9 people, not 11.
-    smmu = thread(kvm, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
+    smmu = thread(kvm_jan, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
     assert len(smmu.participants) == 9
     assert [p for p in smmu.participants if "eric.auger@redhat.com" in p] == ["Eric Auger <eric.auger@redhat.com>"]
     assert "- **Participants** (9): Eric Auger \\<eric.auger\\@redhat.com\\>, Jacob Pan" in kvm_md
@@ -73,13 +62,13 @@ def _table(text: str, title: str) -> list[str]:
     return lines[start:end]
 
 
-def test_kind_table_at_80_columns_keeps_subjects_whole(kvm: Report, kvm80: str) -> None:
+def test_kind_table_at_80_columns_keeps_subjects_whole(kvm_jan: Report, kvm80: str) -> None:
     table = _table(kvm80, "PATCH (24)")
     assert max(len(x) for x in kvm80.splitlines()) <= 80
     cells = [x.split("│")[1].strip() for x in table if x.startswith("│")]
     joined = " ".join(cells)
     # every subject reads back whole: no "Virtualizati|on", no "compatibilit|y"
-    for t in kvm.threads:
+    for t in kvm_jan.threads:
         if t.kind == "patch":
             assert t.subject in joined, t.subject
     row = next(x for x in table if "[PATCH v13 00/15] SMMUv3" in x)
@@ -90,11 +79,11 @@ def test_kind_table_at_80_columns_keeps_subjects_whole(kvm: Report, kvm80: str) 
     assert row.split("│")[4].strip() == "01-18 11:18"
 
 
-def test_needs_attention_names_the_same_mail_everywhere(kvm: Report, kvm80: str, kvm_md: str) -> None:
+def test_needs_attention_names_the_same_mail_everywhere(kvm_jan: Report, kvm80: str, kvm_md: str) -> None:
     # SMMUv3 v13: changes requested by Xingang Wang ("Found a problem here, the cmd ... is not
     # delivered to smmu"), Kunkun Jiang and Shameerali Kolothum Thodi rests on 6 mails (JSON lists
     # them all); the terminal once showed 2 of them, the Markdown 3, neither said more exist.
-    entry = next(a for a in kvm.needs_attention
+    entry = next(a for a in kvm_jan.needs_attention
                  if a.thread_id == "20201118112151.25412-1-eric.auger@redhat.com" and a.code == "changes-requested")
     assert len(entry.evidence) == 6
     first3 = entry.evidence[:3]
@@ -127,14 +116,14 @@ def test_markdown_dates_trailers_given_after_the_window(kvm_md: str) -> None:
     assert not any(x.startswith("  - Reported-by: kernel test robot") for x in block.splitlines())
 
 
-def test_same_problem_in_many_messages_is_one_line(leds_report: Report, leds: Path) -> None:
+def test_same_problem_in_many_messages_is_one_line(leds_nov: Report, leds: Path) -> None:
     # Seven linux-leds messages declare charset "y"; the JSON lists each, the renderings group them.
-    assert sum(p.what == "unknown charset 'y' (read as UTF-8)" for p in leds_report.problems) == 7
-    text = render_terminal_text(leds_report, width=200)
+    assert sum(p.what == "unknown charset 'y' (read as UTF-8)" for p in leds_nov.problems) == 7
+    text = render_terminal_text(leds_nov, width=200)
     lines = [x for x in text.splitlines() if x.startswith("Problems:")]
     assert lines == [f"Problems: {leds}, messages 2040, 2101, 2757, 2777, 2779, 2786, 2788: "
                      "unknown charset 'y' (read as UTF-8)"]
-    md = render_markdown(leds_report)
+    md = render_markdown(leds_nov)
     assert md.count("unknown charset 'y'") == 1
 
 
@@ -156,9 +145,9 @@ def test_counts_of_one_are_singular(kvm80: str, kvm_md: str) -> None:
     assert "1 in window, 1 in all · 1 thread " in kvm80 and "1 threads" not in kvm80
 
 
-def test_later_lines_name_their_mail_like_the_rest(kvm: Report, kvm80: str, kvm_md: str) -> None:
+def test_later_lines_name_their_mail_like_the_rest(kvm_jan: Report, kvm80: str, kvm_md: str) -> None:
     # SMMUv3 v13 went on for 16 "later" facts after the week (Keqian Zhu's February reviews, v14..v16).
-    smmu = thread(kvm, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
+    smmu = thread(kvm_jan, "[PATCH v13 00/15] SMMUv3 Nested Stage Setup (IOMMU part)")
     assert len(smmu.state.later) == 16
     assert ("  - later: comment from Keqian Zhu (2021-02-01, `<529d39a0-acf1-9132-b6ae-d7cbd57ba1e5@huawei.com>`)"
             in kvm_md.splitlines())
@@ -188,7 +177,7 @@ def _overview(report: Report, lang: str) -> str:
     return report.overview.headline
 
 
-def test_overview_counts_threads_and_names_the_window(kvm: Report, leds_report: Report, kvm80: str,
+def test_overview_counts_threads_and_names_the_window(kvm_jan: Report, leds_nov: Report, kvm80: str,
                                                       kvm_md: str) -> None:
     # kvmarm 2021-01-11..18: 7 needs-attention entries on 7 threads. SMMUv3 v13 had a second
     # one, "build-failure: I love your patch! Perhaps something to improve:": that robot mail
@@ -198,13 +187,13 @@ def test_overview_counts_threads_and_names_the_window(kvm: Report, leds_report: 
     # warnings:", 202510220909.HJVE90Ky-lkp@intel.com: warnings too). Neither window is a week.
     import copy
 
-    assert (len(kvm.needs_attention), len({a.thread_id for a in kvm.needs_attention})) == (7, 7)
-    assert (len(leds_report.needs_attention), len({a.thread_id for a in leds_report.needs_attention})) == (12, 10)
-    kvm_en = _overview(copy.deepcopy(kvm), "en")
+    assert (len(kvm_jan.needs_attention), len({a.thread_id for a in kvm_jan.needs_attention})) == (7, 7)
+    assert (len(leds_nov.needs_attention), len({a.thread_id for a in leds_nov.needs_attention})) == (12, 10)
+    kvm_en = _overview(copy.deepcopy(kvm_jan), "en")
     assert kvm_en.startswith("27 threads in these 8 days (") and kvm_en.endswith("; 7 threads need attention")
-    leds_en = _overview(copy.deepcopy(leds_report), "en")
+    leds_en = _overview(copy.deepcopy(leds_nov), "en")
     assert leds_en.startswith("33 threads in these 16 days (") and leds_en.endswith("; 10 threads need attention")
-    zh = copy.deepcopy(leds_report)
+    zh = copy.deepcopy(leds_nov)
     zh.lang = "zh"
     leds_zh = _overview(zh, "zh")
     assert leds_zh.startswith("这 16 天内 33 个讨论（") and leds_zh.endswith("；10 个讨论需要关注")
@@ -213,7 +202,7 @@ def test_overview_counts_threads_and_names_the_window(kvm: Report, leds_report: 
     assert "## 这 16 天内已合入" in render_markdown(zh).splitlines()
 
 
-def test_attention_reasons_in_both_languages(kvm: Report, leds: Path) -> None:
+def test_attention_reasons_in_both_languages(kvm_jan: Report, leds: Path) -> None:
     # Every form met on the trial windows: English from code and fields is the
     # sentence facts/attention.py wrote; zh says it in Chinese, in the list and
     # in the thread's own record (linux-leds: Rob Herring's bot, a ci-failure).
@@ -223,7 +212,7 @@ def test_attention_reasons_in_both_languages(kvm: Report, leds: Path) -> None:
                                        window=WindowSpec(since="2025-11-01", until="2025-11-16"))
     built = pipeline.build(settings, now=NOW)
     pipeline.summarise(built, settings)
-    entries = kvm.needs_attention + built.report.needs_attention
+    entries = kvm_jan.needs_attention + built.report.needs_attention
     assert [attention_reason("en", a) for a in entries] == [a.reason for a in entries]
     ci = next(a for a in built.report.needs_attention if a.form == "ci-failure")
     assert attention_reason("zh", ci) == "CI 失败：" + ci.args["verdict"]
