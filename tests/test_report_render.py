@@ -117,3 +117,15 @@ def test_zh_labels() -> None:
 def test_zh_has_every_label() -> None:
     assert set(ZH) == set(EN)
     assert label("zh", "no_such_key") == "no_such_key" and label("fr", "totals") == "Totals"
+
+
+def test_english_counts_of_one_are_singular_but_mail_text_is_not_touched() -> None:
+    """Singular "1 thread" comes from the template: a subject in a field keeps its words
+    ("run 1 threads per vcpu" was rewritten to "1 thread" when the formatted line was changed)."""
+    from listsum.report.i18n import label
+
+    assert label("en", "kind_line", kind="Bot report", threads=1, in_window=1, total=3) == \
+        "Bot report: 1 thread (1 message in window, 3 in all)"
+    assert label("en", "overview.attention", n=1) == "1 thread needs attention"
+    assert label("en", "overview.attention", n=2) == "2 threads need attention"
+    assert label("en", "overview.applied", subject="run 1 threads per vcpu") == "Applied: run 1 threads per vcpu"

@@ -308,12 +308,23 @@ def label(lang: str, key: str, **fields: object) -> str:
     text = table.get(key) or EN.get(key, key)
     if not fields:
         return text
-    text = text.format(**fields)
-    # "Bot report: 1 threads (1 messages in window ...)": English counts of one are singular
-    return _ONE.sub(r"\1", text) if table is EN or key not in table else text
+    if table is EN or key not in table:
+        text = _singular(text, fields)
+    return text.format(**fields)
 
 
-_ONE = re.compile(r"(?<![\d.,])(1 (?:thread|message))s\b")
+# "Bot report: 1 threads (1 messages in window ...)": English counts of one are singular. The
+# template is changed, not the formatted line, so mail text in a field ("run 1 threads per
+# vcpu") stays as written.
+_COUNTED = re.compile(r"\{(\w+)\} (thread|message)s( need\b)?")
+
+
+def _singular(template: str, fields: dict[str, object]) -> str:
+    def one(m: re.Match[str]) -> str:
+        if fields.get(m.group(1)) != 1:
+            return m.group(0)
+        return f"{{{m.group(1)}}} {m.group(2)}" + (" needs" if m.group(3) else "")
+    return _COUNTED.sub(one, template)
 
 
 def span(lang: str, window: Window) -> str:
