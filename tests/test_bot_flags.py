@@ -122,3 +122,16 @@ def test_facts_never_import_summarise() -> None:
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             assert not [n for n in names if n.startswith(("listsum.summarise", "listsum.report"))], path.name
+
+
+def test_who_asked_for_changes_is_the_states_own_not_cut_from_its_detail(leds_nov: Report) -> None:
+    """RTL8231 v6: patches 1 and 2 taken, a request open on the rest. The English detail says
+    "changes requested by Rob Herring, Lee Jones; patch 1, 2 applied"; the reason's "who" is the
+    people and the patches taken apart, not "Rob Herring, Lee Jones; patch 1, 2 applied" as the people asking (zh said
+    "... patch 1, 2 applied 要求修改"); a plain request names its people."""
+    state = next(t.state for t in leds_nov.threads if t.id == RTL)
+    assert state.detail == "changes requested by Rob Herring, Lee Jones; patch 1, 2 applied"
+    entry = next(a for a in leds_nov.needs_attention if a.thread_id == RTL and a.code == "changes-requested")
+    assert (entry.form, entry.args) == ("subset", {"who": "Rob Herring, Lee Jones", "taken": "1, 2"})
+    plain = next(a for a in leds_nov.needs_attention if a.thread_id == "20251014152604.852487-1-linux@timmermann.space")
+    assert (plain.code, plain.form, plain.args) == ("changes-requested", "", {"who": "Lee Jones"})

@@ -102,6 +102,7 @@ class State:
     flags: list[Flag] = field(default_factory=list)
     superseded_by: str | None = None  # thread id of the newer revision
     later: list[str] = field(default_factory=list)  # facts dated after the window's end, "later: ..."
+    who: str = ""  # who decided it ("Eric Auger, Marc Zyngier"): reasons say it in any language
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Attention:
     code: str = ""  # "changes-requested", "no-reply", "nak", "build-failure", "unanswered", "dropped-trailers"
     waits_on: list[str] = field(default_factory=list)  # addresses it waits on (for --me)
     # ``reason`` in parts, for report/i18n.py to say in any language: the
-    # sentence ("" = the code's own; "follow-up", "ci-failure", "detail") and its fields.
+    # sentence ("" = the code's own; "follow-up", "ci-failure", "detail", "subset") and its fields.
     form: str = ""
     args: dict[str, str] = field(default_factory=dict)
 

@@ -29,7 +29,7 @@ from listsum.facts.authors import Author, ghost_author
 from listsum.facts.trailers import find_trailers
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
-from listsum.model import Attention, Report, ThreadReport, Window
+from listsum.model import Attention, Report, State, ThreadReport, Window
 from listsum.mail.subject import Subject
 from listsum.series import Posting, postings
 
@@ -67,10 +67,10 @@ def _entries(tr: ThreadReport, thread: Thread, threads: Mapping[str, Thread], wi
     author = _author(thread)
     out: list[Attention] = []
     if st.name == "rejected":
-        form, args = _who(st.detail, "NAK by ")
+        form, args = _who(st, "NAK by {who}")
         out.append(Attention(tr.id, st.detail, list(st.evidence), "nak", author, form, args))
     if st.name == "changes-requested":
-        form, args = _who(st.detail, "changes requested by ")
+        form, args = _who(st, "changes requested by {who}")
         out.append(Attention(tr.id, f"{st.detail}; no new revision yet", list(st.evidence),
                              "changes-requested", author, form, args))
     fails = [f for f in st.flags if f.kind in ("build-failure", "ci-failure")]
@@ -118,12 +118,19 @@ def _follow_up(tr: ThreadReport, thread: Thread, window: Window) -> list[Attenti
                       "unanswered", _addrs(last), "follow-up", {"kind": tr.kind, "date": f"{last.date:%Y-%m-%d}"})]
 
 
-def _who(detail: str, prefix: str) -> tuple[str, dict[str, str]]:
-    """The people of a state's detail ("changes requested by Eric Auger"), or the
-    detail whole ("detail" form) when facts/state.py words it otherwise."""
-    if detail.startswith(prefix):
-        return "", {"who": detail.removeprefix(prefix)}
-    return "detail", {"detail": detail}
+def _who(st: State, plain: str) -> tuple[str, dict[str, str]]:
+    """Who decided the state when its detail is just ``plain`` said of them (the reason's own
+    sentence, in any language), else the detail whole ("detail" form). Not cut out of the
+    English detail: "changes requested by Rob Herring, Lee Jones; patch 1, 2 applied" named
+    "Rob Herring, Lee Jones; patch 1, 2 applied" as the people asking, in zh too; it is the
+    "subset" form, the patches taken apart."""
+    said = plain.format(who=st.who) if st.who else None
+    if st.detail == said:
+        return "", {"who": st.who}
+    taken = st.detail.removeprefix(f"{said}; patch ").removesuffix(" applied") if said else st.detail
+    if said and st.detail == f"{said}; patch {taken} applied":  # facts/state.py's b4 subset taken
+        return "subset", {"who": st.who, "taken": taken}
+    return "detail", {"detail": st.detail}
 
 
 def _posted(tr: ThreadReport, thread: Thread) -> Message:

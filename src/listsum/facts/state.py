@@ -305,7 +305,8 @@ def _decide(now: list[tuple[Verdict, str | None]], work: Work, lineage: Sequence
     if not applied:
         late = _naks_after(verdicts, newer)
         if late:
-            return State("rejected", _ids(late), "NAK by " + _names(late), superseded_by=_newest(newer).thread_id)
+            return State("rejected", _ids(late), "NAK by " + _names(late), superseded_by=_newest(newer).thread_id,
+                         who=_names(late))
         return _superseded(newer, []) if newer else _review_state(now, work)
     if not (_partial(applied, work) and (newer or work.patches)):
         return _applied_state(applied)
@@ -348,10 +349,11 @@ def _review_state(now: list[tuple[Verdict, str | None]], work: Work) -> State:
     verdicts = [v for v, _ in now]
     naks = [v for v in verdicts if v.name == "rejected"]
     if naks:
-        return State("rejected", _ids(naks), "NAK by " + _names(naks))
+        return State("rejected", _ids(naks), "NAK by " + _names(naks), who=_names(naks))
     open_asks = _open_requests(now)
     if open_asks:
-        return State("changes-requested", _ids(open_asks), "changes requested by " + _names(open_asks))
+        return State("changes-requested", _ids(open_asks), "changes requested by " + _names(open_asks),
+                     who=_names(open_asks))
     for name in _STRENGTH:
         given = [v for v in verdicts if name in v.kinds]
         if given:

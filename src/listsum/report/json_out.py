@@ -126,7 +126,7 @@ class AttentionJSON(TypedDict):
     code: str  # changes-requested | no-reply | nak | build-failure | unanswered | dropped-trailers
     waits_on: list[str]  # addresses
     # The reason in parts, for a reader in another language or a script: "" = the code's own
-    # sentence, else "follow-up" | "ci-failure" | "detail"; args its fields (e.g. days, patch).
+    # sentence, else "follow-up" | "ci-failure" | "detail" | "subset"; args its fields (e.g. who, taken).
     form: str
     args: dict[str, str]
 
