@@ -371,3 +371,22 @@ def test_terminal_tables_fold_long_paths_instead_of_cutting_them() -> None:
     assert "…" not in text
     joined = "".join(line.rstrip().split()[-1] for line in text.splitlines() if "drivers/" in line or "smmu" in line)
     assert path in joined, text
+
+
+def test_the_deep_dive_gives_a_thread_the_reports_state() -> None:
+    """The deep dive runs the report's own fact stages (pipeline.facts): Kristina Martsenko's
+    pointer authentication series went up in Marc's pull that Paolo pulled, so it is applied in
+    both (the deep dive linked revisions alone and said "acked"; 81 kvmarm threads differed)."""
+    from corpus_msgs import archive_read
+
+    from listsum import pipeline
+
+    res = archive_read()
+    tid = "20190501161008.31498-1-kristina.martsenko@arm.com"
+    dive = pipeline.deep_dive(res.messages, tid)
+    threads = pipeline.build_threads(res.messages)
+    thread = next(t for t in threads if t.id == tid)
+    report_state = pipeline.facts(threads, [thread])[1][tid].state
+    assert dive.series is not None and dive.series.state is not None
+    assert (dive.series.state.name, dive.series.state.detail) == ("applied", report_state.detail)
+    assert dive.series.state.detail.startswith("applied by Paolo Bonzini through \"[GIT PULL] KVM/arm updates")

@@ -143,11 +143,12 @@ def _body(msg: Message) -> str:
     return body_text(msg)
 
 
-def revisions(thread: Thread, threads: list[Thread]) -> tuple[list[RevisionInfo], SeriesFacts | None]:
+def revisions(thread: Thread, threads: list[Thread], facts: SeriesFacts | None) -> list[RevisionInfo]:
+    """One entry per revision of ``facts``' lineage (pipeline.facts: the report's own stages, so
+    the deep dive and `listsum report` give a thread the same lineage and state)."""
     from listsum import series as series_mod
-    from listsum.thread_revisions import lineage_for
 
-    lineage = lineage_for(thread, threads)
+    lineage = facts.lineage if facts is not None else []
     by_thread = {t.id: t for t in threads}
     out = []
     for rev in lineage:
@@ -161,7 +162,7 @@ def revisions(thread: Thread, threads: list[Thread]) -> tuple[list[RevisionInfo]
             if posts[0].cover is not None:
                 info.changes = changelog_for(_body(posts[0].cover), rev.version)
         out.append(info)
-    return out, series_mod.series_facts(thread, lineage)
+    return out
 
 
 def review_matrix(thread: Thread, facts: SeriesFacts | None) -> list[ReviewCell]:

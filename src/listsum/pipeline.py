@@ -295,7 +295,11 @@ def deep_dive(messages: list[Any], msgid: str, sources: list[str] | None = None,
     thread = deepdive.find_thread(threads, msgid)
     if thread is None:
         raise InputError(f"message <{msgid}> is not in {', '.join(sources or ['the input'])}")
-    revisions, series = deepdive.revisions(thread, threads)
+    # The report's stages (revisions, orphans, pulls) for this one thread: its state and lineage
+    # are the ones `listsum report` gives it (a separate link_revisions pass here missed pulls
+    # and orphan lineages: 81 kvmarm threads differed).
+    series = facts(threads, [thread])[1][thread.id]
+    revisions = deepdive.revisions(thread, threads, series)
     out = deepdive.record(thread, revisions, series, list(sources or []))
     out.list_url = list_url_of([m.list_id for m in thread.messages])  # as for a report; --list wins in dive()
     _compare_revisions(out, series, threads, git, progress)

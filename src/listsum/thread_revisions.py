@@ -1,6 +1,6 @@
 """The deep dive's revision part: v(N-1) -> vN steps, and whether the series landed.
 
-Picks one posting per version from the lineage (lineage.link_revisions),
+Picks one posting per version from the lineage (pipeline.facts),
 hands consecutive pairs to facts/evolution.py, and the newest posting's
 patches to sources/gittree.py when ``--git`` names a tree. The "applied"
 replies of every revision are the evidence when no tree is given.
@@ -22,14 +22,6 @@ from listsum.series import Posting, postings
 from listsum.sources.gittree import Landing, Wanted, find_landed
 
 Progress = Callable[[str], None]
-
-
-def lineage_for(thread: Thread, threads: list[Thread]) -> list[Revision]:
-    """Every revision of the series ``thread`` posts (series.link_revisions links by the
-    thread's own work, never by a pull request posted inside it)."""
-    from listsum.lineage import link_revisions
-
-    return link_revisions(threads).get(thread.id, [])
 
 
 def pick_postings(lineage: list[Revision], by_thread: dict[str, Thread]) -> list[tuple[Posting, Thread]]:
