@@ -125,6 +125,9 @@ def test_a_will_that_continues_the_sentence_above_promises_nothing() -> None:
     assert author_answer(["the dirty log, then vfio_iommu_unmap_unpin_all()",
                           "will remove all dma_range (in vfio_iommu_unmap_unpin_all). If this happens"]) is None
     assert author_answer(["Thanks.", "will fix in v2."]) == ("will-change", "will fix in v2.")
+    # "we'?ll" read "well" (the stance rules had the same bug, fixed in summarise/stance_rules.py).
+    assert author_answer(["We might as well drop this patch then."]) is None
+    assert author_answer(["Right, i'll fix it."]) == ("will-change", "Right, i'll fix it.")
 
 
 @pytest.mark.parametrize(("corpus", "msgid", "said"), ANSWERS)

@@ -32,10 +32,6 @@ R = TypeVar("R")
 ENV = "LISTSUM_JOBS"
 
 
-class ChildFailed(RuntimeError):
-    """The forked child died or raised: the parent computes its share itself."""
-
-
 def jobs() -> int:
     """Processes to use: LISTSUM_JOBS, else 2 when two CPUs are ours, else 1."""
     asked = os.environ.get(ENV, "").strip()

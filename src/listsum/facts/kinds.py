@@ -17,9 +17,6 @@ from listsum.mail.subject import Subject
 from listsum.mail.threads import Thread
 from listsum.model import SeriesFacts
 
-# The old private name, still imported by facts/trailers.py on main: one bot rule, one home (bots.py).
-_is_bot = is_bot
-
 KINDS = ("patch", "rfc", "pull", "bug", "question", "stable", "bot", "announce", "discussion")
 
 # Subject words of an announcement: none on kvmarm, lkml's "[ANNOUNCE] v5.10-rt17".

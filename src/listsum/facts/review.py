@@ -194,9 +194,10 @@ def change_requests(lines: list[str], to_author: bool = True) -> list[tuple[str,
 # ARMv8.4", kvmarm 2021-01-15; "Will fix.", "Good catch, will fix in v3."; "Done." for the
 # next version) makes the reviewer's comment a change request; a maintainer-author's
 # "Updated version pushed out." (Marc to Ard Biesheuvel, the same week) answers it in his tree.
-# Not a third person's "the compiler will fix it up": a bare "will" only opens a sentence.
+# Not a third person's "the compiler will fix it up": a bare "will" only opens a sentence;
+# "we'll" needs its apostrophe ("We might as well drop this patch" is no promise).
 _WILL_CHANGE = re.compile(
-    r"(?:\bI'?ll|\bI will|\bwe'?ll|\bwe will|(?:^|[.,!;:]\s*)[Ww]ill)\s+(?:fix|respin|re-spin|resend|re-send|repost|"
+    r"(?:\b[Ii]'ll|\bI will|\b[Ww]e'll|\b[Ww]e will|(?:^|[.,!;:]\s*)[Ww]ill)\s+(?:fix|respin|re-spin|resend|re-send|repost|"
     r"re-post|update|change|drop|rework|address|remove|rename|split)\b|^\s*(?:Done|Fixed)\b[.!]?\s*$"
     # Zenghui Yu to James Morse on "[PATCH v1 1/5] KVM: arm/arm64: Remove kvm_mmio_emulate
     # tracepoint" (kvmarm, 2019-06-13): "I'm OK to just drop this patch in next version."

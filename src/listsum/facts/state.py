@@ -110,7 +110,7 @@ def reply_verdict(msg: Message, author: Author, to_author: bool = True, patch: s
     ``trailers``: the kinds this reply gives, when the caller already read them;
     ``known``: the applied notices already read, by message id; ``read_asks`` False skips
     reading change requests (a later revision already answers them)."""
-    if is_bot(msg) or is_bot_mail(msg):
+    if is_bot_mail(msg):  # the sender's address first, then a bot's report from a person's address
         if is_merge_bot(msg):
             fact = applied_in(msg)
             return Verdict("applied", "bot-merge", msg, fact.text, applied=fact) if fact else None

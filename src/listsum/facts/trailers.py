@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listsum.facts import body_text, mentions, own_lines
-from listsum.facts.kinds import _is_bot
+from listsum.facts.bots import is_bot
 from listsum.mail.message import Message
 from listsum.mail.threads import Thread
 from listsum.mail.subject import Subject, starts_as_reply
@@ -80,7 +80,7 @@ def find_trailers(thread: Thread, patches: dict[str, Message]) -> list[TrailerFa
         # no trailer given: it showed among SMMUv3 v13's trailers (202011191103.JVUre092-lkp@intel.com)
         # in the report and its JSON. By sender only: the bots that suggest one (lkp, syzbot) write
         # from bot addresses, and Rob Herring's own Reviewed-by comes from robh@kernel.org.
-        if given and _is_bot(msg):
+        if given and is_bot(msg):
             continue
         target = _target(thread, msg, patches)
         for kind, person in given:
@@ -137,7 +137,7 @@ def per_patch_trailers(thread: Thread, posting: Posting) -> dict[str, list[Trail
     cover = posting.cover.msgid if posting.cover is not None else None
     by_id = {m.msgid: m for m in thread.messages}
     for msg in thread.messages:
-        if not _is_followup(thread, msg) or _is_bot(msg):
+        if not _is_followup(thread, msg) or is_bot(msg):
             continue
         given = _given(msg)
         if not given:
