@@ -51,9 +51,17 @@ def test_cover_letter_greeting_dropped() -> None:
     assert c.text.startswith("This addresses a couple of issues Will has found")
 
 
-def test_decisions_lifted() -> None:
-    assert _c("163343543062.3848981.1421083280351176528.b4-ty@kernel.org").decisions == ["Applied to fixes, thanks!"]
-    assert _c("YVtEUpIFdOrIoH0B@robh.at.kernel.org").decisions == ["Applied, thanks!"]
+def test_decisions_kept_for_the_stance_rules() -> None:
+    """compress() no longer lifts decisions aside (nothing read them); the line stays in the
+    text, where the stance rules read it as a decision."""
+    from listsum.summarise.stance import judge, own_sentences
+
+    for msgid, line in (("163343543062.3848981.1421083280351176528.b4-ty@kernel.org", "Applied to fixes, thanks!"),
+                        ("YVtEUpIFdOrIoH0B@robh.at.kernel.org", "Applied, thanks!")):
+        c = _c(msgid)
+        sents = own_sentences(c.text, week_messages()[msgid].sender)
+        j = judge(sents, [k for k, _ in c.trailers])
+        assert j.stance == "decision" and j.index is not None and sents[j.index].startswith(line.split(",")[0]), sents
 
 
 def test_week_compresses_to_a_fraction() -> None:

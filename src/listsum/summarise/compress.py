@@ -5,7 +5,8 @@ each answer is kept, so "Wouldn't it be simpler to ...?" still has its
 object), diffs (the diffstat and list of files stay), signatures, list
 footers (the mailman "kvmarm mailing list" block), greetings and sign-offs,
 attribution lines ("On Mon, X wrote:"). Lifted out as facts: trailers
-(Reviewed-by, Acked-by, ...) and decisions ("applied to kvmarm/next").
+(Reviewed-by, Acked-by, ...); a decision ("applied to kvmarm/next") is the stance
+rules' to read (stance_rules.DECISION) from the text kept here.
 Pure functions over text: no IO.
 """
 
@@ -20,9 +21,6 @@ TRAILER = re.compile(
 # Lines worth nothing to a summary once the sender is known.
 _NOISE = re.compile(r"^\s*(Signed-off-by|Co-developed-by|Cc|Link|Message-Id|Change-Id|base-commit|"
                     r"prerequisite-[\w-]+|In-Reply-To|To)\s*:", re.I)
-DECISION = re.compile(
-    r"\b(applied|queued|merged|pulled|picked up|pushed)\b.{0,60}\b(to|on|into|for|in)\b"
-    r"|\bapplied,? thanks\b|\b(?:won.t|will not|not going to) (?:apply|take|merge)\b|^\s*NAK\b|\bnacked\b", re.I)
 _ATTRIBUTION = re.compile(r"(wrote|writes|said|a écrit|schrieb)\s*:\s*$|^-+\s*Original Message\s*-+$", re.I)
 _GREETING = re.compile(r"^\s*(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?]{0,40}[,!]?\s*$", re.I)
 _CLOSING = re.compile(r"^\s*(thanks|thank you|cheers|regards|best regards|kind regards|best|thx|many thanks)"
@@ -40,7 +38,6 @@ KEEP_QUOTE = 160  # characters of the answered line kept for an inline reply
 class Compressed:
     text: str
     trailers: list[tuple[str, str]] = field(default_factory=list)  # (kind, person)
-    decisions: list[str] = field(default_factory=list)
     diffstat: list[str] = field(default_factory=list)
 
 
@@ -57,8 +54,6 @@ def compress(body: str, sender: str = "") -> Compressed:
             continue
         if _NOISE.match(ln) or _GIT_VERSION.match(ln) or ln.strip() == "---":
             continue
-        if not ln.lstrip().startswith(">") and DECISION.search(ln):
-            out.decisions.append(ln.strip())
         text_lines.append(ln.rstrip())
     out.text = _squeeze(_drop_orphan_quotes(_drop_courtesy(text_lines, sender)))
     return out
