@@ -18,6 +18,7 @@ from datetime import datetime
 from listsum.facts.authors import Author
 from listsum.facts.bots import is_bot_mail, is_merge_bot
 from listsum.mail.message import Message
+from listsum.mail.subject import starts_as_reply, strip_reply
 from listsum.mail.threads import Thread
 from listsum.report.build import person
 from listsum.report.i18n import label
@@ -76,7 +77,7 @@ class Candidate:
 
 def is_posting(msg: Message) -> bool:
     """A patch (or cover letter) posting, not a reply to one."""
-    return bool(_PATCH.match(msg.subject)) and not msg.subject.lower().startswith(("re:", "aw:", "sv:"))
+    return bool(_PATCH.match(msg.subject)) and not starts_as_reply(msg.subject)
 
 
 # git send-email's Message-Id is "<stamp>.<pid>-<n>-<sender address>":
@@ -101,7 +102,7 @@ def authors(thread: Thread) -> set[str]:
     present = {m.msgid for m in thread.messages}
     for m in thread.messages:
         up = thread.parent.get(m.msgid)
-        if up and up not in present and _PATCH.search(subject_tail(m.subject)) and m.to:
+        if up and up not in present and _PATCH.search(strip_reply(m.subject)) and m.to:
             out.add(_addr(m.to[0]))
     return out
 
@@ -115,10 +116,6 @@ def _same_person(trailer_person: str, msg: Message) -> bool:
 def _addr(value: str) -> str:
     m = re.search(r"<([^>]+)>", value)
     return (m.group(1) if m else value).strip().lower()
-
-
-def subject_tail(subject: str) -> str:
-    return re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
 
 
 def candidates(tr: ThreadReport, thread: Thread, judged_of: dict[str, Judged] | None = None) -> list[Candidate]:
@@ -271,7 +268,7 @@ def select(cands: list[Candidate], limit: int = MAX_POINTS, pick: Pick | None = 
         c, verdict = group_[0]
         # A bot's own report ("[kvmarm:next 29/32] arch/...: warning: ...") names a branch's
         # commit, not a patch of the thread: only a bot's reply is "on" the patch it answers.
-        text = bot_line(verdict, [x.patch for x, _ in group_ if subject_tail(x.msg.subject) != x.msg.subject], lang)
+        text = bot_line(verdict, [x.patch for x, _ in group_ if starts_as_reply(x.msg.subject)], lang)
         ranked.append((RANK["bot"], Point(person(c.msg), "bot", text, [x.msg.msgid for x, _ in group_], c.msg.date,
                                           True, "fact")))
     ranked.sort(key=lambda rp: (rp[0], rp[1].date))
@@ -318,7 +315,7 @@ _BOILER = re.compile(r"^(from|date|subject):\s|^\[\s*upstream commit\b|^commit [
 
 
 def subject_of(subject: str) -> str:
-    s = re.sub(r"^((re|aw|sv|fwd?)\s*:\s*)+", "", subject.strip(), flags=re.I)
+    s = strip_reply(subject)
     return re.sub(r"^\s*(\([^)]*\)\s*)?\[[^\]]*\]\s*", "", s).strip() or s
 
 
