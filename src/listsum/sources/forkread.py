@@ -30,7 +30,7 @@ from listsum.mail.message import Origin
 from listsum.model import Problem
 from listsum.sources import parsecache
 from listsum.sources.gzstream import GzipStream, NotMbox
-from listsum.sources.mbox import MboxData, find_spans, is_from_line, starts_with_from_line, stream_spans
+from listsum.sources.mbox import MboxData, is_from_line, starts_with_from_line, stream_spans
 
 _CHUNK = 1 << 20  # bytes read back per step (the single-process path's ~1.2 MB of mail per step)
 _MIN_SPLIT = 8 << 20  # a smaller rest is parsed here: a fork and the records' trip cost more
@@ -178,8 +178,18 @@ def parse_gzip(path: str, stream: GzipStream, target: Target, out: Parsed, fresh
 def _while_inflating(path: str, fd: int, inflater: _Inflater, out: Parsed, handle: MboxData,
                      progress: Callable[[int, int], None] | None, stream: GzipStream, size: int) -> int:
     """Parse whole messages as bytes land; returns where the unparsed rest starts (a From_ line)."""
-    pending, base, read = b"", 0, 0  # pending: from the last From_ line seen, not yet parsed
-    checked = False
+    rest = 0
+    for buf, start, end, base in stream_spans(_landed(fd, inflater), flush=False):
+        out.add(buf, start, end, base, handle, path)
+        rest = base + end  # the next message's From_ line starts here
+        if progress and out.count % 2000 == 0:
+            progress(out.count, max(out.count, out.count * size // max(stream.fed, 1)))
+    return rest
+
+
+def _landed(fd: int, inflater: _Inflater) -> Iterator[bytes]:
+    """The copy's bytes as the inflater writes them, until it is done."""
+    read, checked = 0, False
     while True:
         avail, done = inflater.wait(read)
         if not checked and avail:
@@ -187,20 +197,10 @@ def _while_inflating(path: str, fd: int, inflater: _Inflater, out: Parsed, handl
                 raise NotMbox("not an mbox")  # a gzipped single message: the reader's whole-buffer path
             checked = True
         if done:
-            return base
+            return
         chunk = os.pread(fd, min(avail - read, _CHUNK), read)
         read += len(chunk)
-        buf = pending + chunk if pending else chunk
-        spans = find_spans(buf)
-        if len(spans) < 2:
-            pending = buf
-            continue
-        for start, end in spans[:-1]:
-            out.add(buf, start, end, base, handle, path)
-            if progress and out.count % 2000 == 0:
-                progress(out.count, max(out.count, out.count * size // max(stream.fed, 1)))
-        cut = spans[-2][1]
-        pending, base = buf[cut:], base + cut
+        yield chunk
 
 
 def _split_rest(path: str, fd: int, lo: int, hi: int, out: Parsed, fresh: Callable[[], Parsed],

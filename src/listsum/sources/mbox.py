@@ -104,10 +104,11 @@ def is_from_line(data: bytes, start: int) -> bool:
     return nl >= 0 and _HEADER_LINE.match(data, nl + 1) is not None
 
 
-def stream_spans(chunks: Iterable[bytes], base: int = 0) -> Iterator[tuple[bytes, int, int, int]]:
+def stream_spans(chunks: Iterable[bytes], base: int = 0, flush: bool = True) -> Iterator[tuple[bytes, int, int, int]]:
     """(buffer, start, end, offset of buffer) of every message in a stream of chunks
     that starts at a From_ line (file offset ``base``). A message cut by a chunk's end
-    waits for the next chunk: the last span of each buffer is carried over."""
+    waits for the next chunk: the last span of each buffer is carried over. ``flush``
+    False leaves the last message unread (it starts at the last ``offset + end`` yielded)."""
     pending = b""
     for chunk in chunks:
         buf = pending + chunk if pending else chunk
@@ -119,8 +120,9 @@ def stream_spans(chunks: Iterable[bytes], base: int = 0) -> Iterator[tuple[bytes
             yield buf, start, end, base
         cut = spans[-2][1]  # the last message's From_ line starts where the one before ends
         pending, base = buf[cut:], base + cut
-    for start, end in find_spans(pending):
-        yield pending, start, end, base
+    if flush:
+        for start, end in find_spans(pending):
+            yield pending, start, end, base
 
 
 def find_spans(data: bytes) -> list[tuple[int, int]]:
